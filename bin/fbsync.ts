@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * The fbsync command: parses arguments and hands them to the library. Every failure ends as
+ * one line on stderr with the passwords of --from/--to masked, and a non-zero exit code.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { FbsyncError, passwordOf, redact, syncTables, formatSummary } from '../lib/index.js';
+
+const secrets: (string | undefined)[] = [];
+
+function positiveInt(name: string) {
+  return (v: unknown) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `--${name} must be a positive integer, not ${String(v)}`);
+    return n;
+  };
+}
+
+function list(v: unknown): string[] {
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('fbsync')
+    .usage('$0 <command> [options]')
+    .command(
+      'sync',
+      'copy Firebird tables into existing MySQL tables: insert, update and (with --delete) delete what differs',
+      (y) =>
+        y
+          .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
+          .option('to', { type: 'string', describe: 'MySQL URI mysql://user:pass@host:port/database (or FBSYNC_TO)' })
+          .option('tables', { type: 'string', array: true, demandOption: true, describe: 'tables to sync: A,B,…' })
+          .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
+          .option('parallel', { type: 'number', default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
+          .option('page-size', { type: 'number', default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
+          .option('batch-rows', { type: 'number', default: 1000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
+          .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'compute and report the diff, write nothing' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' }),
+      async (argv) => {
+        const from = argv.from ?? process.env.FBSYNC_FROM;
+        const to = argv.to ?? process.env.FBSYNC_TO;
+        secrets.push(from && passwordOf(from), to && passwordOf(to));
+        if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
+        if (!to) throw new FbsyncError('OPTION', 'no MySQL target given', { hint: 'pass --to or set FBSYNC_TO' });
+        const summary = await syncTables({
+          from,
+          to,
+          tables: list(argv.tables),
+          delete: argv.delete,
+          dryRun: argv.dryRun,
+          parallel: argv.parallel,
+          pageSize: argv.pageSize,
+          batchRows: argv.batchRows,
+          excludeColumns: list(argv.excludeColumns ?? []),
+        });
+        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+      },
+    )
+    .demandCommand(1, 'name a command: fbsync sync --help')
+    .strict()
+    .help()
+    .version()
+    .fail((message, err) => {
+      if (err) throw err;
+      process.stderr.write(`fbsync: ${message} (see fbsync --help)\n`);
+      process.exit(2);
+    })
+    .parseAsync();
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`fbsync: ${redact(message, secrets)}\n`);
+  process.exitCode = 1;
+});

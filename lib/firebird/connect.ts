@@ -1,0 +1,99 @@
+import Firebird from 'node-firebird';
+import createDebug from 'debug';
+import { FbsyncError, describeCause } from '../errors.js';
+import { maskUri } from '../redact.js';
+
+const debug = createDebug('fbsync:firebird');
+
+export type FirebirdDatabase = Firebird.Database;
+
+/**
+ * Options fbsync always sets, whatever the URI says: text arrives as UTF-8 (the server
+ * transliterates WIN1252, ISO8859_1, … for us), exact numerics arrive as strings, and text
+ * BLOBs as strings.
+ */
+const REQUIRED: Partial<Firebird.Options> = {
+  encoding: 'UTF8',
+  numericMode: 'string',
+  blobAsText: true,
+  lowercase_keys: false,
+};
+
+export function firebirdOptions(uri: string): Firebird.Options {
+  let parsed: Firebird.Options;
+  try {
+    parsed = Firebird.parseConnectionUri(uri);
+  } catch (err) {
+    throw new FbsyncError('FIREBIRD_URI', `cannot parse the Firebird URI ${maskUri(uri)}: ${describeCause(err)}`, {
+      hint: 'write it as firebird://user:password@host:port//absolute/path/database.fdb',
+    });
+  }
+  return {
+    blobReadChunkSize: 65535,
+    statementCacheSize: 8,
+    connectTimeout: 10_000,
+    ...parsed,
+    ...REQUIRED,
+  };
+}
+
+/**
+ * Attaches to a Firebird database and turns the driver's failures into messages a user can act
+ * on. node-firebird leaves the socket of a failed attach open (the process then never exits),
+ * so a failed attach closes its connection itself.
+ */
+export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
+  const options = firebirdOptions(uri);
+  const where = maskUri(uri);
+  debug('attaching to %s', where);
+  return new Promise((resolve, reject) => {
+    let connection: unknown;
+    Firebird.attach(options, (err, db) => {
+      if (!err) {
+        resolve(db);
+        return;
+      }
+      try {
+        (connection as unknown as { _socket?: { destroy(): void } } | undefined)?._socket?.destroy();
+      } catch {
+        /* already closed */
+      }
+      reject(firebirdConnectError(err, where, options));
+    });
+    connection = Firebird.connection;
+  });
+}
+
+export function firebirdConnectError(err: unknown, where: string, options: Firebird.Options): FbsyncError {
+  const cause = describeCause(err);
+  const code = (err as { gdscode?: number; code?: string } | undefined) ?? {};
+  const host = `${options.host ?? '127.0.0.1'}:${options.port ?? 3050}`;
+  if (code.gdscode === 335544472 || /user name and password are not defined/i.test(cause)) {
+    return new FbsyncError('FIREBIRD_LOGIN', `Firebird at ${host} rejected user ${options.user ?? 'SYSDBA'} or its password (${where})`, {
+      hint: 'check the user and password in --from / FBSYNC_FROM',
+      cause: err,
+    });
+  }
+  if (code.gdscode === 335544344 || /I\/O error|Error while trying to open file/i.test(cause)) {
+    return new FbsyncError('FIREBIRD_DATABASE', `Firebird at ${host} cannot open database ${options.database} (${where}): ${cause}`, {
+      hint: 'check the database path (an absolute path on the server, after a double slash) or alias',
+      cause: err,
+    });
+  }
+  if (code.code === 'ECONNREFUSED' || code.code === 'ENOTFOUND' || code.code === 'ETIMEDOUT' || code.code === 'EHOSTUNREACH') {
+    return new FbsyncError('FIREBIRD_UNREACHABLE', `cannot reach the Firebird server at ${host} (${code.code})`, {
+      hint: 'check that the server runs and the host and port in --from / FBSYNC_FROM are right',
+      cause: err,
+    });
+  }
+  return new FbsyncError('FIREBIRD_CONNECT', `cannot attach to Firebird database ${where}: ${cause}`, { cause: err });
+}
+
+export async function closeFirebird(db: FirebirdDatabase | undefined): Promise<void> {
+  if (!db) return;
+  try {
+    await db.detachAsync();
+  } catch (err) {
+    debug('detach failed: %s', describeCause(err));
+  }
+}

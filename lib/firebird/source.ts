@@ -1,0 +1,178 @@
+import { Readable } from 'node:stream';
+import Firebird from 'node-firebird';
+import createDebug from 'debug';
+import { FbsyncError, describeCause } from '../errors.js';
+import { compareKeys, keyAfter } from '../keyset.js';
+import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import type { FirebirdDatabase } from './connect.js';
+import { quoteFirebird } from './metadata.js';
+
+const debug = createDebug('fbsync:source');
+
+/**
+ * One keyset page of source rows. The page covers the key range (`after`, key of its last row];
+ * the `final` page covers everything above `after`, which is how the diff stage knows it may
+ * delete target rows past the last source key.
+ */
+export interface Page {
+  table: string;
+  rows: Row[];
+  /** Exclusive lower bound: the last key of the previous page, null on the first page. */
+  after: Key | null;
+  final: boolean;
+}
+
+export interface FirebirdSourceOptions {
+  db: FirebirdDatabase;
+  table: TableSpec;
+  /** Rows per keyset page. */
+  pageSize: number;
+  /** Pages read ahead while later stages work (object-mode highWaterMark). Default 2. */
+  readAhead?: number;
+  /** Start after this key instead of at the beginning. */
+  after?: Key | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 10_000;
+
+/**
+ * A Readable of keyset pages over one table. Every page is read inside one read-only snapshot
+ * transaction, so the whole copy is one point-in-time image however long it takes, and the
+ * source is never written. Pages follow the primary key (`WHERE key > last ORDER BY key`), so
+ * reading page n costs the same as page 1: there is no OFFSET to skip over.
+ */
+export class FirebirdSource extends Readable {
+  readonly #db: FirebirdDatabase;
+  readonly #table: TableSpec;
+  readonly #pageSize: number;
+  readonly #columns: string[];
+  readonly #selectList: string;
+  readonly #orderBy: string;
+  #after: Key | null;
+  #tx: Firebird.Transaction | undefined;
+  #reading = false;
+  #done = false;
+
+  constructor(options: FirebirdSourceOptions) {
+    super({ objectMode: true, highWaterMark: options.readAhead ?? 2 });
+    if (!Number.isInteger(options.pageSize) || options.pageSize < 1) {
+      throw new FbsyncError('OPTION', `page size must be a positive integer, not ${options.pageSize}`);
+    }
+    this.#db = options.db;
+    this.#table = options.table;
+    this.#pageSize = options.pageSize;
+    this.#after = options.after ?? null;
+    this.#columns = options.table.key.map((i) => quoteFirebird(options.table.columns[i]!.source));
+    this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
+    this.#orderBy = this.#columns.join(', ');
+  }
+
+  override _read(): void {
+    if (this.#reading || this.#done) return;
+    this.#reading = true;
+    this.#nextPage().then(
+      (page) => {
+        this.#reading = false;
+        if (this.destroyed) return;
+        // Pushed only now that #reading is clear, so the _read that push() may trigger is served.
+        this.push(page);
+        if (page.final) this.push(null);
+      },
+      (err) => this.destroy(err instanceof FbsyncError ? err : this.#readError(err)),
+    );
+  }
+
+  async #nextPage(): Promise<Page> {
+    if (!this.#tx) {
+      this.#tx = await this.#db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
+      debug('%s: snapshot transaction started', this.#table.source);
+    }
+    const where = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
+    const sql =
+      `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}` +
+      `${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${this.#orderBy}`;
+    const raw = await this.#tx.executeAsync<unknown[]>(sql, where?.params ?? []);
+    const rows = await this.#convert(raw);
+    const final = rows.length < this.#pageSize;
+    const page: Page = { table: this.#table.source, rows, after: this.#after, final };
+    if (rows.length > 0) this.#after = keyOf(this.#table, rows[rows.length - 1]!);
+    debug('%s: page of %d rows%s', this.#table.source, rows.length, final ? ' (final)' : '');
+    if (final) {
+      this.#done = true;
+      await this.#endTransaction('commit');
+    }
+    return page;
+  }
+
+  async #convert(raw: unknown[][]): Promise<Row[]> {
+    const cols = this.#table.columns;
+    const kinds = keyKinds(this.#table);
+    let previous = this.#after;
+    for (const row of raw) {
+      for (let i = 0; i < cols.length; i++) {
+        const read = cols[i]!.firebird;
+        const v = row[i];
+        if (v === undefined) row[i] = null;
+        else if (read.padded && typeof v === 'string') row[i] = trimPadding(v);
+        else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
+      }
+      const key = keyOf(this.#table, row as Row);
+      // The diff stage trusts that keys arrive strictly ascending in the order it compares them
+      // in; a collation that disagrees would make it delete rows that exist, so stop instead.
+      if (previous && compareKeys(kinds, previous, key) >= 0) {
+        throw new FbsyncError(
+          'KEY_ORDER',
+          `Firebird returned ${describeKey(this.#table, key)} after ${describeKey(this.#table, previous)}: the primary key's collation does not order by code point`,
+          { hint: 'sync this table without --delete, or give its key a binary collation' },
+        );
+      }
+      previous = key;
+    }
+    return raw as Row[];
+  }
+
+  #readError(err: unknown): FbsyncError {
+    return new FbsyncError('SOURCE_READ', `reading Firebird table ${this.#table.source} failed: ${describeCause(err)}`, { cause: err });
+  }
+
+  async #endTransaction(how: 'commit' | 'rollback'): Promise<void> {
+    const tx = this.#tx;
+    this.#tx = undefined;
+    if (!tx) return;
+    try {
+      await (how === 'commit' ? tx.commitAsync() : tx.rollbackAsync());
+    } catch (err) {
+      debug('%s: %s failed: %s', this.#table.source, how, describeCause(err));
+    }
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.#done = true;
+    this.#endTransaction('rollback').then(() => callback(err), callback);
+  }
+}
+
+export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
+  return new FirebirdSource(options);
+}
+
+/** CHAR(n) arrives padded with blanks to n characters; the padding is not part of the value. */
+function trimPadding(v: string): string {
+  let end = v.length;
+  while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
+  return end === v.length ? v : v.slice(0, end);
+}
+
+type BlobFetch = (cb: (err: unknown, name: string, emitter: NodeJS.EventEmitter) => void) => void;
+
+function readBlob(fetch: BlobFetch): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    fetch((err, _name, emitter) => {
+      if (err) return reject(err);
+      const chunks: Buffer[] = [];
+      emitter.on('data', (c: Buffer) => chunks.push(c));
+      emitter.on('end', () => resolve(Buffer.concat(chunks)));
+      emitter.on('error', reject);
+    });
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * fbsync's public face: `syncTable` for the whole job, and every stage on its own for custom
+ * pipelines (source → your stages → diff → batch → sink).
+ */
+export { syncTable, planSync, type SyncOptions, type SyncReport, type PageStage } from './sync.js';
+export { openFirebird, closeFirebird, firebirdOptions, type FirebirdDatabase } from './firebird/connect.js';
+export { describeFirebirdTable, resolveFirebirdTable, quoteFirebird, type FirebirdColumn, type FirebirdTable } from './firebird/metadata.js';
+export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions } from './firebird/source.js';
+export { openMysql, MysqlTarget, type MysqlOptions, type ServerInfo, type Flavor } from './mysql/connect.js';
+export { describeMysqlTable, resolveMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
+export { statementsFor, usesRowAlias, type Statements } from './mysql/dialect.js';
+export { mysqlTargetReader } from './mysql/reader.js';
+export { MysqlSink, mysqlSink, DEFAULT_PARALLEL, type MysqlSinkOptions } from './mysql/sink.js';
+export { diffStage, diffPage, targetRange, zeroCounts, addCounts, type ChangeSet, type Counts, type DiffOptions, type TargetRange, type TargetReader } from './stages/diff.js';
+export { batchStage, Batcher, batchBytesFor, rowBytes, DEFAULT_BATCH_ROWS, type Batch, type BatchOptions } from './stages/batch.js';
+export { mapRows } from './stages/map-rows.js';
+export { planTable, type PlanOptions } from './plan.js';
+export { FbsyncError } from './errors.js';
+export { maskUri, redact } from './redact.js';
+export { sameValue, canonicalString, compareValues, type ValueKind, type Value } from './values.js';
+export type { TableSpec, ColumnSpec, Row, Key } from './table.js';
+export { syncTables, type SyncTablesOptions } from './sync-tables.js';
+export { summarize, formatSummary, type SyncSummary } from './report.js';
+export { passwordOf } from './redact.js';

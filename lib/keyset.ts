@@ -1,0 +1,57 @@
+import { compareValues, type ValueKind } from './values.js';
+import type { Key } from './table.js';
+
+/**
+ * Keyset pagination and key ranges, shared by the Firebird source (next page after a key) and
+ * the diff stage (target rows inside a page's key range). Firebird 3 has no row-value
+ * comparison, so `(a, b) > (?, ?)` is spelled out; the leading `a >= ?` lets both optimizers
+ * use the key index as a range.
+ */
+
+/** Orders keys of the given kinds the way the source orders its primary key. */
+export function compareKeys(kinds: readonly ValueKind[], a: Key, b: Key): number {
+  for (let i = 0; i < kinds.length; i++) {
+    const c = compareValues(kinds[i]!, a[i] ?? null, b[i] ?? null);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+export interface Predicate {
+  sql: string;
+  params: unknown[];
+}
+
+/** `key > after` (strict), or `key >= after` with `inclusive`. */
+export function keyAfter(columns: readonly string[], after: Key, inclusive = false): Predicate {
+  return compound(columns, after, '>', inclusive);
+}
+
+/** `key <= through` (inclusive). */
+export function keyThrough(columns: readonly string[], through: Key): Predicate {
+  return compound(columns, through, '<', true);
+}
+
+function compound(columns: readonly string[], key: Key, op: '>' | '<', inclusive: boolean): Predicate {
+  if (columns.length === 1) {
+    return { sql: `${columns[0]} ${op}${inclusive ? '=' : ''} ?`, params: [key[0]] };
+  }
+  const alternatives: string[] = [];
+  const params: unknown[] = [key[0]];
+  for (let i = 0; i < columns.length; i++) {
+    const eqs = columns.slice(0, i).map((c) => `${c} = ?`);
+    const last = i === columns.length - 1 && inclusive ? `${op}=` : op;
+    alternatives.push(`(${[...eqs, `${columns[i]} ${last} ?`].join(' AND ')})`);
+    params.push(...key.slice(0, i + 1));
+  }
+  return { sql: `(${columns[0]} ${op}= ? AND (${alternatives.join(' OR ')}))`, params };
+}
+
+/** `after < key <= through`, either bound optional; undefined when the range is everything. */
+export function keyRange(columns: readonly string[], after: Key | null, through: Key | null): Predicate | undefined {
+  const parts = [after && keyAfter(columns, after), through && keyThrough(columns, through)].filter(
+    (p): p is Predicate => Boolean(p),
+  );
+  if (parts.length === 0) return undefined;
+  return { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
+}

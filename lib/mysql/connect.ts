@@ -1,0 +1,173 @@
+import mysql from 'mysql2/promise';
+import createDebug from 'debug';
+import { FbsyncError, describeCause } from '../errors.js';
+import { maskUri } from '../redact.js';
+
+const debug = createDebug('fbsync:mysql');
+
+export type Flavor = 'mariadb' | 'mysql';
+
+/** What fbsync needs to know about the target server before it writes a byte. */
+export interface ServerInfo {
+  flavor: Flavor;
+  version: string;
+  database: string;
+  maxAllowedPacket: number;
+  maxConnections: number;
+}
+
+export interface MysqlOptions {
+  /** Connections wanted; capped below the server's max_connections. Default 4. */
+  connections?: number;
+  /** Close connections idle this long (ms). Default 60 s. */
+  idleTimeoutMs?: number;
+  /** Replace a connection once it is this old (ms), when it is next released. Default 30 min. */
+  maxLifetimeMs?: number;
+}
+
+/**
+ * Settings that make mysql2 hand back values in fbsync's canonical forms: exact numbers and
+ * DATETIMEs as strings (no JS double, no Date in the process time zone), text as utf8mb4.
+ */
+const VALUE_OPTIONS = {
+  charset: 'utf8mb4',
+  dateStrings: true,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  decimalNumbers: false,
+  multipleStatements: false,
+  connectTimeout: 10_000,
+} as const;
+
+/** A pool of connections to the target database plus the facts about its server. */
+export class MysqlTarget {
+  readonly pool: mysql.Pool;
+  readonly server: ServerInfo;
+  readonly where: string;
+  readonly #maxLifetimeMs: number;
+  readonly #born = new WeakMap<object, number>();
+
+  constructor(pool: mysql.Pool, server: ServerInfo, where: string, maxLifetimeMs: number) {
+    this.pool = pool;
+    this.server = server;
+    this.where = where;
+    this.#maxLifetimeMs = maxLifetimeMs;
+    pool.pool.on('connection', (conn) => this.#born.set(conn, Date.now()));
+  }
+
+  /** Runs `work` on a pooled connection; a connection past its lifetime or in error is not reused. */
+  async withConnection<T>(work: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection();
+    let healthy = true;
+    try {
+      return await work(conn);
+    } catch (err) {
+      healthy = !isConnectionFatal(err);
+      throw err;
+    } finally {
+      const born = this.#born.get(conn.connection) ?? Date.now();
+      if (!healthy || Date.now() - born > this.#maxLifetimeMs) conn.destroy();
+      else conn.release();
+    }
+  }
+
+  async end(): Promise<void> {
+    try {
+      await this.pool.end();
+    } catch (err) {
+      debug('pool end failed: %s', describeCause(err));
+    }
+  }
+}
+
+function isConnectionFatal(err: unknown): boolean {
+  return Boolean((err as { fatal?: boolean } | undefined)?.fatal);
+}
+
+export async function openMysql(uri: string, options: MysqlOptions = {}): Promise<MysqlTarget> {
+  const where = maskUri(uri);
+  const probe = await connectOnce(uri, where);
+  let server: ServerInfo;
+  try {
+    const [rows] = await probe.query<mysql.RowDataPacket[]>(
+      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc',
+    );
+    const r = rows[0]!;
+    if (!r.db) {
+      throw new FbsyncError('MYSQL_NO_DATABASE', `the MySQL URI ${where} names no database`, {
+        hint: 'add it to the path: mysql://user:password@host:3306/database',
+      });
+    }
+    server = {
+      flavor: /mariadb/i.test(String(r.version)) ? 'mariadb' : 'mysql',
+      version: String(r.version),
+      database: String(r.db),
+      maxAllowedPacket: Number(r.packet),
+      maxConnections: Number(r.maxc),
+    };
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const wanted = Math.max(1, options.connections ?? 4);
+  // Leave room for other clients (and for our own probe or an admin) below max_connections.
+  const limit = Math.max(1, Math.min(wanted, server.maxConnections - 2));
+  if (limit < wanted) debug('connections capped at %d by max_connections=%d', limit, server.maxConnections);
+  debug('%s: %s %s, max_allowed_packet=%d, pool of %d', where, server.flavor, server.version, server.maxAllowedPacket, limit);
+  const pool = mysql.createPool({
+    uri,
+    ...VALUE_OPTIONS,
+    connectionLimit: limit,
+    maxIdle: limit,
+    idleTimeout: options.idleTimeoutMs ?? 60_000,
+    waitForConnections: true,
+    queueLimit: 0,
+  });
+  return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000);
+}
+
+async function connectOnce(uri: string, where: string): Promise<mysql.Connection> {
+  try {
+    return await mysql.createConnection({ uri, ...VALUE_OPTIONS });
+  } catch (err) {
+    throw mysqlConnectError(err, where);
+  }
+}
+
+export function mysqlConnectError(err: unknown, where: string): FbsyncError {
+  const e = (err ?? {}) as { code?: string; errno?: number };
+  let url: URL | undefined;
+  try {
+    url = new URL(where);
+  } catch {
+    /* unparsable: reported below with the masked text */
+  }
+  const host = url ? `${url.hostname}:${url.port || 3306}` : where;
+  switch (e.code) {
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return new FbsyncError('MYSQL_LOGIN', `MySQL at ${host} rejected user ${decodeURIComponent(url?.username ?? '')} or its password (${where})`, {
+        hint: 'check the user and password in --to / FBSYNC_TO',
+        cause: err,
+      });
+    case 'ER_BAD_DB_ERROR':
+      return new FbsyncError('MYSQL_DATABASE', `MySQL database ${url?.pathname.slice(1) ?? ''} does not exist on ${host}`, {
+        hint: 'create it first (CREATE DATABASE …) or fix the path in --to / FBSYNC_TO',
+        cause: err,
+      });
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return new FbsyncError('MYSQL_DATABASE', `MySQL user may not use database ${url?.pathname.slice(1) ?? ''} on ${host}`, {
+        hint: 'GRANT the user access to it',
+        cause: err,
+      });
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+      return new FbsyncError('MYSQL_UNREACHABLE', `cannot reach the MySQL server at ${host} (${e.code})`, {
+        hint: 'check that the server runs and the host and port in --to / FBSYNC_TO are right',
+        cause: err,
+      });
+    default:
+      return new FbsyncError('MYSQL_CONNECT', `cannot connect to MySQL ${where}: ${describeCause(err)}`, { cause: err });
+  }
+}

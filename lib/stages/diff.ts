@@ -1,0 +1,154 @@
+import createDebug from 'debug';
+import { FbsyncError } from '../errors.js';
+import { compareKeys } from '../keyset.js';
+import type { Page } from '../firebird/source.js';
+import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import { canonicalString, sameValue } from '../values.js';
+
+const debug = createDebug('fbsync:diff');
+
+export interface Counts {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export function zeroCounts(): Counts {
+  return { read: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
+}
+
+export function addCounts(into: Counts, more: Counts): Counts {
+  into.read += more.read;
+  into.inserted += more.inserted;
+  into.updated += more.updated;
+  into.unchanged += more.unchanged;
+  into.deleted += more.deleted;
+  return into;
+}
+
+/** What one source page asks of the target. */
+export interface ChangeSet {
+  table: string;
+  /** Rows to insert or update, in key order. */
+  upserts: Row[];
+  /** Keys of target rows the source no longer has (only with `delete`). */
+  deletes: Key[];
+  counts: Counts;
+}
+
+/**
+ * The slice of the target a page must be compared with: keys above `after` (exclusive) or from
+ * `from` (inclusive), up to `through` (inclusive); a null bound is open.
+ */
+export interface TargetRange {
+  after: Key | null;
+  from: Key | null;
+  through: Key | null;
+}
+
+/** Reads the target rows of a key range, columns in TableSpec order, in key order. */
+export type TargetReader = (range: TargetRange) => Promise<Row[]>;
+
+export interface DiffOptions {
+  table: TableSpec;
+  readTarget: TargetReader;
+  /** Also delete target rows the source lacks. */
+  delete?: boolean;
+}
+
+/**
+ * Which target rows a page must see. Without deletes only the page's own keys matter. With
+ * deletes the ranges of consecutive pages tile the whole key space: the first reaches down to
+ * the lowest key, the final one up past the highest, so no orphan escapes between pages.
+ */
+export function targetRange(table: TableSpec, page: Page, withDeletes: boolean): TargetRange | undefined {
+  const first = page.rows[0];
+  const last = page.rows[page.rows.length - 1];
+  if (!withDeletes) {
+    if (!first || !last) return undefined;
+    return { after: null, from: keyOf(table, first), through: keyOf(table, last) };
+  }
+  return { after: page.after, from: null, through: page.final || !last ? null : keyOf(table, last) };
+}
+
+/**
+ * Classifies a page's rows against the target rows of the same key range. Pure: the target
+ * rows are passed in, so this is where the rules live and what the unit specs exercise.
+ */
+export function diffPage(table: TableSpec, page: Page, target: readonly Row[], options: { delete?: boolean; range?: TargetRange } = {}): ChangeSet {
+  const kinds = keyKinds(table);
+  const keyString = (key: Key) => (key.length === 1 ? canonicalString(kinds[0]!, key[0]!) : key.map((v, i) => canonicalString(kinds[i]!, v)).join('\u0001'));
+  const existing = new Map<string, Row>();
+  for (const row of target) existing.set(keyString(keyOf(table, row)), row);
+
+  const keySet = new Set(table.key);
+  const compared = table.columns.map((c, i) => ({ kind: c.kind, i })).filter(({ i }) => !keySet.has(i));
+  const counts: Counts = { read: page.rows.length, inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
+  const upserts: Row[] = [];
+  for (const row of page.rows) {
+    const k = keyString(keyOf(table, row));
+    const old = existing.get(k);
+    if (!old) {
+      counts.inserted++;
+      upserts.push(row);
+      continue;
+    }
+    existing.delete(k);
+    let same = true;
+    for (const { kind, i } of compared) {
+      if (!sameValue(kind, row[i]!, old[i]!)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) counts.unchanged++;
+    else {
+      counts.updated++;
+      upserts.push(row);
+    }
+  }
+
+  const deletes: Key[] = [];
+  if (options.delete) {
+    const range = options.range ?? targetRange(table, page, true);
+    for (const row of existing.values()) {
+      const key = keyOf(table, row);
+      assertInRange(table, kinds, key, range);
+      deletes.push(key);
+    }
+    counts.deleted = deletes.length;
+  }
+  return { table: table.source, upserts, deletes, counts };
+}
+
+/**
+ * A target row outside the range it was fetched for means MySQL orders the key differently
+ * from Firebird (typically a case-insensitive collation on a text key). Deleting on that basis
+ * could delete rows the source has, so the sync stops instead.
+ */
+function assertInRange(table: TableSpec, kinds: ReturnType<typeof keyKinds>, key: Key, range: TargetRange | undefined): void {
+  if (!range) return;
+  const below = (range.after && compareKeys(kinds, key, range.after) <= 0) || (range.from && compareKeys(kinds, key, range.from) < 0);
+  const above = range.through && compareKeys(kinds, key, range.through) > 0;
+  if (below || above) {
+    const cols = table.key.map((i) => table.columns[i]!.target).join(', ');
+    throw new FbsyncError('KEY_ORDER', `MySQL table ${table.target} orders its key (${cols}) differently from Firebird: ${describeKey(table, key)} came back outside the range asked for`, {
+      hint: 'give the key columns a binary collation (e.g. utf8mb4_bin), or sync without --delete',
+    });
+  }
+}
+
+/** The diff as a pipeline stage: an async function from a Page to a ChangeSet. */
+export function diffStage(options: DiffOptions): (page: Page) => Promise<ChangeSet> {
+  const { table, readTarget } = options;
+  const withDeletes = Boolean(options.delete);
+  return async (page: Page) => {
+    const range = targetRange(table, page, withDeletes);
+    const target = range ? await readTarget(range) : [];
+    const changes = diffPage(table, page, target, { delete: withDeletes, range });
+    debug('%s: %o', table.source, changes.counts);
+    return changes;
+  };
+}

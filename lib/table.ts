@@ -1,0 +1,52 @@
+import type { ValueKind, Value } from './values.js';
+import type { FirebirdColumn } from './firebird/metadata.js';
+
+/** One column as fbsync copies it: where it comes from, where it goes, and how to compare it. */
+export interface ColumnSpec {
+  /** Column name in the Firebird table. */
+  source: string;
+  /** Column name in the MySQL table. */
+  target: string;
+  kind: ValueKind;
+  /** Firebird's declared type, for messages (`VARCHAR(100) CHARACTER SET WIN1252`). */
+  sourceType: string;
+  nullable: boolean;
+  /** How the Firebird source reads the column (select expression, CHAR padding, BLOB fetch). */
+  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'>;
+}
+
+/**
+ * A table as the pipeline sees it. Rows travel as arrays in `columns` order, which is cheaper
+ * than objects and is what a multi-value INSERT wants anyway.
+ */
+export interface TableSpec {
+  /** Firebird table name. */
+  source: string;
+  /** MySQL table name. */
+  target: string;
+  columns: ColumnSpec[];
+  /** Indexes into `columns` of the primary key, in key order. */
+  key: number[];
+}
+
+export type Row = Value[];
+export type Key = Value[];
+
+export function keyOf(table: TableSpec, row: Row): Key {
+  return table.key.map((i) => row[i] ?? null);
+}
+
+export function keyKinds(table: TableSpec): ValueKind[] {
+  return table.key.map((i) => table.columns[i]!.kind);
+}
+
+/** `TB_ESTOQUE(ID=42)` style, for messages and reject reports. */
+export function describeKey(table: TableSpec, key: Key): string {
+  const parts = table.key.map((i, n) => `${table.columns[i]!.source}=${formatKeyValue(key[n] ?? null)}`);
+  return `${table.source}(${parts.join(', ')})`;
+}
+
+function formatKeyValue(v: Value): string {
+  if (Buffer.isBuffer(v)) return `0x${v.toString('hex')}`;
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
