@@ -5,19 +5,36 @@
 
 /** `scheme://user:secret@host/...` → `scheme://user:****@host/...`; anything else unchanged. */
 export function maskUri(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i, '$1:****@')
-    .replace(/([?&]password=)[^&#]*/gi, '$1****');
+  // The authority runs to the first / ? or #; its user info ends at its LAST @, as URL parsers
+  // (and both drivers) read it, so a raw @ inside a password stays masked too.
+  const masked = uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i, (_m, scheme: string, authority: string) => {
+    const at = authority.lastIndexOf('@');
+    if (at < 0) return scheme + authority;
+    const userInfo = authority.slice(0, at);
+    const colon = userInfo.indexOf(':');
+    return colon < 0 ? scheme + authority : `${scheme}${userInfo.slice(0, colon)}:****${authority.slice(at)}`;
+  });
+  return masked.replace(/([?&]password=)[^&#]*/gi, '$1****');
 }
 
 /** The password carried by a URI, decoded, or undefined. */
 export function passwordOf(uri: string): string | undefined {
   try {
     const url = new URL(uri);
-    const pw = url.password || url.searchParams.get('password') || '';
-    return pw ? decodeURIComponent(pw) : undefined;
+    // url.password is still percent-encoded; searchParams values are already decoded.
+    const pw = url.password ? safeDecode(url.password) : url.searchParams.get('password') ?? '';
+    return pw || undefined;
   } catch {
-    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]*)@/i.exec(uri);
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/?#]*)@[^@/?#]*/i.exec(uri);
     return m?.[1] ? m[1] : undefined;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

@@ -53,15 +53,26 @@ export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
         resolve(db);
         return;
       }
-      try {
-        (connection as unknown as { _socket?: { destroy(): void } } | undefined)?._socket?.destroy();
-      } catch {
-        /* already closed */
-      }
+      abandon(connection);
       reject(firebirdConnectError(err, where, options));
     });
     connection = Firebird.connection;
   });
+}
+
+/**
+ * Closes the socket of a connection whose attach failed. Marked as detached first, or the
+ * driver's close handler schedules a reconnect that keeps the process alive.
+ */
+function abandon(connection: unknown): void {
+  const cnx = connection as { _isDetach?: boolean; _socket?: { destroy(): void } | null } | undefined;
+  if (!cnx) return;
+  cnx._isDetach = true;
+  try {
+    cnx._socket?.destroy();
+  } catch {
+    /* already closed */
+  }
 }
 
 export function firebirdConnectError(err: unknown, where: string, options: Firebird.Options): FbsyncError {

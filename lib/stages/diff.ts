@@ -79,7 +79,8 @@ export function targetRange(table: TableSpec, page: Page, withDeletes: boolean):
  */
 export function diffPage(table: TableSpec, page: Page, target: readonly Row[], options: { delete?: boolean; range?: TargetRange } = {}): ChangeSet {
   const kinds = keyKinds(table);
-  const keyString = (key: Key) => (key.length === 1 ? canonicalString(kinds[0]!, key[0]!) : key.map((v, i) => canonicalString(kinds[i]!, v)).join('\u0001'));
+  // JSON keeps composite keys apart whatever characters their text parts contain.
+  const keyString = (key: Key) => (key.length === 1 ? canonicalString(kinds[0]!, key[0]!) : JSON.stringify(key.map((v, i) => canonicalString(kinds[i]!, v))));
   const existing = new Map<string, Row>();
   for (const row of target) existing.set(keyString(keyOf(table, row)), row);
 

@@ -1,0 +1,233 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { expect } from 'chai';
+import chain from 'stream-chain';
+import { Batcher, batchBytesFor, batchStage, rowBytes, valueBytes, DEFAULT_BATCH_ROWS, type Batch } from '../../lib/stages/batch.js';
+import { zeroCounts, type ChangeSet } from '../../lib/stages/diff.js';
+import type { Key, Row } from '../../lib/table.js';
+
+const KiB = 1024;
+const MiB = 1024 * 1024;
+
+function changes(upserts: Row[], deletes: Key[] = [], table = 'T'): ChangeSet {
+  return { table, upserts, deletes, counts: zeroCounts() };
+}
+
+/** A row [id, text] whose estimated size is exactly `bytes` (4 + 24 for the number + text + 3). */
+function sized(id: number, bytes: number): Row {
+  return [id, 'x'.repeat(bytes - 31)];
+}
+
+const ids = (batch: Batch) => (batch.kind === 'upsert' ? batch.rows : batch.keys).map((r) => r[0]);
+
+async function runStage(stage: ReturnType<typeof batchStage>, input: ChangeSet[]): Promise<Batch[]> {
+  const out: Batch[] = [];
+  const collect = new Writable({
+    objectMode: true,
+    write(batch: Batch, _enc, cb) {
+      out.push(batch);
+      cb();
+    },
+  });
+  await pipeline(Readable.from(input), chain([stage]), collect);
+  return out;
+}
+
+describe('batch stage', () => {
+  describe('size estimates', () => {
+    it('counts NULL, numbers and booleans at their widest SQL spelling', () => {
+      expect(valueBytes(null)).to.equal(5);
+      expect(valueBytes(123)).to.equal(24);
+      expect(valueBytes(true)).to.equal(6);
+    });
+
+    it('counts a string as its UTF-8 bytes plus quotes and a comma', () => {
+      expect(valueBytes('abc')).to.equal(6);
+      expect(valueBytes('é€')).to.equal(2 + 3 + 3);
+      expect(valueBytes('\u{1F600}')).to.equal(4 + 3);
+      expect(valueBytes('a'.repeat(100))).to.equal(103);
+      expect(valueBytes('é'.repeat(100))).to.equal(203);
+    });
+
+    it('counts a Buffer as hex plus X\'\' and a comma', () => {
+      expect(valueBytes(Buffer.from([1, 2, 3]))).to.equal(10);
+    });
+
+    it('counts a row as its values plus parentheses and separator', () => {
+      expect(rowBytes([1, 'abc', null])).to.equal(4 + 24 + 6 + 5);
+      expect(rowBytes(sized(1, 100))).to.equal(100);
+    });
+  });
+
+  describe('batchBytesFor', () => {
+    it('for the common 16 MiB max_allowed_packet stays between 1 MiB and 8 MiB', () => {
+      const bytes = batchBytesFor(16 * MiB);
+      expect(bytes).to.be.at.least(1 * MiB);
+      expect(bytes).to.be.at.most(8 * MiB);
+      expect(bytes).to.equal(Math.floor((16 * MiB - 64 * KiB) / 2));
+    });
+
+    it('leaves room for escaping: at most half the packet', () => {
+      for (const packet of [1 * MiB, 4 * MiB, 16 * MiB]) {
+        expect(batchBytesFor(packet) * 2, String(packet)).to.be.at.most(packet);
+      }
+    });
+
+    it('is capped at 8 MiB for huge packets', () => {
+      expect(batchBytesFor(1024 * MiB)).to.equal(8 * MiB);
+    });
+
+    it('is at least 16 KiB for a tiny packet', () => {
+      expect(batchBytesFor(1024)).to.equal(16 * KiB);
+      expect(batchBytesFor(64 * KiB)).to.equal(16 * KiB);
+    });
+  });
+
+  describe('Batcher', () => {
+    it('rejects bounds below 1', () => {
+      expect(() => new Batcher({ maxRows: 0, maxBytes: 100 })).to.throw(RangeError, /maxRows/);
+      expect(() => new Batcher({ maxRows: 10, maxBytes: 0 })).to.throw(RangeError, /maxBytes/);
+      expect(() => new Batcher({ maxRows: Number.NaN, maxBytes: 100 })).to.throw(RangeError, /maxRows/);
+    });
+
+    it('holds rows back until a batch is full', () => {
+      const batcher = new Batcher({ maxRows: 3, maxBytes: MiB });
+      expect(batcher.add(changes([[1, 'a'], [2, 'b']]))).to.deep.equal([]);
+    });
+
+    it('splits by maxRows', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
+      const out = [...batcher.add(changes([[1], [2], [3], [4], [5]])), ...batcher.flush()];
+      expect(out.map(ids)).to.deep.equal([[1, 2], [3, 4], [5]]);
+      expect(out.every((b) => b.kind === 'upsert' && b.table === 'T')).to.equal(true);
+    });
+
+    it('fills batches across pages', () => {
+      const batcher = new Batcher({ maxRows: 3, maxBytes: MiB });
+      expect(batcher.add(changes([[1], [2]]))).to.deep.equal([]);
+      const out = batcher.add(changes([[3], [4]]));
+      expect(out.map(ids)).to.deep.equal([[1, 2, 3]]);
+      expect(batcher.flush().map(ids)).to.deep.equal([[4]]);
+    });
+
+    it('splits by maxBytes, never exceeding the bound', () => {
+      const batcher = new Batcher({ maxRows: 1000, maxBytes: 250 });
+      const out = [...batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100), sized(5, 100)])), ...batcher.flush()];
+      expect(out.map(ids)).to.deep.equal([[1, 2], [3, 4], [5]]);
+      expect(out.map((b) => b.bytes)).to.deep.equal([200, 200, 100]);
+    });
+
+    it('fills a batch up to exactly maxBytes', () => {
+      const batcher = new Batcher({ maxRows: 1000, maxBytes: 300 });
+      const out = [...batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100)])), ...batcher.flush()];
+      expect(out.map(ids)).to.deep.equal([[1, 2, 3], [4]]);
+      expect(out[0]!.bytes).to.equal(300);
+    });
+
+    it('sends a single row larger than maxBytes alone', () => {
+      const batcher = new Batcher({ maxRows: 1000, maxBytes: 250 });
+      const out = [...batcher.add(changes([sized(1, 100), sized(2, 1000), sized(3, 100)])), ...batcher.flush()];
+      expect(out.map(ids)).to.deep.equal([[1], [2], [3]]);
+      expect(out.map((b) => b.bytes)).to.deep.equal([100, 1000, 100]);
+    });
+
+    it('batches deletes separately from upserts', () => {
+      const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
+      batcher.add(changes([[1, 'a'], [2, 'b']], [[7], [8]]));
+      const out = batcher.flush();
+      expect(out).to.deep.equal([
+        { kind: 'upsert', table: 'T', rows: [[1, 'a'], [2, 'b']], bytes: rowBytes([1, 'a']) + rowBytes([2, 'b']) },
+        { kind: 'delete', table: 'T', keys: [[7], [8]], bytes: 2 * rowBytes([7]) },
+      ]);
+    });
+
+    it('splits deletes by maxRows on their own count', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
+      const out = batcher.add(changes([[1, 'a']], [[7], [8], [9]]));
+      expect(out).to.deep.equal([{ kind: 'delete', table: 'T', keys: [[7], [8]], bytes: 2 * rowBytes([7]) }]);
+      expect(batcher.flush().map((b) => [b.kind, ...ids(b)])).to.deep.equal([
+        ['upsert', 1],
+        ['delete', 9],
+      ]);
+    });
+
+    it('splits deletes by maxBytes', () => {
+      // A composite key [number, 'xx…'] of 100 estimated bytes.
+      const batcher = new Batcher({ maxRows: 1000, maxBytes: 250 });
+      const out = [...batcher.add(changes([], [sized(1, 100), sized(2, 100), sized(3, 100)])), ...batcher.flush()];
+      expect(out.map((b) => [b.kind, ...ids(b)])).to.deep.equal([
+        ['delete', 1, 2],
+        ['delete', 3],
+      ]);
+    });
+
+    it('flush returns the partial batches and then nothing', () => {
+      const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
+      batcher.add(changes([[1]], [[2]]));
+      expect(batcher.flush().map((b) => b.kind)).to.deep.equal(['upsert', 'delete']);
+      expect(batcher.flush()).to.deep.equal([]);
+    });
+
+    it('flush of an empty batcher returns nothing', () => {
+      expect(new Batcher({ maxRows: 10, maxBytes: MiB }).flush()).to.deep.equal([]);
+    });
+
+    it('passes pages without changes through without batches', () => {
+      const batcher = new Batcher({ maxRows: 1, maxBytes: MiB });
+      expect(batcher.add(changes([]))).to.deep.equal([]);
+      expect(batcher.flush()).to.deep.equal([]);
+    });
+
+    it('labels batches with the table of the changes', () => {
+      const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
+      batcher.add(changes([[1]], [], 'TB_ESTOQUE'));
+      expect(batcher.flush()[0]!.table).to.equal('TB_ESTOQUE');
+    });
+
+    it('the default batch size is 1000 rows', () => {
+      expect(DEFAULT_BATCH_ROWS).to.equal(1000);
+    });
+  });
+
+  describe('batchStage in a stream-chain pipeline', () => {
+    it('turns ChangeSets into batches in order, flushing the partial ones at the end', async () => {
+      const out = await runStage(batchStage({ maxRows: 2, maxBytes: MiB }), [
+        changes([[1], [2], [3]]),
+        changes([[4]], [[10], [11], [12]]),
+        changes([[5]]),
+      ]);
+      // A batch is emitted when the next row would overflow it: [3, 4] waits for row 5.
+      expect(out.map((b) => [b.kind, ...ids(b)])).to.deep.equal([
+        ['upsert', 1, 2],
+        ['delete', 10, 11],
+        ['upsert', 3, 4],
+        ['upsert', 5],
+        ['delete', 12],
+      ]);
+    });
+
+    it('respects the byte bound in the pipeline', async () => {
+      const out = await runStage(batchStage({ maxRows: 1000, maxBytes: 250 }), [changes([sized(1, 100), sized(2, 100)]), changes([sized(3, 100)])]);
+      expect(out.map(ids)).to.deep.equal([[1, 2], [3]]);
+      expect(out.every((b) => b.bytes <= 250)).to.equal(true);
+    });
+
+    it('emits nothing for no input', async () => {
+      expect(await runStage(batchStage({ maxRows: 2, maxBytes: MiB }), [])).to.deep.equal([]);
+    });
+
+    it('composes after other stages', async () => {
+      const out: Batch[] = [];
+      const collect = new Writable({
+        objectMode: true,
+        write(batch: Batch, _enc, cb) {
+          out.push(batch);
+          cb();
+        },
+      });
+      const toChanges = (ids: number[]) => changes(ids.map((id) => [id]));
+      await pipeline(Readable.from([[1, 2], [3]]), chain([toChanges, batchStage({ maxRows: 10, maxBytes: MiB })]), collect);
+      expect(out).to.deep.equal([{ kind: 'upsert', table: 'T', rows: [[1], [2], [3]], bytes: 3 * rowBytes([1]) }]);
+    });
+  });
+});

@@ -1,0 +1,409 @@
+import { expect } from 'chai';
+import { FbsyncError } from '../../lib/errors.js';
+import type { Page } from '../../lib/firebird/source.js';
+import { addCounts, diffPage, diffStage, targetRange, zeroCounts, type TargetRange } from '../../lib/stages/diff.js';
+import type { Key, Row, TableSpec } from '../../lib/table.js';
+import type { ValueKind } from '../../lib/values.js';
+
+/** A TableSpec with the given columns (same name on both sides) and key column indexes. */
+function tableSpec(columns: Array<[name: string, kind: ValueKind]>, key: number[] = [0], name = 'T'): TableSpec {
+  return {
+    source: name,
+    target: name.toLowerCase(),
+    columns: columns.map(([col, kind]) => ({
+      source: col,
+      target: col.toLowerCase(),
+      kind,
+      sourceType: kind.toUpperCase(),
+      nullable: true,
+      firebird: { select: `"${col}"`, padded: false, blob: false },
+    })),
+    key,
+  };
+}
+
+function page(rows: Row[], after: Key | null = null, final = false): Page {
+  return { table: 'T', rows, after, final };
+}
+
+// ID INTEGER PRIMARY KEY, NAME VARCHAR, PRICE NUMERIC
+const items = tableSpec([
+  ['ID', 'integer'],
+  ['NAME', 'text'],
+  ['PRICE', 'decimal'],
+]);
+
+// (STORE, SKU) primary key, QTY
+const stock = tableSpec(
+  [
+    ['STORE', 'integer'],
+    ['SKU', 'text'],
+    ['QTY', 'integer'],
+  ],
+  [0, 1],
+  'STOCK',
+);
+
+describe('diff stage', () => {
+  describe('counts', () => {
+    it('zeroCounts is all zeros', () => {
+      expect(zeroCounts()).to.deep.equal({ read: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 0 });
+    });
+
+    it('addCounts adds field by field into its first argument', () => {
+      const into = { read: 1, inserted: 2, updated: 3, unchanged: 4, deleted: 5 };
+      const out = addCounts(into, { read: 10, inserted: 20, updated: 30, unchanged: 40, deleted: 50 });
+      expect(out).to.equal(into);
+      expect(into).to.deep.equal({ read: 11, inserted: 22, updated: 33, unchanged: 44, deleted: 55 });
+    });
+  });
+
+  describe('diffPage', () => {
+    it('inserts source rows the target lacks', () => {
+      const rows: Row[] = [
+        [1, 'apple', '1.50'],
+        [2, 'pear', '2.00'],
+      ];
+      const changes = diffPage(items, page(rows), []);
+      expect(changes).to.deep.equal({
+        table: 'T',
+        upserts: rows,
+        deletes: [],
+        counts: { read: 2, inserted: 2, updated: 0, unchanged: 0, deleted: 0 },
+      });
+    });
+
+    it('updates rows whose non-key columns differ', () => {
+      const changes = diffPage(items, page([[1, 'apple', '1.75']]), [[1, 'apple', '1.50']]);
+      expect(changes.upserts).to.deep.equal([[1, 'apple', '1.75']]);
+      expect(changes.counts).to.deep.equal({ read: 1, inserted: 0, updated: 1, unchanged: 0, deleted: 0 });
+    });
+
+    it('leaves rows alone that are the same value in every column', () => {
+      // '1.50' and '1.5' are the same NUMERIC; the key 1 read back as '1' is the same INTEGER.
+      const changes = diffPage(items, page([[1, 'apple', '1.50']]), [['1', 'apple', '1.5']]);
+      expect(changes.upserts).to.deep.equal([]);
+      expect(changes.counts).to.deep.equal({ read: 1, inserted: 0, updated: 0, unchanged: 1, deleted: 0 });
+    });
+
+    it('treats a NULL that became a value, and the reverse, as an update', () => {
+      const changes = diffPage(items, page([[1, null, '1'], [2, 'b', '2']]), [[1, 'a', '1'], [2, null, '2']]);
+      expect(changes.upserts).to.deep.equal([[1, null, '1'], [2, 'b', '2']]);
+      expect(changes.counts.updated).to.equal(2);
+    });
+
+    it('classifies a mixed page and keeps upserts in source (key) order', () => {
+      const source: Row[] = [
+        [1, 'same', '1'],
+        [2, 'new', '2'],
+        [3, 'changed', '3.01'],
+        [4, 'same too', '4.0'],
+      ];
+      const target: Row[] = [
+        [1, 'same', '1.000'],
+        [3, 'changed', '3'],
+        [4, 'same too', '4'],
+      ];
+      const changes = diffPage(items, page(source), target);
+      expect(changes.upserts).to.deep.equal([
+        [2, 'new', '2'],
+        [3, 'changed', '3.01'],
+      ]);
+      expect(changes.counts).to.deep.equal({ read: 4, inserted: 1, updated: 1, unchanged: 2, deleted: 0 });
+    });
+
+    it('does not delete without the delete option, even when the target has extra rows', () => {
+      const changes = diffPage(items, page([[2, 'b', '2']]), [[1, 'a', '1'], [2, 'b', '2'], [3, 'c', '3']]);
+      expect(changes.deletes).to.deep.equal([]);
+      expect(changes.counts.deleted).to.equal(0);
+    });
+
+    it('names the source table in the ChangeSet', () => {
+      expect(diffPage(stock, page([]), []).table).to.equal('STOCK');
+    });
+
+    describe('with delete', () => {
+      it('deletes target keys between source keys of the page', () => {
+        const source: Row[] = [
+          [1, 'a', '1'],
+          [3, 'c', '3'],
+        ];
+        const target: Row[] = [
+          [1, 'a', '1'],
+          [2, 'orphan', '2'],
+          [3, 'c', '3'],
+        ];
+        const changes = diffPage(items, page(source), target, { delete: true });
+        expect(changes.deletes).to.deep.equal([[2]]);
+        expect(changes.counts).to.deep.equal({ read: 2, inserted: 0, updated: 0, unchanged: 2, deleted: 1 });
+      });
+
+      it('on the first page deletes target keys below the first source key', () => {
+        const changes = diffPage(items, page([[5, 'e', '5']]), [[-3, 'x', '0'], [0, 'y', '0'], [5, 'e', '5']], { delete: true });
+        expect(changes.deletes).to.deep.equal([[-3], [0]]);
+      });
+
+      it('on the final page deletes target keys above the last source key', () => {
+        const changes = diffPage(items, page([[5, 'e', '5']], [4], true), [[5, 'e', '5'], [6, 'f', '6'], [100, 'z', '0']], { delete: true });
+        expect(changes.deletes).to.deep.equal([[6], [100]]);
+        expect(changes.counts.deleted).to.equal(2);
+      });
+
+      it('on a single final page deletes orphans below the first and above the last source key', () => {
+        const source: Row[] = [
+          [10, 'j', '10'],
+          [20, 't', '20'],
+        ];
+        const target: Row[] = [
+          [1, 'below', '1'],
+          [10, 'j', '10'],
+          [15, 'between', '15'],
+          [20, 't', '20'],
+          [30, 'above', '30'],
+        ];
+        const changes = diffPage(items, page(source, null, true), target, { delete: true });
+        expect(changes.deletes).to.deep.equal([[1], [15], [30]]);
+        expect(changes.counts).to.deep.equal({ read: 2, inserted: 0, updated: 0, unchanged: 2, deleted: 3 });
+      });
+
+      it('on an empty final page deletes every target row above `after`', () => {
+        const changes = diffPage(items, page([], [10], true), [[11, 'a', '1'], [12, 'b', '2']], { delete: true });
+        expect(changes.upserts).to.deep.equal([]);
+        expect(changes.deletes).to.deep.equal([[11], [12]]);
+        expect(changes.counts).to.deep.equal({ read: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 2 });
+      });
+
+      it('on an empty source (empty first and final page) deletes everything', () => {
+        const changes = diffPage(items, page([], null, true), [[1, 'a', '1'], [2, 'b', '2']], { delete: true });
+        expect(changes.deletes).to.deep.equal([[1], [2]]);
+      });
+
+      it('inserts, updates and deletes in one page', () => {
+        const changes = diffPage(
+          items,
+          page([[1, 'a', '1'], [2, 'b2', '2'], [4, 'd', '4']], null, true),
+          [[2, 'b', '2'], [3, 'c', '3']],
+          { delete: true },
+        );
+        expect(changes.upserts).to.deep.equal([[1, 'a', '1'], [2, 'b2', '2'], [4, 'd', '4']]);
+        expect(changes.deletes).to.deep.equal([[3]]);
+        expect(changes.counts).to.deep.equal({ read: 3, inserted: 2, updated: 1, unchanged: 0, deleted: 1 });
+      });
+
+      it('throws KEY_ORDER when a target row lies at or below `after`', () => {
+        // The target returned key 10 for a page asked for keys > 10: its key order differs.
+        const range: TargetRange = { after: [10], from: null, through: [20] };
+        let error: unknown;
+        try {
+          diffPage(items, page([[15, 'o', '15'], [20, 't', '20']], [10]), [[10, 'x', '0'], [15, 'o', '15']], { delete: true, range });
+        } catch (err) {
+          error = err;
+        }
+        expect(error).to.be.instanceOf(FbsyncError);
+        expect((error as FbsyncError).code).to.equal('KEY_ORDER');
+        expect((error as FbsyncError).message).to.include('T(ID=10)');
+        expect((error as FbsyncError).hint).to.match(/binary collation/);
+      });
+
+      it('throws KEY_ORDER when a target row lies above `through`', () => {
+        const range: TargetRange = { after: null, from: null, through: [20] };
+        expect(() => diffPage(items, page([[20, 't', '20']]), [[25, 'x', '0']], { delete: true, range }))
+          .to.throw(FbsyncError)
+          .with.property('code', 'KEY_ORDER');
+      });
+
+      it('throws KEY_ORDER when a target row lies below `from`', () => {
+        const range: TargetRange = { after: null, from: [5], through: [9] };
+        expect(() => diffPage(items, page([[5, 'a', '1'], [9, 'b', '2']]), [[4, 'x', '0']], { delete: true, range }))
+          .to.throw(FbsyncError)
+          .with.property('code', 'KEY_ORDER');
+      });
+
+      it('computes the range itself when none is given (text key misordered by a case-insensitive collation)', () => {
+        const codes = tableSpec([['CODE', 'text'], ['V', 'integer']]);
+        // A non-final page asked for 'B' < key <= 'Y'; a _ci collation also returned 'a', which sorts above 'Y' in code points.
+        expect(() => diffPage(codes, page([['C', 1], ['Y', 2]], ['B']), [['C', 1], ['a', 0]], { delete: true }))
+          .to.throw(FbsyncError)
+          .with.property('code', 'KEY_ORDER');
+      });
+    });
+
+    describe('composite keys', () => {
+      it('matches rows on every key column', () => {
+        const source: Row[] = [
+          [1, 'A-1', 5],
+          [1, 'A-2', 7],
+          [2, 'A-1', 9],
+        ];
+        const target: Row[] = [
+          [1, 'A-1', 5],
+          [1, 'A-2', 6],
+        ];
+        const changes = diffPage(stock, page(source), target);
+        expect(changes.upserts).to.deep.equal([
+          [1, 'A-2', 7],
+          [2, 'A-1', 9],
+        ]);
+        expect(changes.counts).to.deep.equal({ read: 3, inserted: 1, updated: 1, unchanged: 1, deleted: 0 });
+      });
+
+      it('deletes composite keys the source lacks, as key arrays in key order', () => {
+        const changes = diffPage(stock, page([[1, 'A-1', 5]], null, true), [[1, 'A-1', 5], [1, 'A-3', 1], [2, 'A-1', 2]], { delete: true });
+        expect(changes.deletes).to.deep.equal([
+          [1, 'A-3'],
+          [2, 'A-1'],
+        ]);
+      });
+
+      it('builds delete keys in key order even when the key columns are not first in the row', () => {
+        // Columns (QTY, SKU, STORE) with primary key (STORE, SKU).
+        const reordered = tableSpec([['QTY', 'integer'], ['SKU', 'text'], ['STORE', 'integer']], [2, 1]);
+        const changes = diffPage(reordered, page([], null, true), [[3, 'X', 9]], { delete: true });
+        expect(changes.deletes).to.deep.equal([[9, 'X']]);
+      });
+
+      it('throws KEY_ORDER for a composite key outside the range', () => {
+        const range: TargetRange = { after: [1, 'B'], from: null, through: [2, 'A'] };
+        expect(() => diffPage(stock, page([[1, 'C', 1], [2, 'A', 1]], [1, 'B']), [[1, 'A', 1]], { delete: true, range }))
+          .to.throw(FbsyncError)
+          .with.property('code', 'KEY_ORDER');
+      });
+      it('tells apart keys whose text contains the separator character', () => {
+        const pair = tableSpec([['K1', 'text'], ['K2', 'text'], ['V', 'integer']], [0, 1]);
+        const changes = diffPage(pair, page([['a\u0001b', 'c', 1]], null, true), [['a', 'b\u0001c', 1]], { delete: true });
+        expect(changes.upserts).to.deep.equal([['a\u0001b', 'c', 1]]);
+        expect(changes.deletes).to.deep.equal([['a', 'b\u0001c']]);
+      });
+    });
+  });
+
+  describe('targetRange', () => {
+    const rows: Row[] = [
+      [10, 'a', '1'],
+      [20, 'b', '2'],
+    ];
+
+    describe('without deletes', () => {
+      it('is exactly the keys of the page on the first page', () => {
+        expect(targetRange(items, page(rows, null), false)).to.deep.equal({ after: null, from: [10], through: [20] });
+      });
+
+      it('is exactly the keys of the page on a middle page', () => {
+        expect(targetRange(items, page(rows, [5]), false)).to.deep.equal({ after: null, from: [10], through: [20] });
+      });
+
+      it('is exactly the keys of the page on the final page', () => {
+        expect(targetRange(items, page(rows, [5], true), false)).to.deep.equal({ after: null, from: [10], through: [20] });
+      });
+
+      it('is undefined for an empty page: there is nothing to read', () => {
+        expect(targetRange(items, page([], [5], true), false)).to.equal(undefined);
+      });
+    });
+
+    describe('with deletes', () => {
+      it('reaches down to the lowest key on the first page', () => {
+        expect(targetRange(items, page(rows, null), true)).to.deep.equal({ after: null, from: null, through: [20] });
+      });
+
+      it('starts right after the previous page on a middle page', () => {
+        expect(targetRange(items, page(rows, [5]), true)).to.deep.equal({ after: [5], from: null, through: [20] });
+      });
+
+      it('is open above on the final page', () => {
+        expect(targetRange(items, page(rows, [5], true), true)).to.deep.equal({ after: [5], from: null, through: null });
+      });
+
+      it('is everything above `after` on an empty final page', () => {
+        expect(targetRange(items, page([], [20], true), true)).to.deep.equal({ after: [20], from: null, through: null });
+      });
+
+      it('is the whole table when the only page is empty', () => {
+        expect(targetRange(items, page([], null, true), true)).to.deep.equal({ after: null, from: null, through: null });
+      });
+    });
+
+    it('uses composite keys as bounds', () => {
+      const source: Row[] = [
+        [1, 'A', 1],
+        [3, 'C', 1],
+      ];
+      expect(targetRange(stock, page(source, [0, 'Z']), false)).to.deep.equal({ after: null, from: [1, 'A'], through: [3, 'C'] });
+      expect(targetRange(stock, page(source, [0, 'Z']), true)).to.deep.equal({ after: [0, 'Z'], from: null, through: [3, 'C'] });
+    });
+  });
+
+  describe('diffStage', () => {
+    function fakeReader(rows: Row[]) {
+      const calls: TargetRange[] = [];
+      const read = async (range: TargetRange) => {
+        calls.push(range);
+        return rows;
+      };
+      return { read, calls };
+    }
+
+    it('reads the page’s own key range from the target and diffs against it', async () => {
+      const reader = fakeReader([[10, 'a', '1']]);
+      const stage = diffStage({ table: items, readTarget: reader.read });
+      const changes = await stage(page([[10, 'a', '1'], [20, 'b', '2']], [5]));
+      expect(reader.calls).to.deep.equal([{ after: null, from: [10], through: [20] }]);
+      expect(changes.upserts).to.deep.equal([[20, 'b', '2']]);
+      expect(changes.counts).to.deep.equal({ read: 2, inserted: 1, updated: 0, unchanged: 1, deleted: 0 });
+    });
+
+    it('with delete reads from `after` up to the last key on a middle page', async () => {
+      const reader = fakeReader([[7, 'orphan', '0'], [10, 'a', '1']]);
+      const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+      const changes = await stage(page([[10, 'a', '1'], [20, 'b', '2']], [5]));
+      expect(reader.calls).to.deep.equal([{ after: [5], from: null, through: [20] }]);
+      expect(changes.deletes).to.deep.equal([[7]]);
+    });
+
+    it('with delete reads everything above `after` on the final page', async () => {
+      const reader = fakeReader([[30, 'z', '0']]);
+      const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+      const changes = await stage(page([[20, 'b', '2']], [10], true));
+      expect(reader.calls).to.deep.equal([{ after: [10], from: null, through: null }]);
+      expect(changes.deletes).to.deep.equal([[30]]);
+    });
+
+    it('with delete still reads the target for an empty final page', async () => {
+      const reader = fakeReader([[11, 'x', '0']]);
+      const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+      const changes = await stage(page([], [10], true));
+      expect(reader.calls).to.deep.equal([{ after: [10], from: null, through: null }]);
+      expect(changes.deletes).to.deep.equal([[11]]);
+    });
+
+    it('never calls the reader for an empty page without delete', async () => {
+      const reader = fakeReader([[1, 'never', '0']]);
+      const stage = diffStage({ table: items, readTarget: reader.read });
+      const changes = await stage(page([], [10], true));
+      expect(reader.calls).to.deep.equal([]);
+      expect(changes).to.deep.equal({ table: 'T', upserts: [], deletes: [], counts: zeroCounts() });
+    });
+
+    it('passes composite key ranges to the reader', async () => {
+      const reader = fakeReader([]);
+      const stage = diffStage({ table: stock, readTarget: reader.read, delete: true });
+      await stage(page([[1, 'A', 1], [1, 'B', 2]], [0, 'Z']));
+      expect(reader.calls).to.deep.equal([{ after: [0, 'Z'], from: null, through: [1, 'B'] }]);
+    });
+
+    it('rejects with KEY_ORDER when the reader returns a row outside the range', async () => {
+      const stage = diffStage({ table: items, readTarget: async () => [[99, 'x', '0']], delete: true });
+      let error: unknown;
+      await stage(page([[10, 'a', '1']], [5])).catch((err) => (error = err));
+      expect(error).to.be.instanceOf(FbsyncError);
+      expect((error as FbsyncError).code).to.equal('KEY_ORDER');
+    });
+
+    it('passes a reader failure through', async () => {
+      const stage = diffStage({ table: items, readTarget: async () => Promise.reject(new Error('connection lost')) });
+      let error: unknown;
+      await stage(page([[1, 'a', '1']])).catch((err) => (error = err));
+      expect((error as Error).message).to.equal('connection lost');
+    });
+  });
+});

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import { formatSummary, summarize } from '../../lib/report.js';
+import type { SyncReport } from '../../lib/sync.js';
+
+function report(table: string, counts: Partial<SyncReport> = {}): SyncReport {
+  return {
+    table,
+    target: table,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    dryRun: false,
+    elapsedMs: 0,
+    rowsPerSecond: 0,
+    ...counts,
+  };
+}
+
+const clients = report('CLIENTS', { read: 1200, inserted: 200, updated: 10, unchanged: 990, deleted: 3, elapsedMs: 1500, rowsPerSecond: 800 });
+const orders = report('ORDERS', { read: 50000, inserted: 50000, elapsedMs: 2500, rowsPerSecond: 20000 });
+
+describe('report', () => {
+  describe('summarize', () => {
+    it('adds up the counts of every table', () => {
+      const summary = summarize([clients, orders], 4000);
+      expect(summary.total).to.deep.equal({
+        tables: 2,
+        read: 51200,
+        inserted: 50200,
+        updated: 10,
+        unchanged: 990,
+        deleted: 3,
+        dryRun: false,
+        elapsedMs: 4000,
+        rowsPerSecond: 12800,
+      });
+    });
+
+    it('keeps the per-table reports, in order, as a copy', () => {
+      const reports = [clients, orders];
+      const summary = summarize(reports, 4000);
+      expect(summary.tables).to.deep.equal([clients, orders]);
+      expect(summary.tables).to.not.equal(reports);
+    });
+
+    it('takes the elapsed time of the whole run, not the sum of the tables', () => {
+      expect(summarize([clients, orders], 10_000).total).to.include({ elapsedMs: 10_000, rowsPerSecond: 5120 });
+    });
+
+    it('rounds the rate to whole rows per second', () => {
+      expect(summarize([report('T', { read: 10 })], 3000).total.rowsPerSecond).to.equal(3);
+    });
+
+    it('reports the rows read as the rate when no time has passed', () => {
+      expect(summarize([report('T', { read: 7 })], 0).total.rowsPerSecond).to.equal(7);
+    });
+
+    it('is a dry run when any table was', () => {
+      expect(summarize([clients, { ...orders, dryRun: true }], 1000).total.dryRun).to.equal(true);
+      expect(summarize([clients, orders], 1000).total.dryRun).to.equal(false);
+    });
+
+    it('of no tables is all zeros', () => {
+      expect(summarize([], 5).total).to.deep.equal({
+        tables: 0,
+        read: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        deleted: 0,
+        dryRun: false,
+        elapsedMs: 5,
+        rowsPerSecond: 0,
+      });
+    });
+
+    it('does not change the reports it is given', () => {
+      const before = structuredClone(clients);
+      summarize([clients, orders], 1000);
+      expect(clients).to.deep.equal(before);
+    });
+  });
+
+  describe('formatSummary', () => {
+    it('for one table: a header and one row, no total', () => {
+      expect(formatSummary(summarize([clients], 1500))).to.equal(
+        [
+          'table     read  inserted  updated  unchanged  deleted  rows/s  elapsed',
+          'CLIENTS  1,200       200       10        990        3     800    1.5 s',
+        ].join('\n'),
+      );
+    });
+
+    it('for several tables: one row per table and a total row', () => {
+      expect(formatSummary(summarize([clients, orders], 4000))).to.equal(
+        [
+          'table               read  inserted  updated  unchanged  deleted  rows/s  elapsed',
+          'CLIENTS            1,200       200       10        990        3     800    1.5 s',
+          'ORDERS            50,000    50,000        0          0        0  20,000    2.5 s',
+          'total (2 tables)  51,200    50,200       10        990        3  12,800    4.0 s',
+        ].join('\n'),
+      );
+    });
+
+    it('names a table synced into a differently named target as source → target', () => {
+      const text = formatSummary(summarize([{ ...clients, target: 'clientes' }], 1500));
+      expect(text.split('\n')[1]).to.match(/^CLIENTS → clientes {2}/);
+    });
+
+    it('left-aligns names and right-aligns numbers in columns of equal width', () => {
+      const lines = formatSummary(summarize([clients, orders], 4000)).split('\n');
+      expect(new Set(lines.map((l) => l.length)).size).to.equal(1);
+    });
+
+    it('adds a dry-run note when nothing was written', () => {
+      const text = formatSummary(summarize([{ ...clients, dryRun: true }], 1500));
+      const lines = text.split('\n');
+      expect(lines).to.have.length(3);
+      expect(lines[2]).to.equal('(dry run: nothing was written)');
+    });
+
+    it('has no dry-run note for a real run', () => {
+      expect(formatSummary(summarize([clients], 1500))).to.not.include('dry run');
+    });
+  });
+});
