@@ -78,5 +78,6 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`fbsync: ${redact(message, secrets)}\n`);
-  process.exitCode = 1;
+  // 2 for a command line that cannot run at all, as for yargs' own usage errors.
+  process.exitCode = err instanceof FbsyncError && err.code === 'OPTION' ? 2 : 1;
 });

@@ -14,6 +14,7 @@ export { MysqlSink, mysqlSink, DEFAULT_PARALLEL, type MysqlSinkOptions } from '.
 export { diffStage, diffPage, targetRange, zeroCounts, addCounts, type ChangeSet, type Counts, type DiffOptions, type TargetRange, type TargetReader } from './stages/diff.js';
 export { batchStage, Batcher, batchBytesFor, rowBytes, DEFAULT_BATCH_ROWS, type Batch, type BatchOptions } from './stages/batch.js';
 export { mapRows } from './stages/map-rows.js';
+export { composeStages } from './stages/compose.js';
 export { planTable, type PlanOptions } from './plan.js';
 export { FbsyncError } from './errors.js';
 export { maskUri, redact } from './redact.js';

@@ -1,6 +1,5 @@
 import { Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import chain from 'stream-chain';
 import createDebug from 'debug';
 import { closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
 import { describeFirebirdTable } from './firebird/metadata.js';
@@ -12,6 +11,7 @@ import { DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
 import { planTable } from './plan.js';
 import { addCounts, diffStage, zeroCounts, type ChangeSet, type Counts } from './stages/diff.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js';
+import { composeStages } from './stages/compose.js';
 import type { TableSpec } from './table.js';
 
 const debug = createDebug('fbsync:sync');
@@ -110,7 +110,7 @@ async function runPipeline(db: FirebirdDatabase, target: MysqlTarget, table: Tab
     tally,
   ];
   if (options.dryRun) {
-    await pipeline(source, chain(stages as never) as unknown as Duplex, discard());
+    await pipeline(source, composeStages(stages), discard());
     return;
   }
   const batches = batchStage({
@@ -118,7 +118,7 @@ async function runPipeline(db: FirebirdDatabase, target: MysqlTarget, table: Tab
     maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
   });
   const sink = mysqlSink({ target, table, parallel });
-  await pipeline(source, chain([...stages, batches] as never) as unknown as Duplex, sink);
+  await pipeline(source, composeStages([...stages, batches]), sink);
 }
 
 function discard(): Writable {

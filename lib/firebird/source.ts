@@ -16,6 +16,8 @@ const debug = createDebug('fbsync:source');
  */
 export interface Page {
   table: string;
+  /** Source column names, in row order (the same array on every page). */
+  columns: readonly string[];
   rows: Row[];
   /** Exclusive lower bound: the last key of the previous page, null on the first page. */
   after: Key | null;
@@ -46,6 +48,7 @@ export class FirebirdSource extends Readable {
   readonly #table: TableSpec;
   readonly #pageSize: number;
   readonly #columns: string[];
+  readonly #names: readonly string[];
   readonly #selectList: string;
   readonly #orderBy: string;
   #after: Key | null;
@@ -63,6 +66,7 @@ export class FirebirdSource extends Readable {
     this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
     this.#columns = options.table.key.map((i) => quoteFirebird(options.table.columns[i]!.source));
+    this.#names = options.table.columns.map((c) => c.source);
     this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
     this.#orderBy = this.#columns.join(', ');
   }
@@ -94,7 +98,7 @@ export class FirebirdSource extends Readable {
     const raw = await this.#tx.executeAsync<unknown[]>(sql, where?.params ?? []);
     const rows = await this.#convert(raw);
     const final = rows.length < this.#pageSize;
-    const page: Page = { table: this.#table.source, rows, after: this.#after, final };
+    const page: Page = { table: this.#table.source, columns: this.#names, rows, after: this.#after, final };
     if (rows.length > 0) this.#after = keyOf(this.#table, rows[rows.length - 1]!);
     debug('%s: page of %d rows%s', this.#table.source, rows.length, final ? ' (final)' : '');
     if (final) {

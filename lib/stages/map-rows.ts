@@ -1,20 +1,19 @@
 import type { Page } from '../firebird/source.js';
-import type { Row, TableSpec } from '../table.js';
+import type { Row } from '../table.js';
 
 /**
  * A page stage that rewrites each row, for custom pipelines: masking a column, normalising a
  * code. `fn` gets the row as an object keyed by source column name and returns the (possibly
- * changed) object; key columns must not change, or the diff can no longer match rows.
+ * changed) object. Key columns must not change, or the diff can no longer match rows.
  */
-export function mapRows(table: TableSpec, fn: (row: Record<string, unknown>) => Record<string, unknown>): (page: Page) => Page {
-  const names = table.columns.map((c) => c.source);
+export function mapRows(fn: (row: Record<string, unknown>) => Record<string, unknown>): (page: Page) => Page {
   return (page: Page) => ({
     ...page,
     rows: page.rows.map((row) => {
       const obj: Record<string, unknown> = {};
-      names.forEach((n, i) => (obj[n] = row[i]));
+      page.columns.forEach((n, i) => (obj[n] = row[i]));
       const out = fn(obj);
-      return names.map((n) => (out[n] ?? null) as Row[number]);
+      return page.columns.map((n) => (out[n] ?? null) as Row[number]);
     }),
   });
 }

@@ -1,0 +1,91 @@
+/**
+ * Throwaway databases for the integration specs, on the servers named by
+ *   FBSYNC_TEST_FIREBIRD  a Firebird URI whose path is a server-side directory for new databases
+ *                         (default firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data)
+ *   FBSYNC_TEST_MYSQL     a MySQL URI of a user that may CREATE and DROP databases
+ *                         (default mysql://fbsync:fbsync@127.0.0.1:3306)
+ * Each call makes a database with a random name; `drop()` removes it.
+ */
+import { randomBytes } from 'node:crypto';
+import Firebird from 'node-firebird';
+import mysql from 'mysql2/promise';
+import { openFirebird, type FirebirdDatabase } from '../../lib/firebird/connect.js';
+
+export const FIREBIRD_BASE = process.env.FBSYNC_TEST_FIREBIRD ?? 'firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data';
+export const MYSQL_BASE = process.env.FBSYNC_TEST_MYSQL ?? 'mysql://fbsync:fbsync@127.0.0.1:3306';
+
+function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+export interface FirebirdFixture {
+  uri: string;
+  /** An attachment for setting up and inspecting the source (UTF8, exact numerics). */
+  db: FirebirdDatabase;
+  /** Runs statements in order, each committed. */
+  exec(...sql: string[]): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function createFirebirdDatabase(options: { charset?: string } = {}): Promise<FirebirdFixture> {
+  const base = FIREBIRD_BASE.replace(/\/+$/, '');
+  const uri = `${base}/${uniqueName('fbsync_spec')}.fdb`;
+  const created = await Firebird.createAsync({
+    ...Firebird.parseConnectionUri(uri),
+    encoding: 'UTF8',
+    defaultCharset: options.charset ?? 'UTF8',
+  });
+  await created.detachAsync();
+  const db = await openFirebird(uri);
+  return {
+    uri,
+    db,
+    async exec(...sql: string[]) {
+      for (const s of sql) await db.queryAsync(s);
+    },
+    async drop() {
+      await db.dropAsync().catch(() => undefined);
+    },
+  };
+}
+
+export interface MysqlFixture {
+  uri: string;
+  database: string;
+  conn: mysql.Connection;
+  /** Runs statements in order. */
+  exec(...sql: string[]): Promise<void>;
+  /** Rows as arrays, values in fbsync's canonical forms (dates and exact numbers as strings). */
+  rows(sql: string, params?: unknown[]): Promise<unknown[][]>;
+  drop(): Promise<void>;
+}
+
+export async function createMysqlDatabase(): Promise<MysqlFixture> {
+  const database = uniqueName('fbsync_spec');
+  const base = MYSQL_BASE.replace(/\/+$/, '');
+  const conn = await mysql.createConnection({
+    uri: base,
+    charset: 'utf8mb4',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
+  await conn.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
+  await conn.query(`USE \`${database}\``);
+  return {
+    uri: `${base}/${database}`,
+    database,
+    conn,
+    async exec(...sql: string[]) {
+      for (const s of sql) await conn.query(s);
+    },
+    async rows(sql: string, params: unknown[] = []) {
+      const [rows] = await conn.query({ sql, rowsAsArray: true }, params);
+      return rows as unknown as unknown[][];
+    },
+    async drop() {
+      await conn.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
+      await conn.end().catch(() => undefined);
+    },
+  };
+}
