@@ -1,7 +1,7 @@
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { maskUri } from '../redact.js';
+import { maskUri, passwordOf, redact } from '../redact.js';
 
 const debug = createDebug('fbsync:firebird');
 
@@ -24,7 +24,9 @@ export function firebirdOptions(uri: string): Firebird.Options {
   try {
     parsed = Firebird.parseConnectionUri(uri);
   } catch (err) {
-    throw new FbsyncError('FIREBIRD_URI', `cannot parse the Firebird URI ${maskUri(uri)}: ${describeCause(err)}`, {
+    // The driver's message quotes the URI whole, password included.
+    const cause = redact(describeCause(err), [passwordOf(uri)]);
+    throw new FbsyncError('FIREBIRD_URI', `cannot parse the Firebird URI ${maskUri(uri)}: ${cause}`, {
       hint: 'write it as firebird://user:password@host:port//absolute/path/database.fdb',
     });
   }

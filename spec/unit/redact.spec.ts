@@ -52,6 +52,10 @@ describe('redact', () => {
       expect(passwordOf('mysql://u:p@ss@host/db')).to.equal('p@ss');
       expect(maskUri('mysql://u:p@ss@host/db')).to.equal('mysql://u:****@host/db');
     });
+    it('hides all of a password with a raw #, / or ?, which ends a URL parser\'s authority early', () => {
+      expect(maskUri('mysql://u:Sup3r#S3cret@host/db')).to.equal('mysql://u:****@host/db');
+      expect(maskUri('mysql://u:a/b?c@host:3306/db')).to.equal('mysql://u:****@host:3306/db');
+    });
   });
 
   describe('passwordOf', () => {
@@ -85,6 +89,10 @@ describe('redact', () => {
     it('returns a password with an invalid percent sequence as written', () => {
       expect(passwordOf('mysql://fbsync:100%@localhost/shop')).to.equal('100%');
     });
+    it('returns a password with a raw # whole', () => {
+      expect(passwordOf('mysql://u:Sup3r#S3cret@host/db')).to.equal('Sup3r#S3cret');
+    });
+
     it('decodes a ?password= parameter exactly once', () => {
       expect(passwordOf('mysql://u@h/db?password=100%25')).to.equal('100%');
       expect(passwordOf('mysql://u@h/db?password=a%2525b')).to.equal('a%25b');
