@@ -23,7 +23,7 @@ function tableSpec(columns: Array<[name: string, kind: ValueKind]>, key: number[
 }
 
 function page(rows: Row[], after: Key | null = null, final = false): Page {
-  return { table: 'T', rows, after, final };
+  return { table: 'T', columns: [], rows, after, final };
 }
 
 // ID INTEGER PRIMARY KEY, NAME VARCHAR, PRICE NUMERIC
