@@ -16,6 +16,8 @@ const debug = createDebug('fbsync:source');
  */
 export interface Page {
   table: string;
+  /** Position of the page in this run, from 0: lets later stages track which pages are done. */
+  seq: number;
   /** Source column names, in row order (the same array on every page). */
   columns: readonly string[];
   rows: Row[];
@@ -31,8 +33,13 @@ export interface FirebirdSourceOptions {
   pageSize: number;
   /** Pages read ahead while later stages work (object-mode highWaterMark). Default 2. */
   readAhead?: number;
-  /** Start after this key instead of at the beginning. */
+  /** Start after this key instead of at the beginning (resuming from a checkpoint). */
   after?: Key | null;
+  /**
+   * Stop early: the page being read is still delivered, then the stream ends without a final
+   * page, so nothing downstream mistakes the unread rest of the table for deleted rows.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_PAGE_SIZE = 10_000;
@@ -66,6 +73,8 @@ export class FirebirdSource extends Readable {
   readonly #statements = new Map<'first' | 'next', Firebird.Statement>();
   #reading = false;
   #done = false;
+  #seq = 0;
+  readonly #signal?: AbortSignal;
 
   constructor(options: FirebirdSourceOptions) {
     super({ objectMode: true, highWaterMark: options.readAhead ?? 2 });
@@ -76,6 +85,7 @@ export class FirebirdSource extends Readable {
     this.#table = options.table;
     this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
+    this.#signal = options.signal;
     this.#columns = options.table.key.map((i) => quoteFirebird(options.table.columns[i]!.source));
     this.#names = options.table.columns.map((c) => c.source);
     this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
@@ -84,6 +94,7 @@ export class FirebirdSource extends Readable {
 
   override _read(): void {
     if (this.#reading || this.#done) return;
+    if (this.#signal?.aborted) return this.#stop();
     this.#reading = true;
     this.#nextPage().then(
       (page) => {
@@ -92,6 +103,7 @@ export class FirebirdSource extends Readable {
         // Pushed only now that #reading is clear, so the _read that push() may trigger is served.
         this.push(page);
         if (page.final) this.push(null);
+        else if (this.#signal?.aborted) this.#stop();
       },
       (err) => this.destroy(err instanceof FbsyncError ? err : this.#readError(err)),
     );
@@ -122,7 +134,7 @@ export class FirebirdSource extends Readable {
     await statement.closeAsync();
     const rows = await this.#convert(raw);
     const final = rows.length < this.#pageSize;
-    const page: Page = { table: this.#table.source, columns: this.#names, rows, after: this.#after, final };
+    const page: Page = { table: this.#table.source, seq: this.#seq++, columns: this.#names, rows, after: this.#after, final };
     if (rows.length > 0) this.#after = keyOf(this.#table, rows[rows.length - 1]!);
     debug('%s: page of %d rows%s', this.#table.source, rows.length, final ? ' (final)' : '');
     if (final) {
@@ -130,6 +142,13 @@ export class FirebirdSource extends Readable {
       await this.#endTransaction('commit');
     }
     return page;
+  }
+
+  #stop(): void {
+    if (this.#done) return;
+    this.#done = true;
+    debug('%s: stopped after %d pages', this.#table.source, this.#seq);
+    this.#endTransaction('rollback').then(() => this.push(null));
   }
 
   /** The two statements of a scan (first page, and every page after a key), prepared once. */

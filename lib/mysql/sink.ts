@@ -89,6 +89,8 @@ export class MysqlSink extends Writable {
     const started = Date.now();
     const sql = batch.kind === 'upsert' ? this.#statements.upsert : this.#statements.delete;
     const values = batch.kind === 'upsert' ? batch.rows : batch.keys;
+    // A page with nothing to write still sends one empty batch, to mark the page as done.
+    if (values.length === 0) return;
     try {
       await this.#target.withConnection(async (conn) => {
         await conn.beginTransaction();

@@ -3,10 +3,25 @@ import type { Key, Row } from '../table.js';
 import type { Value } from '../values.js';
 import type { ChangeSet } from './diff.js';
 
-/** One statement's worth of work for the sink. */
-export type Batch =
-  | { kind: 'upsert'; table: string; rows: Row[]; bytes: number }
-  | { kind: 'delete'; table: string; keys: Key[]; bytes: number };
+/**
+ * One statement's worth of work for the sink. A batch never mixes pages: `seq`, `through` and
+ * `pageBatches` say which page it belongs to and how many batches that page produced, so the
+ * sink's commits tell exactly when a page is fully written (the checkpoint's low-water mark).
+ * A page with nothing to write still yields one empty batch, which the sink commits at once.
+ */
+export type Batch = (
+  | { kind: 'upsert'; rows: Row[] }
+  | { kind: 'delete'; keys: Key[] }
+) & {
+  table: string;
+  bytes: number;
+  /** The page's position in the run. */
+  seq: number;
+  /** Key of the page's last source row (null for an empty page). */
+  through: Key | null;
+  /** Batches the page was split into (this one included). */
+  pageBatches: number;
+};
 
 export interface BatchOptions {
   /** Rows (or keys) per statement. */
@@ -47,14 +62,9 @@ export function rowBytes(row: readonly Value[]): number {
   return n;
 }
 
-/** Accumulates rows and keys into batches bounded by rows and bytes. */
+/** Splits each page's changes into batches bounded by rows and bytes. */
 export class Batcher {
   readonly #options: BatchOptions;
-  #table = '';
-  #rows: Row[] = [];
-  #rowBytes = 0;
-  #keys: Key[] = [];
-  #keyBytes = 0;
 
   constructor(options: BatchOptions) {
     if (!(options.maxRows >= 1)) throw new RangeError(`maxRows must be at least 1, not ${options.maxRows}`);
@@ -62,49 +72,38 @@ export class Batcher {
     this.#options = options;
   }
 
-  /** Adds a page's changes; returns the batches that became full. */
+  /** The batches of one page: its upserts, then its deletes, or one empty batch. */
   add(changes: ChangeSet): Batch[] {
-    this.#table = changes.table;
-    const out: Batch[] = [];
-    for (const row of changes.upserts) {
-      const bytes = rowBytes(row);
-      if (this.#rows.length > 0 && (this.#rows.length >= this.#options.maxRows || this.#rowBytes + bytes > this.#options.maxBytes)) {
-        out.push(this.#takeRows());
-      }
-      this.#rows.push(row);
-      this.#rowBytes += bytes;
-    }
-    for (const key of changes.deletes) {
-      const bytes = rowBytes(key);
-      if (this.#keys.length > 0 && (this.#keys.length >= this.#options.maxRows || this.#keyBytes + bytes > this.#options.maxBytes)) {
-        out.push(this.#takeKeys());
-      }
-      this.#keys.push(key);
-      this.#keyBytes += bytes;
-    }
-    return out;
+    const parts: Array<{ kind: 'upsert' | 'delete'; items: Row[]; bytes: number }> = [
+      ...this.#split('upsert', changes.upserts),
+      ...this.#split('delete', changes.deletes),
+    ];
+    if (parts.length === 0) parts.push({ kind: 'upsert', items: [], bytes: 0 });
+    const page = { table: changes.table, seq: changes.seq, through: changes.through, pageBatches: parts.length };
+    return parts.map(({ kind, items, bytes }) =>
+      kind === 'upsert' ? { kind, rows: items, bytes, ...page } : { kind, keys: items, bytes, ...page },
+    );
   }
 
-  /** The partial batches left at the end of the stream. */
+  /** Nothing is held between pages; kept so the stage can flush like any other. */
   flush(): Batch[] {
-    const out: Batch[] = [];
-    if (this.#rows.length > 0) out.push(this.#takeRows());
-    if (this.#keys.length > 0) out.push(this.#takeKeys());
-    return out;
+    return [];
   }
 
-  #takeRows(): Batch {
-    const batch: Batch = { kind: 'upsert', table: this.#table, rows: this.#rows, bytes: this.#rowBytes };
-    this.#rows = [];
-    this.#rowBytes = 0;
-    return batch;
-  }
-
-  #takeKeys(): Batch {
-    const batch: Batch = { kind: 'delete', table: this.#table, keys: this.#keys, bytes: this.#keyBytes };
-    this.#keys = [];
-    this.#keyBytes = 0;
-    return batch;
+  *#split(kind: 'upsert' | 'delete', items: readonly Row[]): Generator<{ kind: 'upsert' | 'delete'; items: Row[]; bytes: number }> {
+    let current: Row[] = [];
+    let bytes = 0;
+    for (const item of items) {
+      const size = rowBytes(item);
+      if (current.length > 0 && (current.length >= this.#options.maxRows || bytes + size > this.#options.maxBytes)) {
+        yield { kind, items: current, bytes };
+        current = [];
+        bytes = 0;
+      }
+      current.push(item);
+      bytes += size;
+    }
+    if (current.length > 0) yield { kind, items: current, bytes };
   }
 }
 

@@ -31,6 +31,12 @@ export function addCounts(into: Counts, more: Counts): Counts {
 /** What one source page asks of the target. */
 export interface ChangeSet {
   table: string;
+  /** The page's position in the run (Page.seq). */
+  seq: number;
+  /** Key of the page's last source row, null for an empty page. */
+  through: Key | null;
+  /** The page was the source's last. */
+  final: boolean;
   /** Rows to insert or update, in key order. */
   upserts: Row[];
   /** Keys of target rows the source no longer has (only with `delete`). */
@@ -121,7 +127,8 @@ export function diffPage(table: TableSpec, page: Page, target: readonly Row[], o
     }
     counts.deleted = deletes.length;
   }
-  return { table: table.source, upserts, deletes, counts };
+  const last = page.rows[page.rows.length - 1];
+  return { table: table.source, seq: page.seq, through: last ? keyOf(table, last) : null, final: page.final, upserts, deletes, counts };
 }
 
 /**

@@ -9,8 +9,17 @@ import type { Key, Row } from '../../lib/table.js';
 const KiB = 1024;
 const MiB = 1024 * 1024;
 
-function changes(upserts: Row[], deletes: Key[] = [], table = 'T'): ChangeSet {
-  return { table, upserts, deletes, counts: zeroCounts() };
+let nextSeq = 0;
+
+/** The changes of one page; pages are numbered in the order they are made. */
+function changes(upserts: Row[], deletes: Key[] = [], table = 'T', seq = nextSeq++): ChangeSet {
+  const through = upserts.length ? [upserts[upserts.length - 1]![0]!] : null;
+  return { table, seq, through, final: false, upserts, deletes, counts: zeroCounts() };
+}
+
+/** What every batch of a page carries besides its rows. */
+function pageOf(c: ChangeSet, pageBatches: number) {
+  return { table: c.table, seq: c.seq, through: c.through, pageBatches };
 }
 
 /** A row [id, text] whose estimated size is exactly `bytes` (4 + 24 for the number + text + 3). */
@@ -90,63 +99,70 @@ describe('batch stage', () => {
       expect(() => new Batcher({ maxRows: Number.NaN, maxBytes: 100 })).to.throw(RangeError, /maxRows/);
     });
 
-    it('holds rows back until a batch is full', () => {
-      const batcher = new Batcher({ maxRows: 3, maxBytes: MiB });
-      expect(batcher.add(changes([[1, 'a'], [2, 'b']]))).to.deep.equal([]);
-    });
-
-    it('splits by maxRows', () => {
+    it('splits a page by maxRows', () => {
       const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
-      const out = [...batcher.add(changes([[1], [2], [3], [4], [5]])), ...batcher.flush()];
+      const out = batcher.add(changes([[1], [2], [3], [4], [5]]));
       expect(out.map(ids)).to.deep.equal([[1, 2], [3, 4], [5]]);
       expect(out.every((b) => b.kind === 'upsert' && b.table === 'T')).to.equal(true);
     });
 
-    it('fills batches across pages', () => {
+    it('never mixes pages: each page ends its own last batch', () => {
       const batcher = new Batcher({ maxRows: 3, maxBytes: MiB });
-      expect(batcher.add(changes([[1], [2]]))).to.deep.equal([]);
-      const out = batcher.add(changes([[3], [4]]));
-      expect(out.map(ids)).to.deep.equal([[1, 2, 3]]);
-      expect(batcher.flush().map(ids)).to.deep.equal([[4]]);
+      const first = changes([[1], [2]]);
+      const second = changes([[3], [4]]);
+      expect(batcher.add(first)).to.deep.equal([{ kind: 'upsert', rows: [[1], [2]], bytes: 2 * rowBytes([1]), ...pageOf(first, 1) }]);
+      expect(batcher.add(second).map(ids)).to.deep.equal([[3, 4]]);
+      expect(batcher.flush()).to.deep.equal([]);
+    });
+
+    it('tells every batch how many batches its page has', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
+      const page = changes([[1], [2], [3]], [[9]]);
+      const out = batcher.add(page);
+      expect(out.map((b) => [b.kind, b.seq, b.pageBatches])).to.deep.equal([
+        ['upsert', page.seq, 3],
+        ['upsert', page.seq, 3],
+        ['delete', page.seq, 3],
+      ]);
+      expect(out.every((b) => b.through?.[0] === 3)).to.equal(true);
     });
 
     it('splits by maxBytes, never exceeding the bound', () => {
       const batcher = new Batcher({ maxRows: 1000, maxBytes: 250 });
-      const out = [...batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100), sized(5, 100)])), ...batcher.flush()];
+      const out = batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100), sized(5, 100)]));
       expect(out.map(ids)).to.deep.equal([[1, 2], [3, 4], [5]]);
       expect(out.map((b) => b.bytes)).to.deep.equal([200, 200, 100]);
     });
 
     it('fills a batch up to exactly maxBytes', () => {
       const batcher = new Batcher({ maxRows: 1000, maxBytes: 300 });
-      const out = [...batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100)])), ...batcher.flush()];
+      const out = batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100)]));
       expect(out.map(ids)).to.deep.equal([[1, 2, 3], [4]]);
       expect(out[0]!.bytes).to.equal(300);
     });
 
     it('sends a single row larger than maxBytes alone', () => {
       const batcher = new Batcher({ maxRows: 1000, maxBytes: 250 });
-      const out = [...batcher.add(changes([sized(1, 100), sized(2, 1000), sized(3, 100)])), ...batcher.flush()];
+      const out = batcher.add(changes([sized(1, 100), sized(2, 1000), sized(3, 100)]));
       expect(out.map(ids)).to.deep.equal([[1], [2], [3]]);
       expect(out.map((b) => b.bytes)).to.deep.equal([100, 1000, 100]);
     });
 
-    it('batches deletes separately from upserts', () => {
+    it('batches deletes separately from upserts, upserts first', () => {
       const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
-      batcher.add(changes([[1, 'a'], [2, 'b']], [[7], [8]]));
-      const out = batcher.flush();
-      expect(out).to.deep.equal([
-        { kind: 'upsert', table: 'T', rows: [[1, 'a'], [2, 'b']], bytes: rowBytes([1, 'a']) + rowBytes([2, 'b']) },
-        { kind: 'delete', table: 'T', keys: [[7], [8]], bytes: 2 * rowBytes([7]) },
+      const page = changes([[1, 'a'], [2, 'b']], [[7], [8]]);
+      expect(batcher.add(page)).to.deep.equal([
+        { kind: 'upsert', rows: [[1, 'a'], [2, 'b']], bytes: rowBytes([1, 'a']) + rowBytes([2, 'b']), ...pageOf(page, 2) },
+        { kind: 'delete', keys: [[7], [8]], bytes: 2 * rowBytes([7]), ...pageOf(page, 2) },
       ]);
     });
 
     it('splits deletes by maxRows on their own count', () => {
       const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
       const out = batcher.add(changes([[1, 'a']], [[7], [8], [9]]));
-      expect(out).to.deep.equal([{ kind: 'delete', table: 'T', keys: [[7], [8]], bytes: 2 * rowBytes([7]) }]);
-      expect(batcher.flush().map((b) => [b.kind, ...ids(b)])).to.deep.equal([
+      expect(out.map((b) => [b.kind, ...ids(b)])).to.deep.equal([
         ['upsert', 1],
+        ['delete', 7, 8],
         ['delete', 9],
       ]);
     });
@@ -154,34 +170,29 @@ describe('batch stage', () => {
     it('splits deletes by maxBytes', () => {
       // A composite key [number, 'xx…'] of 100 estimated bytes.
       const batcher = new Batcher({ maxRows: 1000, maxBytes: 250 });
-      const out = [...batcher.add(changes([], [sized(1, 100), sized(2, 100), sized(3, 100)])), ...batcher.flush()];
+      const out = batcher.add(changes([], [sized(1, 100), sized(2, 100), sized(3, 100)]));
       expect(out.map((b) => [b.kind, ...ids(b)])).to.deep.equal([
         ['delete', 1, 2],
         ['delete', 3],
       ]);
     });
 
-    it('flush returns the partial batches and then nothing', () => {
+    it('flush has nothing to return, since no page is held back', () => {
       const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
       batcher.add(changes([[1]], [[2]]));
-      expect(batcher.flush().map((b) => b.kind)).to.deep.equal(['upsert', 'delete']);
       expect(batcher.flush()).to.deep.equal([]);
-    });
-
-    it('flush of an empty batcher returns nothing', () => {
       expect(new Batcher({ maxRows: 10, maxBytes: MiB }).flush()).to.deep.equal([]);
     });
 
-    it('passes pages without changes through without batches', () => {
+    it('marks a page without changes with one empty batch', () => {
       const batcher = new Batcher({ maxRows: 1, maxBytes: MiB });
-      expect(batcher.add(changes([]))).to.deep.equal([]);
-      expect(batcher.flush()).to.deep.equal([]);
+      const page = changes([]);
+      expect(batcher.add(page)).to.deep.equal([{ kind: 'upsert', rows: [], bytes: 0, ...pageOf(page, 1) }]);
     });
 
     it('labels batches with the table of the changes', () => {
       const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
-      batcher.add(changes([[1]], [], 'TB_ESTOQUE'));
-      expect(batcher.flush()[0]!.table).to.equal('TB_ESTOQUE');
+      expect(batcher.add(changes([[1]], [], 'TB_ESTOQUE'))[0]!.table).to.equal('TB_ESTOQUE');
     });
 
     it('the default batch size is 1000 rows', () => {
@@ -190,19 +201,19 @@ describe('batch stage', () => {
   });
 
   describe('batchStage in a stream-chain pipeline', () => {
-    it('turns ChangeSets into batches in order, flushing the partial ones at the end', async () => {
+    it('turns ChangeSets into batches in page order', async () => {
       const out = await runStage(batchStage({ maxRows: 2, maxBytes: MiB }), [
         changes([[1], [2], [3]]),
         changes([[4]], [[10], [11], [12]]),
         changes([[5]]),
       ]);
-      // A batch is emitted when the next row would overflow it: [3, 4] waits for row 5.
       expect(out.map((b) => [b.kind, ...ids(b)])).to.deep.equal([
         ['upsert', 1, 2],
+        ['upsert', 3],
+        ['upsert', 4],
         ['delete', 10, 11],
-        ['upsert', 3, 4],
-        ['upsert', 5],
         ['delete', 12],
+        ['upsert', 5],
       ]);
     });
 
@@ -227,7 +238,10 @@ describe('batch stage', () => {
       });
       const toChanges = (ids: number[]) => changes(ids.map((id) => [id]));
       await pipeline(Readable.from([[1, 2], [3]]), chain([toChanges, batchStage({ maxRows: 10, maxBytes: MiB })]), collect);
-      expect(out).to.deep.equal([{ kind: 'upsert', table: 'T', rows: [[1], [2], [3]], bytes: 3 * rowBytes([1]) }]);
+      expect(out.map((b) => [b.kind, ...ids(b)])).to.deep.equal([
+        ['upsert', 1, 2],
+        ['upsert', 3],
+      ]);
     });
   });
 });

@@ -22,8 +22,8 @@ function tableSpec(columns: Array<[name: string, kind: ValueKind]>, key: number[
   };
 }
 
-function page(rows: Row[], after: Key | null = null, final = false): Page {
-  return { table: 'T', columns: [], rows, after, final };
+function page(rows: Row[], after: Key | null = null, final = false, seq = 0): Page {
+  return { table: 'T', seq, columns: [], rows, after, final };
 }
 
 // ID INTEGER PRIMARY KEY, NAME VARCHAR, PRICE NUMERIC
@@ -64,9 +64,12 @@ describe('diff stage', () => {
         [1, 'apple', '1.50'],
         [2, 'pear', '2.00'],
       ];
-      const changes = diffPage(items, page(rows), []);
+      const changes = diffPage(items, page(rows, null, false, 7), []);
       expect(changes).to.deep.equal({
         table: 'T',
+        seq: 7,
+        through: [2],
+        final: false,
         upserts: rows,
         deletes: [],
         counts: { read: 2, inserted: 2, updated: 0, unchanged: 0, deleted: 0 },
@@ -381,7 +384,7 @@ describe('diff stage', () => {
       const stage = diffStage({ table: items, readTarget: reader.read });
       const changes = await stage(page([], [10], true));
       expect(reader.calls).to.deep.equal([]);
-      expect(changes).to.deep.equal({ table: 'T', upserts: [], deletes: [], counts: zeroCounts() });
+      expect(changes).to.deep.equal({ table: 'T', seq: 0, through: null, final: true, upserts: [], deletes: [], counts: zeroCounts() });
     });
 
     it('passes composite key ranges to the reader', async () => {

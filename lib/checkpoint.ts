@@ -1,0 +1,134 @@
+import type mysql from 'mysql2/promise';
+import createDebug from 'debug';
+import { FbsyncError, describeCause } from './errors.js';
+import type { MysqlTarget } from './mysql/connect.js';
+import { quoteMysql } from './mysql/metadata.js';
+import type { Batch } from './stages/batch.js';
+import type { Key } from './table.js';
+
+const debug = createDebug('fbsync:checkpoint');
+
+/**
+ * Follows batch commits and says how far the target is complete. Batches commit out of order
+ * (several are in flight), so the checkpoint is a low-water mark: the last key of the last page
+ * such that it and every page before it are fully committed. It is never ahead of a batch that
+ * has not committed, so resuming after it cannot skip a row.
+ */
+export class CheckpointTracker {
+  #next = 0;
+  readonly #pages = new Map<number, { committed: number; total: number; through: Key | null }>();
+  #key: Key | null;
+
+  /** `start`: the key the run resumed after (null for a run from the beginning). */
+  constructor(start: Key | null = null) {
+    this.#key = start;
+  }
+
+  /** The current checkpoint: every source key up to it is in the target. */
+  get key(): Key | null {
+    return this.#key;
+  }
+
+  /** Records a committed batch; returns true when the checkpoint moved. */
+  committed(batch: Pick<Batch, 'seq' | 'through' | 'pageBatches'>): boolean {
+    const page = this.#pages.get(batch.seq) ?? { committed: 0, total: batch.pageBatches, through: batch.through };
+    page.committed++;
+    this.#pages.set(batch.seq, page);
+    let moved = false;
+    for (let p = this.#pages.get(this.#next); p && p.committed >= p.total; p = this.#pages.get(this.#next)) {
+      this.#pages.delete(this.#next);
+      this.#next++;
+      // An empty (final) page completes without moving the key.
+      if (p.through) {
+        this.#key = p.through;
+        moved = true;
+      }
+    }
+    return moved;
+  }
+}
+
+/** Binary key parts survive the JSON round trip as {"$hex": "…"}. */
+function encodeKey(key: Key): string {
+  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? { $hex: v.toString('hex') } : v)));
+}
+
+function decodeKey(text: string): Key {
+  const parts = JSON.parse(text) as unknown[];
+  return parts.map((v) =>
+    v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : (v as Key[number]),
+  );
+}
+
+export const CHECKPOINT_TABLE = 'fbsync_checkpoints';
+
+/**
+ * Checkpoints live in the target database, next to the data they describe, in one small table:
+ * a checkpoint commits on the same server as the batches it vouches for.
+ */
+export class CheckpointStore {
+  readonly #target: MysqlTarget;
+  readonly #table: string;
+  #ready: Promise<void> | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(target: MysqlTarget, table = CHECKPOINT_TABLE) {
+    this.#target = target;
+    this.#table = quoteMysql(table);
+  }
+
+  #ensure(): Promise<void> {
+    this.#ready ??= this.#target.pool
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${this.#table} (
+           table_name VARCHAR(255) NOT NULL PRIMARY KEY,
+           after_key TEXT NOT NULL,
+           updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)
+         ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+      )
+      .then(
+        () => undefined,
+        (err) => {
+          throw new FbsyncError('CHECKPOINT', `cannot create the checkpoint table ${this.#target.server.database}.${CHECKPOINT_TABLE}: ${describeCause(err)}`, {
+            hint: 'grant the MySQL user CREATE on the target database, or create the table once by hand',
+            cause: err,
+          });
+        },
+      );
+    return this.#ready;
+  }
+
+  /** The key a previous run of `table` got to, or null. */
+  async load(table: string): Promise<Key | null> {
+    await this.#ensure();
+    const [rows] = await this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT after_key FROM ${this.#table} WHERE table_name = ?`, [table]);
+    return rows[0] ? decodeKey(String(rows[0].after_key)) : null;
+  }
+
+  /** Saves checkpoints one at a time, in order, so a slow write is never overtaken by an older one. */
+  save(table: string, key: Key): Promise<void> {
+    this.#writing = this.#writing.then(async () => {
+      await this.#ensure();
+      await this.#target.pool.query(
+        `INSERT INTO ${this.#table} (table_name, after_key) VALUES (?, ?) ON DUPLICATE KEY UPDATE after_key = VALUES(after_key)`,
+        [table, encodeKey(key)],
+      );
+      debug('%s: checkpoint after %s', table, encodeKey(key));
+    });
+    return this.#writing;
+  }
+
+  /** Forgets the checkpoint of a table whose run completed (or restarts from the beginning). */
+  clear(table: string): Promise<void> {
+    this.#writing = this.#writing.then(async () => {
+      await this.#ensure();
+      await this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]);
+    });
+    return this.#writing;
+  }
+
+  /** Waits for the writes already asked for. */
+  flush(): Promise<void> {
+    return this.#writing;
+  }
+}
