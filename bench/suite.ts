@@ -1,0 +1,180 @@
+/**
+ * The rows of the bench table: what each one runs (always a child process), what it prepares
+ * untimed before every run, and what its output must say for the run to count as correct.
+ */
+import { join } from 'node:path';
+import { applyRandomChanges, changeSizes } from './changes.js';
+import { formatVerify, isIdentical, verifyTable } from './verify.js';
+import { BASELINE_TABLE, RAW_WRITE_TABLE, TARGET_TABLE, emptyMysqlTable } from './fixtures.js';
+import { ESTOQUE_TABLE } from './estoque.js';
+
+export type CaseId = 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'full-load-10x';
+
+/** What one run's output says, once checked. */
+export interface RunOutput {
+  rows: number;
+  /** The work's own elapsed time, as the child measured it (process start-up excluded). */
+  elapsedMs: number;
+  /** The child's JSON answer, kept in the results file. */
+  detail: unknown;
+  /** Everything that was not as expected (wrong counts, …); empty when the run is correct. */
+  problems: string[];
+}
+
+export interface CaseSpec {
+  id: CaseId;
+  /** Row number in the brief's list (7 is the 10×N load). */
+  number: number;
+  label: string;
+  /** Rows the case handles per run: rows/s is this over the elapsed time. */
+  rows: number;
+  command: { file: string; args: string[]; env: NodeJS.ProcessEnv };
+  /** Untimed preparation before each run; its value is handed to `check`. */
+  before?: () => Promise<unknown>;
+  check: (stdout: string, prepared: unknown) => RunOutput;
+  /** Untimed work after the last run (the independent verification); returns lines to print. */
+  after?: () => Promise<{ lines: string; ok: boolean; detail: unknown }>;
+}
+
+export interface SuiteContext {
+  root: string;
+  rows: number;
+  baselineRows: number;
+  /** Firebird URI of the N-row fixture and of the 10×N one. */
+  firebird: string;
+  firebird10x: string | undefined;
+  /** MySQL URI of the bench database. */
+  mysql: string;
+  log: (line: string) => void;
+}
+
+export function buildSuite(ctx: SuiteContext): CaseSpec[] {
+  const env = childEnv();
+  const tsCase = (script: string, args: string[], from: string, to = ''): CaseSpec['command'] => ({
+    file: process.execPath,
+    // `--import tsx` runs the TypeScript case in this very process: no extra launcher to measure.
+    args: ['--import', 'tsx', join(ctx.root, 'bench', 'cases', script), ...args],
+    env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: to },
+  });
+  const fbsync = (from: string, withDelete: boolean): CaseSpec['command'] => ({
+    file: process.execPath,
+    args: [join(ctx.root, 'dist', 'bin', 'fbsync.js'), 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : [])],
+    env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: ctx.mysql },
+  });
+  const verifyAfter = (from: string) => async () => {
+    ctx.log(`verifying ${TARGET_TABLE} value by value against Firebird …`);
+    const result = await verifyTable({ from, to: ctx.mysql, table: ESTOQUE_TABLE });
+    return { lines: formatVerify(result), ok: isIdentical(result), detail: result };
+  };
+  const N = ctx.rows;
+  const sizes = changeSizes(N);
+
+  const suite: CaseSpec[] = [
+    {
+      id: 'raw-read',
+      number: 1,
+      label: 'raw read (node-firebird, 10k keyset pages)',
+      rows: N,
+      command: tsCase('raw-read.ts', ['--page-size', '10000'], ctx.firebird),
+      check: (stdout) => caseOutput(stdout, { rows: N }),
+    },
+    {
+      id: 'raw-write',
+      number: 2,
+      label: 'raw write (mysql2 upserts, 1000 rows, 4 conns)',
+      rows: N,
+      command: tsCase('raw-write.ts', ['--rows', String(N), '--table', RAW_WRITE_TABLE], '', ctx.mysql),
+      before: () => emptyMysqlTable(ctx.mysql, RAW_WRITE_TABLE),
+      check: (stdout) => caseOutput(stdout, { rows: N, affectedRows: N }),
+    },
+    {
+      id: 'baseline',
+      number: 3,
+      label: `per-row baseline (Go tool's way, ${ctx.baselineRows.toLocaleString('en-US')} rows)`,
+      rows: ctx.baselineRows,
+      command: tsCase('per-row-baseline.ts', ['--rows', String(ctx.baselineRows), '--table', BASELINE_TABLE], ctx.firebird, ctx.mysql),
+      before: () => emptyMysqlTable(ctx.mysql, BASELINE_TABLE),
+      check: (stdout) => caseOutput(stdout, { rows: ctx.baselineRows }),
+    },
+    {
+      id: 'full-load',
+      number: 4,
+      label: 'fbsync full load (empty target)',
+      rows: N,
+      command: fbsync(ctx.firebird, false),
+      before: () => emptyMysqlTable(ctx.mysql, TARGET_TABLE),
+      check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: N, updated: 0, unchanged: 0, deleted: 0 }),
+      after: verifyAfter(ctx.firebird),
+    },
+    {
+      id: 'resync-unchanged',
+      number: 5,
+      label: 'fbsync re-sync --delete, nothing changed',
+      rows: N,
+      command: fbsync(ctx.firebird, true),
+      check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: 0, updated: 0, unchanged: N, deleted: 0 }),
+    },
+    {
+      id: 'resync-changed',
+      number: 6,
+      label: 'fbsync re-sync --delete, 1%/0.1%/0.1% changed',
+      rows: N,
+      command: fbsync(ctx.firebird, true),
+      // A fresh random change set in the source before every run, so no run repeats another's work.
+      before: () => applyRandomChanges(ctx.firebird, sizes),
+      check: (stdout, made) => {
+        const c = made as typeof sizes;
+        const unchanged = N - c.updated - c.inserted;
+        return fbsyncOutput(stdout, { read: N, inserted: c.inserted, updated: c.updated, unchanged, deleted: c.deleted });
+      },
+      after: verifyAfter(ctx.firebird),
+    },
+  ];
+  if (ctx.firebird10x) {
+    suite.push({
+      id: 'full-load-10x',
+      number: 7,
+      label: 'fbsync full load of 10×N (empty target)',
+      rows: N * 10,
+      command: fbsync(ctx.firebird10x, false),
+      before: () => emptyMysqlTable(ctx.mysql, TARGET_TABLE),
+      check: (stdout) => fbsyncOutput(stdout, { read: N * 10, inserted: N * 10, updated: 0, unchanged: 0, deleted: 0 }),
+    });
+  }
+  return suite;
+}
+
+/** The environment children get: the bench's own, minus what would change how they run. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['FBSYNC_FROM', 'FBSYNC_TO', 'DEBUG', 'NODE_OPTIONS', 'NODE_DEBUG']) delete env[name];
+  return env;
+}
+
+/** Checks a hand-written case's answer: every expected field must match exactly. */
+function caseOutput(stdout: string, expected: Record<string, number>): RunOutput {
+  const out = JSON.parse(stdout) as { rows: number; elapsedMs: number } & Record<string, unknown>;
+  const problems = Object.entries(expected)
+    .filter(([k, v]) => out[k] !== v)
+    .map(([k, v]) => `${k} = ${String(out[k])}, expected ${v}`);
+  return { rows: out.rows, elapsedMs: out.elapsedMs, detail: out, problems };
+}
+
+interface FbsyncTotals {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  elapsedMs: number;
+}
+
+/** Checks fbsync's `--json` summary against the counts the run must report. */
+function fbsyncOutput(stdout: string, expected: Omit<FbsyncTotals, 'elapsedMs'>): RunOutput {
+  const summary = JSON.parse(stdout) as { total: FbsyncTotals };
+  const t = summary.total;
+  const problems = (Object.keys(expected) as (keyof typeof expected)[])
+    .filter((k) => t[k] !== expected[k])
+    .map((k) => `fbsync reported ${k} = ${String(t[k])}, expected ${expected[k]}`);
+  return { rows: t.read, elapsedMs: t.elapsedMs, detail: summary, problems };
+}

@@ -1,0 +1,66 @@
+/**
+ * The targets fbsync is held to, evaluated from the medians. They are printed as PASS/FAIL next
+ * to the figures and never fail the bench: a slow machine is information, not an error.
+ */
+import type { CaseRecord, TargetResult } from './results.js';
+import type { CaseId } from './suite.js';
+
+const MB = 1_000_000;
+const num = (n: number) => Math.round(n).toLocaleString('en-US');
+const times = (n: number) => `${n.toFixed(2)}×`;
+
+export function evaluateTargets(cases: readonly CaseRecord[]): TargetResult[] {
+  const get = (id: CaseId) => cases.find((c) => c.id === id && c.median && !c.failure);
+  const read = get('raw-read');
+  const baseline = get('baseline');
+  const full = get('full-load');
+  const unchanged = get('resync-unchanged');
+  const changed = get('resync-changed');
+  const full10 = get('full-load-10x');
+  const targets: TargetResult[] = [];
+  const add = (label: string, ok: boolean | undefined, value: string) => targets.push({ label, pass: ok, value });
+  const na = (label: string, why: string) => add(label, undefined, why);
+
+  if (full) add('full load ≥ 100,000 rows/s', full.median!.rowsPerSecond >= 100_000, `${num(full.median!.rowsPerSecond)} rows/s`);
+  else na('full load ≥ 100,000 rows/s', 'full load did not run');
+
+  if (full && read) {
+    const r = full.median!.rowsPerSecond / read.median!.rowsPerSecond;
+    add('full load ≥ 0.7 × raw read rows/s', r >= 0.7, `${times(r)} raw read`);
+  } else na('full load ≥ 0.7 × raw read rows/s', 'full load or raw read did not run');
+
+  if (full && changed) {
+    const r = full.median!.elapsedMs / changed.median!.elapsedMs;
+    add('1%-change re-sync ≥ 4× faster than full load', r >= 4, `${times(r)} faster (elapsed)`);
+  } else na('1%-change re-sync ≥ 4× faster than full load', 'a row did not run');
+
+  if (unchanged && changed) {
+    const r = changed.median!.elapsedMs / unchanged.median!.elapsedMs;
+    add('no-change re-sync faster than 1%-change re-sync', r > 1, `${times(r)} faster (elapsed)`);
+  } else na('no-change re-sync faster than 1%-change re-sync', 'a row did not run');
+
+  // Peak is peak: the largest single run of any fbsync row, not a median.
+  const fbsyncRuns = cases.filter((c) => ['full-load', 'resync-unchanged', 'resync-changed', 'full-load-10x'].includes(c.id)).flatMap((c) => c.runs.map((r) => ({ c, r })));
+  const measured = fbsyncRuns.filter(({ r }) => r.peakRssKb !== undefined);
+  if (measured.length) {
+    const worst = measured.reduce((a, b) => (b.r.peakRssKb! > a.r.peakRssKb! ? b : a));
+    const mb = (worst.r.peakRssKb! * 1024) / MB;
+    add('fbsync peak RSS ≤ 200 MB (every run, rows 4–7)', mb <= 200, `max ${mb.toFixed(0)} MB (row ${worst.c.number}, run ${worst.r.run})`);
+  } else na('fbsync peak RSS ≤ 200 MB (every run, rows 4–7)', 'not measured');
+
+  if (full?.median?.peakRssKb && full10?.median?.peakRssKb) {
+    const r = full10.median.peakRssKb / full.median.peakRssKb;
+    add('fbsync peak RSS at 10×N within 20% of N', Math.abs(r - 1) <= 0.2, `${times(r)} (${rssText(full10.median.peakRssKb)} vs ${rssText(full.median.peakRssKb)})`);
+  } else na('fbsync peak RSS at 10×N within 20% of N', full10 ? 'not measured' : '10×N skipped');
+
+  if (full && baseline) {
+    const r = full.median!.rowsPerSecond / baseline.median!.rowsPerSecond;
+    add('full load ≥ 20 × per-row baseline rows/s', r >= 20, `${r.toFixed(1)}× baseline`);
+  } else na('full load ≥ 20 × per-row baseline rows/s', 'full load or baseline did not run');
+  return targets;
+}
+
+/** Peak RSS in decimal megabytes (1 MB = 10^6 bytes), the unit the targets are stated in. */
+export function rssText(kb: number | undefined): string {
+  return kb === undefined ? '?' : `${((kb * 1024) / MB).toFixed(0)} MB`;
+}
