@@ -22,33 +22,43 @@ export interface Predicate {
   params: unknown[];
 }
 
+/**
+ * A key column in a predicate: its quoted name, or the name and the SQL its parameter is passed
+ * as (`CAST(? AS …)`) when the column's bytes must be compared with the key in another encoding.
+ */
+export type KeyColumn = string | { sql: string; param: string };
+
+const columnSql = (c: KeyColumn) => (typeof c === 'string' ? c : c.sql);
+const paramSql = (c: KeyColumn) => (typeof c === 'string' ? '?' : c.param);
+
 /** `key > after` (strict), or `key >= after` with `inclusive`. */
-export function keyAfter(columns: readonly string[], after: Key, inclusive = false): Predicate {
+export function keyAfter(columns: readonly KeyColumn[], after: Key, inclusive = false): Predicate {
   return compound(columns, after, '>', inclusive);
 }
 
 /** `key <= through` (inclusive). */
-export function keyThrough(columns: readonly string[], through: Key): Predicate {
+export function keyThrough(columns: readonly KeyColumn[], through: Key): Predicate {
   return compound(columns, through, '<', true);
 }
 
-function compound(columns: readonly string[], key: Key, op: '>' | '<', inclusive: boolean): Predicate {
+function compound(columns: readonly KeyColumn[], key: Key, op: '>' | '<', inclusive: boolean): Predicate {
+  const cmp = (c: KeyColumn, o: string) => `${columnSql(c)} ${o} ${paramSql(c)}`;
   if (columns.length === 1) {
-    return { sql: `${columns[0]} ${op}${inclusive ? '=' : ''} ?`, params: [key[0]] };
+    return { sql: cmp(columns[0]!, `${op}${inclusive ? '=' : ''}`), params: [key[0]] };
   }
   const alternatives: string[] = [];
   const params: unknown[] = [key[0]];
   for (let i = 0; i < columns.length; i++) {
-    const eqs = columns.slice(0, i).map((c) => `${c} = ?`);
+    const eqs = columns.slice(0, i).map((c) => cmp(c, '='));
     const last = i === columns.length - 1 && inclusive ? `${op}=` : op;
-    alternatives.push(`(${[...eqs, `${columns[i]} ${last} ?`].join(' AND ')})`);
+    alternatives.push(`(${[...eqs, cmp(columns[i]!, last)].join(' AND ')})`);
     params.push(...key.slice(0, i + 1));
   }
-  return { sql: `(${columns[0]} ${op}= ? AND (${alternatives.join(' OR ')}))`, params };
+  return { sql: `(${cmp(columns[0]!, `${op}=`)} AND (${alternatives.join(' OR ')}))`, params };
 }
 
 /** `after < key <= through`, either bound optional; undefined when the range is everything. */
-export function keyRange(columns: readonly string[], after: Key | null, through: Key | null): Predicate | undefined {
+export function keyRange(columns: readonly KeyColumn[], after: Key | null, through: Key | null): Predicate | undefined {
   const parts = [after && keyAfter(columns, after), through && keyThrough(columns, through)].filter(
     (p): p is Predicate => Boolean(p),
   );

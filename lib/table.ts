@@ -1,5 +1,6 @@
 import type { ValueKind, Value } from './values.js';
 import type { FirebirdColumn } from './firebird/metadata.js';
+import type { ValueShape } from './shape.js';
 
 /** One column as fbsync copies it: where it comes from, where it goes, and how to compare it. */
 export interface ColumnSpec {
@@ -11,8 +12,13 @@ export interface ColumnSpec {
   /** Firebird's declared type, for messages (`VARCHAR(100) CHARACTER SET WIN1252`). */
   sourceType: string;
   nullable: boolean;
-  /** How the Firebird source reads the column (select expression, CHAR padding, BLOB fetch). */
-  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'>;
+  /** Which values the column holds; planned tables always say, hand-built ones may leave it out. */
+  shape?: ValueShape;
+  /**
+   * How the Firebird source reads the column (select expression, CHAR padding, BLOB fetch) and
+   * passes a key value to compare with it (`param`, `?` when absent).
+   */
+  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param'>>;
 }
 
 /**

@@ -64,7 +64,7 @@ export class FirebirdSource extends Readable {
   readonly #db: FirebirdDatabase;
   readonly #table: TableSpec;
   readonly #pageSize: number;
-  readonly #columns: string[];
+  readonly #columns: { sql: string; param: string }[];
   readonly #names: readonly string[];
   readonly #selectList: string;
   readonly #orderBy: string;
@@ -86,10 +86,10 @@ export class FirebirdSource extends Readable {
     this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
     this.#signal = options.signal;
-    this.#columns = options.table.key.map((i) => quoteFirebird(options.table.columns[i]!.source));
+    this.#columns = options.table.key.map((i) => ({ sql: quoteFirebird(options.table.columns[i]!.source), param: options.table.columns[i]!.firebird.param ?? '?' }));
     this.#names = options.table.columns.map((c) => c.source);
     this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
-    this.#orderBy = this.#columns.join(', ');
+    this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
   }
 
   override _read(): void {
