@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { maskUri } from '../redact.js';
+import { sessionSqlMode } from './session.js';
 
 const debug = createDebug('fbsync:mysql');
 
@@ -88,11 +89,13 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
   const where = maskUri(uri);
   const probe = await connectOnce(uri, where);
   let server: ServerInfo;
+  let sqlMode: string;
   try {
     const [rows] = await probe.query<mysql.RowDataPacket[]>(
-      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc',
+      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@SESSION.sql_mode AS mode',
     );
     const r = rows[0]!;
+    sqlMode = String(r.mode ?? '');
     if (!r.db) {
       throw new FbsyncError('MYSQL_NO_DATABASE', `the MySQL URI ${where} names no database`, {
         hint: 'add it to the path: mysql://user:password@host:3306/database',
@@ -122,6 +125,12 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
     waitForConnections: true,
     queueLimit: 0,
   });
+  const mode = sessionSqlMode(sqlMode);
+  if (mode !== sqlMode) {
+    debug('sessions run with sql_mode %s', mode);
+    // Queued on each new connection before anything the pool hands it out for.
+    pool.pool.on('connection', (conn) => conn.query('SET SESSION sql_mode = ?', [mode], (err: unknown) => err && debug('setting sql_mode failed: %s', describeCause(err))));
+  }
   return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000);
 }
 

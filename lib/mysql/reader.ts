@@ -6,13 +6,22 @@ import type { MysqlTarget } from './connect.js';
 import { quoteMysql } from './metadata.js';
 
 /**
+ * How a column is read so that its value arrives exactly: MariaDB prints a FLOAT with six
+ * significant digits (3.40282e+38), which is not the stored value; widened to a DOUBLE, whose
+ * text round-trips, it is.
+ */
+function readExpression(column: TableSpec['columns'][number], quoted: string): string {
+  return column.kind === 'float' ? `(${quoted} + 0E0)` : quoted;
+}
+
+/**
  * Reads the target rows of one key range, for the diff stage. Only the range of one source
  * page is ever read, so memory follows the page size, not the table size.
  */
 export function mysqlTargetReader(target: MysqlTarget, table: TableSpec): TargetReader {
   const cols = table.columns.map((c) => quoteMysql(c.target));
   const keyCols = table.key.map((i) => cols[i]!);
-  const head = `SELECT ${cols.join(', ')} FROM ${quoteMysql(table.target)}`;
+  const head = `SELECT ${table.columns.map((c, i) => readExpression(c, cols[i]!)).join(', ')} FROM ${quoteMysql(table.target)}`;
   const order = ` ORDER BY ${keyCols.join(', ')}`;
   return async (range: TargetRange) => {
     const parts: Predicate[] = [];
