@@ -1,21 +1,51 @@
 import { FbsyncError } from './errors.js';
-import type { FirebirdTable } from './firebird/metadata.js';
+import type { FirebirdColumn, FirebirdTable } from './firebird/metadata.js';
+import type { TableDesign } from './mysql/ddl.js';
+import { misfit } from './mysql/fits.js';
 import type { MysqlTable } from './mysql/metadata.js';
+import { targetColumnName, targetTableName, type NameMapping } from './names.js';
+import type { ValueShape } from './shape.js';
 import type { ColumnSpec, TableSpec } from './table.js';
+import type { ValueKind } from './values.js';
 
 export interface PlanOptions {
   /** Source columns to leave out, by name (case-insensitive). Key columns cannot be left out. */
   excludeColumns?: readonly string[];
+  /** MySQL names for Firebird tables and columns; default: the same names. */
+  names?: NameMapping;
+  /** The MySQL table, overriding `names.table`. */
+  targetTable?: string;
+  /**
+   * Also refuse existing MySQL columns too small for some source values (shorter text, fewer
+   * digits, NOT NULL), as when fbsync manages the schema (--create-tables). Columns that would
+   * change values silently (fewer decimals, a case-insensitive key, …) are always refused.
+   */
+  strict?: boolean;
+}
+
+/** A source column that will be copied, and the MySQL column it goes to. */
+export interface PlannedColumn {
+  source: FirebirdColumn & { kind: ValueKind; shape: ValueShape };
+  /** MySQL column name. */
+  target: string;
+}
+
+/** What is copied from a Firebird table, decided from the source alone. */
+export interface SourcePlan {
+  source: string;
+  /** MySQL table name. */
+  target: string;
+  columns: PlannedColumn[];
+  /** Indexes into `columns` of the primary key, in key order. */
+  key: number[];
 }
 
 /**
- * Matches a Firebird table to its MySQL counterpart and decides how every column is copied.
- * Everything that would make the copy wrong is refused here, before a row moves: a missing
- * key, a column fbsync cannot read exactly, a column the target lacks, a target without a
- * unique key on the source's primary key (ON DUPLICATE KEY UPDATE would then only append).
+ * Chooses the columns of a Firebird table to copy and names their MySQL counterparts. Refused
+ * here: a table without a primary key, a key column left out, a column fbsync cannot read
+ * exactly (an ARRAY, say) that is not left out, and two columns mapped to one name.
  */
-export function planTable(source: FirebirdTable, target: MysqlTable, options: PlanOptions = {}): TableSpec {
-  const where = `${target.database}.${target.name}`;
+export function planSource(source: FirebirdTable, options: PlanOptions = {}): SourcePlan {
   if (source.key.length === 0) {
     throw new FbsyncError('SOURCE_NO_KEY', `Firebird table ${source.name} has no primary key; fbsync pages through and matches rows by it`, {
       hint: `add one (ALTER TABLE ${source.name} ADD PRIMARY KEY (…)) or leave the table out`,
@@ -27,41 +57,146 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       throw new FbsyncError('EXCLUDED_KEY', `${source.name}.${k} is part of the primary key and cannot be excluded`);
     }
   }
-  const targetByName = new Map(target.columns.map((c) => [c.name.toLowerCase(), c]));
-  const columns: ColumnSpec[] = [];
+  const unsupported = unsupportedColumns(source, options.excludeColumns ?? []);
+  if (unsupported.length > 0) throw unsupportedError(unsupported);
+  const columns: PlannedColumn[] = [];
+  const taken = new Map<string, string>();
   for (const col of source.columns) {
     if (excluded.has(col.name.toUpperCase())) continue;
-    if (!col.kind) {
-      throw new FbsyncError('UNSUPPORTED_COLUMN', `cannot copy ${source.name}.${col.name} (${col.type}) faithfully: ${col.unsupported}`, {
-        hint: `exclude it with --exclude-columns ${source.name}.${col.name}`,
+    const target = targetColumnName(options.names, source.name, col.name);
+    // MySQL column names are case-insensitive.
+    const clash = taken.get(target.toLowerCase());
+    if (clash) {
+      throw new FbsyncError('NAME_MAPPING', `${source.name}.${clash} and ${source.name}.${col.name} would both be MySQL column ${target}`, {
+        hint: 'map them to different names',
       });
     }
-    const match = targetByName.get(col.name.toLowerCase());
+    taken.set(target.toLowerCase(), col.name);
+    columns.push({ source: col as PlannedColumn['source'], target });
+  }
+  return {
+    source: source.name,
+    target: options.targetTable ?? targetTableName(options.names, source.name),
+    columns,
+    key: source.key.map((k) => columns.findIndex((c) => c.source.name === k)),
+  };
+}
+
+/** Columns of `source`, not excluded, that fbsync cannot read exactly. */
+export function unsupportedColumns(source: FirebirdTable, excludeColumns: readonly string[]): Array<{ table: string; column: FirebirdColumn }> {
+  const excluded = new Set(excludeColumns.map((c) => c.toUpperCase()));
+  return source.columns.filter((c) => !c.kind && !excluded.has(c.name.toUpperCase())).map((column) => ({ table: source.name, column }));
+}
+
+/** One error naming every such column (of one table or several) and the exclusion that skips them all. */
+export function unsupportedError(columns: ReadonlyArray<{ table: string; column: FirebirdColumn }>): FbsyncError {
+  const names = columns.map((c) => `${c.table}.${c.column.name}`);
+  const reasons = [...new Set(columns.map((c) => c.column.unsupported))].join('; ');
+  const list = columns.map((c, i) => `${names[i]} (${c.column.type})`).join(', ');
+  return new FbsyncError('UNSUPPORTED_COLUMN', `cannot copy ${list} faithfully: ${reasons}`, {
+    hint: `exclude ${columns.length > 1 ? 'them' : 'it'} with --exclude-columns ${names.join(',')}`,
+  });
+}
+
+/** The MySQL table `--create-tables` makes for a source plan. */
+export function tableDesign(plan: SourcePlan): TableDesign {
+  return {
+    name: plan.target,
+    columns: plan.columns.map(({ source, target }) => ({
+      name: target,
+      shape: source.shape,
+      nullable: source.nullable,
+      comment: [source.computed ? `COMPUTED BY, ${source.type}` : source.type, source.domain && `domain ${source.domain}`].filter(Boolean).join(', '),
+    })),
+    key: plan.key,
+  };
+}
+
+/**
+ * Matches a Firebird table to its MySQL counterpart and decides how every column is copied.
+ * Everything that would make the copy wrong is refused here, before a row moves: what
+ * `planSource` refuses, a column the target lacks or cannot hold exactly, a target without a
+ * unique key on the source's primary key (ON DUPLICATE KEY UPDATE would then only append).
+ */
+export function planTable(source: FirebirdTable, target: MysqlTable, options: PlanOptions = {}): TableSpec {
+  const plan = planSource(source, { ...options, targetTable: options.targetTable ?? target.name });
+  const where = `${target.database}.${target.name}`;
+  const byName = new Map(target.columns.map((c) => [c.name, c]));
+  const byLowerName = new Map(target.columns.map((c) => [c.name.toLowerCase(), c]));
+  const keys = new Set(plan.key);
+  const columns: ColumnSpec[] = [];
+  const misfits: Array<{ column: string; text: string }> = [];
+  plan.columns.forEach(({ source: col, target: name }, i) => {
+    const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
     if (!match) {
-      throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${col.name} for ${source.name}.${col.name} (${col.type})`, {
+      throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${name} for ${source.name}.${col.name} (${col.type})`, {
         hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …) or exclude it with --exclude-columns ${source.name}.${col.name}`,
       });
+    }
+    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match);
+    if (wrong && (wrong.severity === 'type' || options.strict)) {
+      misfits.push({ column: col.name, text: `${match.name} ${match.columnType} ${wrong.reason} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})` });
     }
     columns.push({
       source: col.name,
       target: match.name,
       kind: col.kind,
+      shape: col.shape,
       sourceType: col.type,
       nullable: col.nullable,
-      firebird: { select: col.select, padded: col.padded, blob: col.blob },
+      firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param },
+    });
+  });
+  if (misfits.length > 0) {
+    throw new FbsyncError('TARGET_COLUMN_TYPE', `MySQL table ${where} cannot hold ${source.name} exactly: ${misfits.map((m) => m.text).join('; ')}`, {
+      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'} with --exclude-columns ${misfits.map((m) => `${source.name}.${m.column}`).join(',')}`,
     });
   }
-  const key = source.key.map((k) => columns.findIndex((c) => c.source === k));
-  const targetKey = key.map((i) => columns[i]!.target.toLowerCase()).sort();
+  const targetKey = plan.key.map((i) => columns[i]!.target.toLowerCase()).sort();
   const unique = target.uniqueKeys.some((cols) => {
     const sorted = cols.map((c) => c.toLowerCase()).sort();
     return sorted.length === targetKey.length && sorted.every((c, i) => c === targetKey[i]);
   });
   if (!unique) {
-    const cols = key.map((i) => columns[i]!.target).join(', ');
+    const cols = plan.key.map((i) => columns[i]!.target).join(', ');
     throw new FbsyncError('TARGET_NO_KEY', `MySQL table ${where} has no PRIMARY KEY or UNIQUE index on (${cols}), the source's primary key`, {
       hint: `add one (ALTER TABLE ${target.name} ADD PRIMARY KEY (${cols})); without it upserts would duplicate rows`,
     });
   }
-  return { source: source.name, target: target.name, columns, key };
+  return { source: source.name, target: target.name, columns, key: plan.key };
+}
+
+/**
+ * The columns of `table` among `TABLE.COLUMN` entries (names case-insensitive); a bare `COLUMN`
+ * applies to every table.
+ */
+export function excludedColumns(entries: readonly string[], table: string): string[] {
+  return entries
+    .map((e) => {
+      const dot = e.lastIndexOf('.');
+      if (dot < 0) return e;
+      return e.slice(0, dot).toUpperCase() === table.toUpperCase() ? e.slice(dot + 1) : undefined;
+    })
+    .filter((c): c is string => Boolean(c));
+}
+
+/**
+ * Refuses `TABLE.COLUMN` entries naming a column the (synced) table lacks, and bare `COLUMN`
+ * entries no synced table has: a misspelt exclusion would otherwise exclude nothing, silently.
+ */
+export function checkExclusions(entries: readonly string[], tables: readonly FirebirdTable[]): void {
+  const has = (t: FirebirdTable, column: string) => t.columns.some((c) => c.name.toUpperCase() === column.toUpperCase());
+  for (const entry of entries) {
+    const dot = entry.lastIndexOf('.');
+    if (dot < 0) {
+      if (tables.length > 0 && !tables.some((t) => has(t, entry))) {
+        throw new FbsyncError('OPTION', `--exclude-columns names ${entry}, but no table synced has such a column`, { hint: 'check the spelling, or write it as TABLE.COLUMN' });
+      }
+      continue;
+    }
+    const table = tables.find((t) => t.name.toUpperCase() === entry.slice(0, dot).toUpperCase());
+    if (table && !has(table, entry.slice(dot + 1))) {
+      throw new FbsyncError('OPTION', `--exclude-columns names ${entry}, but Firebird table ${table.name} has no column ${entry.slice(dot + 1)}`, { hint: 'check the spelling' });
+    }
+  }
 }

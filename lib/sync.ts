@@ -8,7 +8,8 @@ import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { describeMysqlTable } from './mysql/metadata.js';
 import { mysqlTargetReader } from './mysql/reader.js';
 import { DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
-import { planTable } from './plan.js';
+import { targetTableName, type NameMapping } from './names.js';
+import { planTable, type PlanOptions } from './plan.js';
 import { addCounts, diffStage, zeroCounts, type ChangeSet, type Counts } from './stages/diff.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js';
 import { composeStages } from './stages/compose.js';
@@ -42,6 +43,13 @@ export interface SyncOptions {
   batchBytes?: number;
   /** Source column names to leave out. */
   excludeColumns?: readonly string[];
+  /** MySQL names for Firebird tables and columns (e.g. `lowerCaseNames`); default: the same names. */
+  names?: NameMapping;
+  /**
+   * How to read text in character set NONE: undefined (or `OCTETS`) copies its bytes unchanged
+   * into binary columns; a character set name (`WIN1252`, `UTF8`, …) reads it as text in that set.
+   */
+  noneCharset?: string;
   /** Stages applied to each page before the diff (e.g. masking a column). */
   transforms?: readonly PageStage[];
 }
@@ -91,10 +99,14 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
 }
 
 /** Reads both schemas and decides how every column is copied; throws before any row moves. */
-export async function planSync(db: FirebirdDatabase, target: MysqlTarget, options: Pick<SyncOptions, 'table' | 'targetTable' | 'excludeColumns'>): Promise<TableSpec> {
-  const source = await describeFirebirdTable(db, options.table);
-  const dest = await describeMysqlTable(target, options.targetTable ?? source.name);
-  return planTable(source, dest, { excludeColumns: options.excludeColumns });
+export async function planSync(
+  db: FirebirdDatabase,
+  target: MysqlTarget,
+  options: Pick<SyncOptions, 'table' | 'targetTable' | 'excludeColumns' | 'names' | 'noneCharset'> & Pick<PlanOptions, 'strict'>,
+): Promise<TableSpec> {
+  const source = await describeFirebirdTable(db, options.table, { noneCharset: options.noneCharset });
+  const dest = await describeMysqlTable(target, options.targetTable ?? targetTableName(options.names, source.name));
+  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict });
 }
 
 async function runPipeline(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, counts: Counts): Promise<void> {

@@ -4,11 +4,21 @@ import type { MysqlTarget } from './connect.js';
 
 export interface MysqlColumn {
   name: string;
+  /** Lower case, without size: `decimal`, `varchar`, `datetime`. */
   dataType: string;
-  /** Full type as SHOW COLUMNS prints it, e.g. `decimal(15,3)`. */
+  /** Full type as SHOW COLUMNS prints it, e.g. `decimal(15,3)` or `int(11) unsigned`. */
   columnType: string;
   nullable: boolean;
   collation: string | null;
+  /** Character set of a text column (`utf8mb4`), else null. */
+  charset?: string | null;
+  /** CHAR/VARCHAR: characters; BINARY/VARBINARY: bytes; null for other types. */
+  maxLength?: number | null;
+  /** DECIMAL: digits and digits after the point; null for other types. */
+  precision?: number | null;
+  scale?: number | null;
+  /** TIME, DATETIME, TIMESTAMP: digits of the fraction of a second. */
+  fractionDigits?: number | null;
 }
 
 export interface MysqlTable {
@@ -41,15 +51,27 @@ export async function resolveMysqlTable(target: MysqlTarget, name: string): Prom
     });
   }
   throw new FbsyncError('TARGET_TABLE_MISSING', `MySQL table ${db}.${name} does not exist`, {
-    hint: 'create it first, with the source columns and the same primary key',
+    hint: 'create it first, with the source columns and the same primary key, or let fbsync create it with --create-tables',
   });
+}
+
+/** The name of the target database's table matching `name` (exactly, else case-insensitively), or undefined. */
+export async function findMysqlTable(target: MysqlTarget, name: string): Promise<string | undefined> {
+  try {
+    return await resolveMysqlTable(target, name);
+  } catch (err) {
+    if (err instanceof FbsyncError && err.code === 'TARGET_TABLE_MISSING') return undefined;
+    throw err;
+  }
 }
 
 export async function describeMysqlTable(target: MysqlTarget, name: string): Promise<MysqlTable> {
   const table = await resolveMysqlTable(target, name);
   const [cols] = await target.pool.query<mysql.RowDataPacket[]>(
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType,
-            IS_NULLABLE AS nullable, COLLATION_NAME AS collation
+            IS_NULLABLE AS nullable, COLLATION_NAME AS collation, CHARACTER_SET_NAME AS charset,
+            CHARACTER_MAXIMUM_LENGTH AS maxLength, NUMERIC_PRECISION AS num_precision,
+            NUMERIC_SCALE AS num_scale, DATETIME_PRECISION AS fraction
        FROM information_schema.COLUMNS
       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
       ORDER BY ORDINAL_POSITION`,
@@ -69,11 +91,22 @@ export async function describeMysqlTable(target: MysqlTarget, name: string): Pro
     name: table,
     columns: cols.map((c) => ({
       name: String(c.name),
-      dataType: String(c.dataType),
-      columnType: String(c.columnType),
+      dataType: String(c.dataType).toLowerCase(),
+      columnType: String(c.columnType).toLowerCase(),
       nullable: c.nullable === 'YES',
       collation: c.collation === null ? null : String(c.collation),
+      charset: c.charset === null ? null : String(c.charset),
+      maxLength: numberOrNull(c.maxLength),
+      // DECIMAL's; integer and float types report theirs too, which nothing here uses.
+      precision: String(c.dataType).toLowerCase() === 'decimal' ? numberOrNull(c.num_precision) : null,
+      scale: String(c.dataType).toLowerCase() === 'decimal' ? numberOrNull(c.num_scale) : null,
+      fractionDigits: numberOrNull(c.fraction),
     })),
     uniqueKeys: [...keys.values()],
   };
+}
+
+/** information_schema numbers arrive as strings (BIGINT UNSIGNED) or numbers, or NULL. */
+function numberOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
 }

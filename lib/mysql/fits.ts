@@ -1,0 +1,160 @@
+import { STORAGE_DIGITS, utf8BytesPerChar, type ValueShape } from '../shape.js';
+import type { MysqlColumn } from './metadata.js';
+
+/**
+ * Why an existing MySQL column cannot hold a source column's values exactly.
+ * - `type`: MySQL would store some values as something else without an error — round a
+ *   fraction, drop trailing blanks, shift a time through the session time zone, merge keys that
+ *   differ only in case — or read them back unlike the source. Always refused.
+ * - `size`: some values do not fit (longer text, more digits, a NULL) and MySQL refuses those rows
+ *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
+ *   (--create-tables); otherwise such rows fail when written.
+ */
+export interface Misfit {
+  severity: 'type' | 'size';
+  reason: string;
+}
+
+export interface SourceSide {
+  shape: ValueShape;
+  nullable: boolean;
+  /** Part of the primary key: text must then compare exactly (binary collation). */
+  key: boolean;
+}
+
+const INT_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64 };
+/** Decimal digits every value of the type has room for (9 of INT's 10). */
+const INT_SAFE_DIGITS: Record<string, number> = { tinyint: 2, smallint: 4, mediumint: 6, int: 9, integer: 9, bigint: 18 };
+const TEXT_BYTES: Record<string, number> = { tinytext: 255, text: 65_535, mediumtext: 16_777_215, longtext: 4_294_967_295 };
+const BLOB_BYTES: Record<string, number> = { tinyblob: 255, blob: 65_535, mediumblob: 16_777_215, longblob: 4_294_967_295 };
+
+/** Undefined when `column` holds every value of `source` exactly. */
+export function misfit(source: SourceSide, column: MysqlColumn): Misfit | undefined {
+  return typeMisfit(source, column) ?? (source.nullable && !column.nullable ? size('is NOT NULL, and the source allows NULL') : undefined);
+}
+
+const type = (reason: string): Misfit => ({ severity: 'type', reason });
+const size = (reason: string): Misfit => ({ severity: 'size', reason });
+
+function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined {
+  const shape = source.shape;
+  const t = column.dataType;
+  const unsigned = /\bunsigned\b/.test(column.columnType);
+  const intBits = INT_BITS[t];
+  switch (shape.kind) {
+    case 'integer':
+    case 'bigint': {
+      const bits = shape.kind === 'bigint' ? 64 : shape.bits;
+      const digits = bits === 16 ? STORAGE_DIGITS.SMALLINT : bits === 32 ? STORAGE_DIGITS.INTEGER : STORAGE_DIGITS.BIGINT;
+      if (intBits) {
+        if (unsigned) return size('is unsigned, and the source holds negative numbers');
+        return intBits < bits ? size(`holds ${intBits}-bit integers, the source ${bits}-bit ones`) : undefined;
+      }
+      if (t === 'decimal') return integerDigits(column) < digits ? size(`has ${integerDigits(column)} digits before the point, the source up to ${digits}`) : undefined;
+      // A double holds every integer up to 2^53, a float up to 2^24.
+      if (t === 'double' && bits <= 32) return undefined;
+      if (t === 'float' && bits <= 16) return undefined;
+      if (t === 'double' || t === 'float') return type(`cannot hold every ${bits}-bit integer exactly`);
+      return type('is not a numeric type');
+    }
+    case 'decimal': {
+      const whole = shape.precision - shape.scale;
+      if (t === 'decimal') {
+        if ((column.scale ?? 0) < shape.scale) return type(`has ${column.scale ?? 0} decimals, the source ${shape.scale}: MySQL would round`);
+        return integerDigits(column) < whole ? size(`has ${integerDigits(column)} digits before the point, the source ${whole}`) : undefined;
+      }
+      if (intBits) {
+        if (shape.scale > 0) return type(`has no decimals, the source ${shape.scale}: MySQL would round`);
+        if (unsigned) return size('is unsigned, and the source holds negative numbers');
+        return INT_SAFE_DIGITS[t]! < shape.precision ? size(`holds ${INT_SAFE_DIGITS[t]} digits, the source ${shape.precision}`) : undefined;
+      }
+      return type('is not an exact numeric type (DECIMAL)');
+    }
+    case 'float':
+      return t === 'float' || t === 'double' ? undefined : type('is not FLOAT or DOUBLE');
+    case 'double':
+      return t === 'double' ? undefined : type(t === 'float' ? 'is single precision, the source double' : 'is not DOUBLE');
+    case 'boolean':
+      return intBits ? undefined : type('is not BOOLEAN (TINYINT) or another integer type');
+    case 'date':
+      return t === 'date' ? undefined : type('is not DATE');
+    case 'time':
+      if (t !== 'time') return type('is not TIME');
+      return fraction(column) < 4 ? type(`keeps ${fraction(column)} digits of a second, the source 4: use TIME(4)`) : undefined;
+    case 'timestamp':
+      if (t === 'timestamp') return type('is TIMESTAMP, which MySQL converts through the session time zone (and ends in 2038): use DATETIME(4)');
+      if (t !== 'datetime') return type('is not DATETIME');
+      return fraction(column) < 4 ? type(`keeps ${fraction(column)} digits of a second, the source 4: use DATETIME(4)`) : undefined;
+    case 'text':
+      return textMisfit(shape, source.key, column);
+    case 'binary':
+      return binaryMisfit(shape, column);
+  }
+}
+
+function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, column: MysqlColumn): Misfit | undefined {
+  const t = column.dataType;
+  const perChar = utf8BytesPerChar(shape.charset);
+  const charset = (column.charset ?? '').toLowerCase();
+  if (t !== 'char' && t !== 'varchar' && !(t in TEXT_BYTES)) return type('is not a text type (CHAR, VARCHAR, TEXT)');
+  if (t === 'char' && !shape.fixed) return type(`is CHAR, which drops the trailing blanks a ${shape.length === undefined ? 'BLOB' : 'VARCHAR'} keeps`);
+  if (key && !isBinaryCollation(column.collation)) {
+    return type(`is a key column with collation ${column.collation}, under which keys that differ only in case or accents collide: use utf8mb4_bin`);
+  }
+  const held = charsetHolds(charset, shape.charset, perChar);
+  if (held) return held;
+  const what = shape.length === undefined ? 'a BLOB, of any length' : `${shape.length} characters`;
+  if (t === 'char' || t === 'varchar') {
+    const max = column.maxLength ?? 0;
+    if (shape.length === undefined || max < shape.length) return size(`holds ${max} characters, the source ${what}`);
+    return undefined;
+  }
+  const bytes = TEXT_BYTES[t]!;
+  if (shape.length === undefined ? bytes < TEXT_BYTES.longtext! : bytes < shape.length * perChar) {
+    return size(`holds ${bytes.toLocaleString('en-US')} bytes, the source ${what}${shape.length === undefined ? '' : ` (up to ${(shape.length * perChar).toLocaleString('en-US')} bytes in UTF-8)`}`);
+  }
+  return undefined;
+}
+
+/** Whether a MySQL character set holds every character of a Firebird one. */
+function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
+  if (mysqlCharset === 'utf8mb4') return undefined;
+  if (mysqlCharset === 'utf8mb3' || mysqlCharset === 'utf8') {
+    return perChar <= 3 ? undefined : size(`is ${mysqlCharset}, which has no characters outside the BMP (emoji); use utf8mb4`);
+  }
+  const source = firebirdCharset.toUpperCase();
+  // MySQL's latin1 is Windows-1252, so it holds WIN1252 (and ASCII) text, but not ISO8859_1's C1 controls.
+  if (mysqlCharset === 'latin1' && (source === 'WIN1252' || source === 'ASCII')) return undefined;
+  if (mysqlCharset === 'ascii' && source === 'ASCII') return undefined;
+  return size(`is ${mysqlCharset || 'of an unknown character set'}, which cannot hold every ${firebirdCharset} character; use utf8mb4`);
+}
+
+function binaryMisfit(shape: Extract<ValueShape, { kind: 'binary' }>, column: MysqlColumn): Misfit | undefined {
+  const t = column.dataType;
+  const what = shape.length === undefined ? 'a BLOB, of any length' : `${shape.length} bytes`;
+  const max = column.maxLength ?? 0;
+  if (t === 'binary') {
+    // BINARY(n) pads every value with zero bytes to n; only fixed-size values of n bytes come back unchanged.
+    if (!shape.fixed || shape.length === undefined) return type('is BINARY, which pads values with zero bytes: use VARBINARY or a BLOB type');
+    if (max > shape.length) return type(`is BINARY(${max}), which pads the source's ${shape.length}-byte values with zero bytes`);
+    return max < shape.length ? size(`holds ${max} bytes, the source ${what}`) : undefined;
+  }
+  if (t === 'varbinary') return shape.length === undefined || max < shape.length ? size(`holds ${max} bytes, the source ${what}`) : undefined;
+  const bytes = BLOB_BYTES[t];
+  if (bytes === undefined) return type('is not a binary type (BINARY, VARBINARY, BLOB)');
+  if (shape.length === undefined ? bytes < BLOB_BYTES.longblob! : bytes < shape.length) return size(`holds ${bytes.toLocaleString('en-US')} bytes, the source ${what}`);
+  return undefined;
+}
+
+/** `utf8mb4_bin`, `utf8mb4_0900_bin`, `utf8mb4_nopad_bin`, `binary`: keys compare byte for byte. */
+export function isBinaryCollation(collation: string | null): boolean {
+  return collation !== null && (/_bin$/i.test(collation) || collation.toLowerCase() === 'binary');
+}
+
+function integerDigits(column: MysqlColumn): number {
+  return (column.precision ?? 10) - (column.scale ?? 0);
+}
+
+function fraction(column: MysqlColumn): number {
+  return column.fractionDigits ?? 0;
+}
