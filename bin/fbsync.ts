@@ -5,7 +5,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, passwordOf, redact, syncTables, formatSummary } from '../lib/index.js';
+import { FbsyncError, passwordOf, redact, syncTables, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -30,12 +30,16 @@ async function main(): Promise<void> {
     .usage('$0 <command> [options]')
     .command(
       'sync',
-      'copy Firebird tables into existing MySQL tables: insert, update and (with --delete) delete what differs',
+      'copy Firebird tables into MySQL tables: insert, update and (with --delete) delete what differs',
       (y) =>
         y
           .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
           .option('to', { type: 'string', describe: 'MySQL URI mysql://user:pass@host:port/database (or FBSYNC_TO)' })
-          .option('tables', { type: 'string', array: true, demandOption: true, describe: 'tables to sync: A,B,…' })
+          .option('tables', { type: 'string', array: true, describe: 'tables to sync: A,B,…' })
+          .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
+          .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
+          .option('parallel-tables', { type: 'number', default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
+          .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' })
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
           .option('parallel', { type: 'number', default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
           .option('page-size', { type: 'number', default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
@@ -52,7 +56,11 @@ async function main(): Promise<void> {
         const summary = await syncTables({
           from,
           to,
-          tables: list(argv.tables),
+          tables: list(argv.tables ?? []),
+          allTables: argv.allTables,
+          createTables: argv.createTables,
+          parallelTables: argv.parallelTables,
+          noneCharset: argv.noneCharset,
           delete: argv.delete,
           dryRun: argv.dryRun,
           parallel: argv.parallel,
@@ -60,10 +68,34 @@ async function main(): Promise<void> {
           batchRows: argv.batchRows,
           excludeColumns: list(argv.excludeColumns ?? []),
         });
-        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary)}\n`);
       },
     )
-    .demandCommand(1, 'name a command: fbsync sync --help')
+    .command(
+      'schema',
+      'print the CREATE TABLE statements sync --create-tables would run',
+      (y) =>
+        y
+          .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
+          .option('tables', { type: 'string', array: true, describe: 'tables: A,B,…' })
+          .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
+          .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
+          .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' }),
+      async (argv) => {
+        const from = argv.from ?? process.env.FBSYNC_FROM;
+        secrets.push(from && passwordOf(from));
+        if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
+        const schema = await mysqlSchema({
+          from,
+          tables: list(argv.tables ?? []),
+          allTables: argv.allTables,
+          excludeColumns: list(argv.excludeColumns ?? []),
+          noneCharset: argv.noneCharset,
+        });
+        process.stdout.write(`${formatSchema(schema)}\n`);
+      },
+    )
+    .demandCommand(1, 'name a command: fbsync sync --help, fbsync schema --help')
     .strict()
     .help()
     .version()

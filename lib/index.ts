@@ -4,10 +4,13 @@
  */
 export { syncTable, planSync, type SyncOptions, type SyncReport, type PageStage } from './sync.js';
 export { openFirebird, closeFirebird, firebirdOptions, type FirebirdDatabase } from './firebird/connect.js';
-export { describeFirebirdTable, resolveFirebirdTable, quoteFirebird, type FirebirdColumn, type FirebirdTable } from './firebird/metadata.js';
+export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';
+export { listFirebirdTables, chooseTables, type TableCatalog, type SkippedTable } from './firebird/catalog.js';
 export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions } from './firebird/source.js';
 export { openMysql, MysqlTarget, type MysqlOptions, type ServerInfo, type Flavor } from './mysql/connect.js';
-export { describeMysqlTable, resolveMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
+export { describeMysqlTable, resolveMysqlTable, findMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
+export { createTableSql, mysqlColumnTypes, mysqlType, type TableDesign, type DdlColumn } from './mysql/ddl.js';
+export { misfit, type Misfit } from './mysql/fits.js';
 export { statementsFor, usesRowAlias, type Statements } from './mysql/dialect.js';
 export { mysqlTargetReader } from './mysql/reader.js';
 export { MysqlSink, mysqlSink, DEFAULT_PARALLEL, type MysqlSinkOptions } from './mysql/sink.js';
@@ -15,11 +18,14 @@ export { diffStage, diffPage, targetRange, zeroCounts, addCounts, type ChangeSet
 export { batchStage, Batcher, batchBytesFor, rowBytes, DEFAULT_BATCH_ROWS, type Batch, type BatchOptions } from './stages/batch.js';
 export { mapRows } from './stages/map-rows.js';
 export { composeStages } from './stages/compose.js';
-export { planTable, type PlanOptions } from './plan.js';
+export { planTable, planSource, tableDesign, type PlanOptions, type SourcePlan, type PlannedColumn } from './plan.js';
+export { lowerCaseNames, type NameMapping } from './names.js';
+export type { ValueShape } from './shape.js';
+export { mysqlSchema, formatSchema, type SchemaOptions, type MysqlSchema } from './schema.js';
 export { FbsyncError } from './errors.js';
 export { maskUri, redact } from './redact.js';
 export { sameValue, canonicalString, compareValues, type ValueKind, type Value } from './values.js';
 export type { TableSpec, ColumnSpec, Row, Key } from './table.js';
-export { syncTables, type SyncTablesOptions } from './sync-tables.js';
+export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary } from './sync-tables.js';
 export { summarize, formatSummary, type SyncSummary } from './report.js';
 export { passwordOf } from './redact.js';

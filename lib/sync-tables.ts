@@ -1,9 +1,15 @@
 import createDebug from 'debug';
 import { FbsyncError } from './errors.js';
+import { chooseTables, type SkippedTable } from './firebird/catalog.js';
 import { closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
+import { describeFirebirdTable, quoteFirebird, type FirebirdTable } from './firebird/metadata.js';
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
+import { createTableSql } from './mysql/ddl.js';
+import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from './mysql/metadata.js';
 import { DEFAULT_PARALLEL } from './mysql/sink.js';
-import { summarize, type SyncSummary } from './report.js';
+import { targetTableName } from './names.js';
+import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, planTable, tableDesign } from './plan.js';
+import { formatSummary, summarize, type SyncSummary } from './report.js';
 import { planSync, syncTable, type SyncOptions, type SyncReport } from './sync.js';
 
 const debug = createDebug('fbsync:sync');
@@ -11,44 +17,174 @@ const debug = createDebug('fbsync:sync');
 export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns'> {
   from: string;
   to: string;
-  tables: readonly string[];
+  /** Tables to sync; or `allTables`. */
+  tables?: readonly string[];
+  /** Every user table with a primary key; the others are listed in the summary's `skipped`. */
+  allTables?: boolean;
   /** `TABLE.COLUMN` entries; a bare `COLUMN` applies to every table. */
   excludeColumns?: readonly string[];
+  /**
+   * Create missing MySQL tables from fbsync's type mapping (see `fbsync schema`), and hold
+   * existing ones to it: a column too small for some source values is refused up front.
+   */
+  createTables?: boolean;
+  /** Tables synced at once, each over its own Firebird attachment. Default 1. */
+  parallelTables?: number;
+}
+
+export interface TablesSummary extends SyncSummary {
+  /** MySQL tables this run created (with `dryRun`: would have created). */
+  created: string[];
+  /** Tables `allTables` left out, with the reason. */
+  skipped: SkippedTable[];
+}
+
+/** What planning decided for one table, before anything is written. */
+interface Prepared {
+  source: string;
+  /** The MySQL table's name (as found, or to create). */
+  target: string;
+  excludeColumns: string[];
+  /** CREATE TABLE for a table that does not exist yet. */
+  create?: string;
 }
 
 /**
- * Syncs several tables over one Firebird attachment and one MySQL pool. Every table is
- * planned (both schemas read and checked) before the first row moves, so a typo in the last
- * table name does not leave the first tables synced and the rest not.
+ * Syncs several tables over one MySQL pool, up to `parallelTables` at once. Every table is
+ * planned (both schemas read and checked) before the first row moves, and missing tables are
+ * created only then, so a typo in the last table name does not leave the first tables synced
+ * and the rest not.
+ *
+ * Connections: each table in flight gets its own Firebird attachment (one wire carries one
+ * request at a time) and `parallel` writers plus one diff reader from the shared MySQL pool, so
+ * the pool holds parallelTables × (parallel + 1), capped below the server's max_connections;
+ * when capped, tables wait their turn for a connection rather than fail.
  */
-export async function syncTables(options: SyncTablesOptions): Promise<SyncSummary> {
-  if (options.tables.length === 0) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass --tables A,B,…' });
+export async function syncTables(options: SyncTablesOptions): Promise<TablesSummary> {
+  const parallelTables = checkOptions(options);
   const started = Date.now();
+  const parallel = options.parallel ?? DEFAULT_PARALLEL;
   let db: FirebirdDatabase | undefined;
   let target: MysqlTarget | undefined;
+  const lanes: FirebirdDatabase[] = [];
   try {
     db = await openFirebird(options.from);
-    target = await openMysql(options.to, { connections: (options.parallel ?? DEFAULT_PARALLEL) + 1 });
-    const excludes = (table: string) => excludedColumns(options.excludeColumns ?? [], table);
-    for (const table of options.tables) await planSync(db, target, { table, excludeColumns: excludes(table) });
-    const reports: SyncReport[] = [];
-    for (const table of options.tables) {
-      debug('syncing %s', table);
-      reports.push(await syncTable({ ...options, from: db, to: target, table, excludeColumns: excludes(table) }));
-    }
-    return summarize(reports, Date.now() - started);
+    const { tables, skipped } = await chooseTables(db, options);
+    const lanesWanted = Math.max(1, Math.min(parallelTables, tables.length));
+    target = await openMysql(options.to, { connections: lanesWanted * (parallel + 1) });
+    const sources: FirebirdTable[] = [];
+    for (const table of tables) sources.push(await describeFirebirdTable(db, table, { noneCharset: options.noneCharset }));
+    checkExclusions(options.excludeColumns ?? [], sources);
+    // Every column that cannot be copied, in every table, named at once rather than one per run.
+    const unsupported = sources.flatMap((s) => unsupportedColumns(s, excludedColumns(options.excludeColumns ?? [], s.name)));
+    if (unsupported.length > 0) throw unsupportedError(unsupported);
+    const prepared: Prepared[] = [];
+    for (const source of sources) prepared.push(await prepare(target, source, options));
+    const created = await createMissing(db, target, prepared, options);
+    lanes.push(db);
+    for (let i = 1; i < lanesWanted; i++) lanes.push(await openFirebird(options.from));
+    const reports = await inLanes(prepared, lanes, (p, laneDb) => syncOne(laneDb, target!, p, options));
+    return { ...summarize(reports, Date.now() - started), created, skipped };
   } finally {
     await target?.end();
+    for (const lane of lanes.slice(1)) await closeFirebird(lane);
     await closeFirebird(db);
   }
 }
 
-function excludedColumns(entries: readonly string[], table: string): string[] {
-  return entries
-    .map((e) => {
-      const dot = e.lastIndexOf('.');
-      if (dot < 0) return e;
-      return e.slice(0, dot).toUpperCase() === table.toUpperCase() ? e.slice(dot + 1) : undefined;
-    })
-    .filter((c): c is string => Boolean(c));
+function checkOptions(options: SyncTablesOptions): number {
+  const named = (options.tables ?? []).length > 0;
+  if (named && options.allTables) throw new FbsyncError('OPTION', '--tables and --all-tables both given', { hint: 'pass one of them' });
+  if (!named && !options.allTables) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass --tables A,B,… or --all-tables' });
+  const n = options.parallelTables ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `parallelTables must be a positive integer, not ${n}`, { hint: 'pass --parallel-tables 1 or more' });
+  return n;
+}
+
+/**
+ * Plans one table: an existing MySQL table is checked against the source (strictly with
+ * `createTables`); a missing one is designed, if it may be created.
+ */
+async function prepare(target: MysqlTarget, source: FirebirdTable, options: SyncTablesOptions): Promise<Prepared> {
+  const excludeColumns = excludedColumns(options.excludeColumns ?? [], source.name);
+  const planOptions = { excludeColumns, names: options.names, strict: Boolean(options.createTables) };
+  const wanted = targetTableName(options.names, source.name);
+  const existing = await findMysqlTable(target, wanted);
+  if (existing) {
+    planTable(source, await describeMysqlTable(target, existing), planOptions);
+    return { source: source.name, target: existing, excludeColumns };
+  }
+  if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
+  const plan = planSource(source, planOptions);
+  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(tableDesign(plan)) };
+}
+
+/** Creates the missing tables (not in a dry run) and checks each against its source again. */
+async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared: readonly Prepared[], options: SyncTablesOptions): Promise<string[]> {
+  const created: string[] = [];
+  for (const p of prepared) {
+    if (!p.create) continue;
+    created.push(p.target);
+    if (options.dryRun) continue;
+    debug('creating %s: %s', p.target, p.create);
+    try {
+      await target.pool.query(p.create);
+    } catch (err) {
+      throw new FbsyncError('TARGET_CREATE', `creating MySQL table ${target.server.database}.${p.target} for ${p.source} failed: ${(err as Error).message}`, {
+        hint: 'check the MySQL user may CREATE tables in that database; fbsync schema prints the statement',
+        cause: err,
+      });
+    }
+    await planSync(db, target, { ...options, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, strict: true });
+  }
+  return created;
+}
+
+async function syncOne(db: FirebirdDatabase, target: MysqlTarget, p: Prepared, options: SyncTablesOptions): Promise<SyncReport> {
+  debug('syncing %s', p.source);
+  // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
+  if (p.create && options.dryRun) return wouldInsertAll(db, p);
+  return syncTable({ ...options, from: db, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
+}
+
+async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {
+  const started = Date.now();
+  const [row] = await db.queryAsync<{ N: number | string }>(`SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
+  const n = Number(row?.N ?? 0);
+  const elapsedMs = Date.now() - started;
+  // The report fields a pipeline run adds (rejects, resumes) have nothing to say here.
+  return { table: p.source, target: p.target, read: n, inserted: n, updated: 0, unchanged: 0, deleted: 0, dryRun: true, elapsedMs, rowsPerSecond: n } as SyncReport;
+}
+
+/**
+ * Runs `work` for every item, at most one per lane at a time, each lane taking the next item
+ * when it is done. After a failure no new item starts; those running finish (or fail) and the
+ * first failure is thrown. Results keep the items' order.
+ */
+async function inLanes<T, R, L>(items: readonly T[], lanes: readonly L[], work: (item: T, lane: L) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      while (!failure && next < items.length) {
+        const i = next++;
+        try {
+          results[i] = await work(items[i]!, lane);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    }),
+  );
+  if (failure) throw failure.err;
+  return results;
+}
+
+/** The summary as text: the per-table table, then the tables created and skipped. */
+export function formatTablesSummary(summary: TablesSummary): string {
+  const notes: string[] = [];
+  if (summary.created.length > 0) notes.push(`${summary.total.dryRun ? 'would create' : 'created'} in MySQL: ${summary.created.join(', ')}`);
+  if (summary.skipped.length > 0) notes.push(`skipped: ${summary.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}`);
+  return [formatSummary(summary), ...notes].join('\n');
 }

@@ -1,0 +1,61 @@
+import { chooseTables, type SkippedTable } from './firebird/catalog.js';
+import { closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
+import { describeFirebirdTable, type FirebirdTable } from './firebird/metadata.js';
+import { createTableSql } from './mysql/ddl.js';
+import type { NameMapping } from './names.js';
+import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, tableDesign } from './plan.js';
+import { FbsyncError } from './errors.js';
+
+export interface SchemaOptions {
+  /** Firebird URI, or an attached database (not closed here). */
+  from: string | FirebirdDatabase;
+  tables?: readonly string[];
+  /** Every user table with a primary key. */
+  allTables?: boolean;
+  /** `TABLE.COLUMN` entries; a bare `COLUMN` applies to every table. */
+  excludeColumns?: readonly string[];
+  names?: NameMapping;
+  /** As for syncing: how text in character set NONE is read, and so typed. */
+  noneCharset?: string;
+}
+
+export interface MysqlSchema {
+  tables: Array<{ table: string; target: string; sql: string }>;
+  skipped: SkippedTable[];
+}
+
+/**
+ * The CREATE TABLE statements `sync --create-tables` would run, from the Firebird side alone:
+ * the same planning (a table without a key, an ARRAY column not excluded, … are refused the same
+ * way) and the same type mapping.
+ */
+export async function mysqlSchema(options: SchemaOptions): Promise<MysqlSchema> {
+  const named = (options.tables ?? []).length > 0;
+  if (named === Boolean(options.allTables)) {
+    throw new FbsyncError('OPTION', named ? '--tables and --all-tables both given' : 'no tables named', { hint: 'pass --tables A,B,… or --all-tables' });
+  }
+  const db = typeof options.from === 'string' ? await openFirebird(options.from) : options.from;
+  try {
+    const { tables, skipped } = await chooseTables(db, options);
+    const sources: FirebirdTable[] = [];
+    for (const table of tables) sources.push(await describeFirebirdTable(db, table, { noneCharset: options.noneCharset }));
+    checkExclusions(options.excludeColumns ?? [], sources);
+    // Every column that cannot be copied, in every table, named at once rather than one per run.
+    const unsupported = sources.flatMap((s) => unsupportedColumns(s, excludedColumns(options.excludeColumns ?? [], s.name)));
+    if (unsupported.length > 0) throw unsupportedError(unsupported);
+    const out = sources.map((source) => {
+      const plan = planSource(source, { excludeColumns: excludedColumns(options.excludeColumns ?? [], source.name), names: options.names });
+      return { table: source.name, target: plan.target, sql: createTableSql(tableDesign(plan)) };
+    });
+    return { tables: out, skipped };
+  } finally {
+    if (typeof options.from === 'string') await closeFirebird(db);
+  }
+}
+
+/** The statements as one SQL script, the skipped tables as comments. */
+export function formatSchema(schema: MysqlSchema): string {
+  const parts = schema.tables.map((t) => `${t.sql};`);
+  for (const s of schema.skipped) parts.push(`-- skipped ${s.table}: ${s.reason}`);
+  return parts.join('\n\n');
+}
