@@ -24,6 +24,34 @@ function list(v: unknown): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The first SIGINT/SIGTERM stops reading: batches in flight commit, the checkpoint is kept and
+ * the summary so far is printed. A second one exits at once; MySQL rolls back whatever
+ * transaction was open, so even then no batch is half written.
+ */
+function stopOnSignals(): { signal: AbortSignal; readonly received: NodeJS.Signals | undefined } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const code = sig === 'SIGINT' ? 130 : 143;
+    if (received) {
+      process.stderr.write(`fbsync: ${sig} again: exiting now\n`);
+      process.exit(code);
+    }
+    received = sig;
+    process.stderr.write(`fbsync: ${sig}: finishing the batches in flight, then stopping (send it again to exit at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName('fbsync')
@@ -46,6 +74,7 @@ async function main(): Promise<void> {
           .option('batch-rows', { type: 'number', default: 1000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'compute and report the diff, write nothing' })
+          .option('resume', { type: 'boolean', default: false, describe: 'continue after the checkpoint an unfinished run left in the target' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' }),
       async (argv) => {
         const from = argv.from ?? process.env.FBSYNC_FROM;
@@ -53,6 +82,7 @@ async function main(): Promise<void> {
         secrets.push(from && passwordOf(from), to && passwordOf(to));
         if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
         if (!to) throw new FbsyncError('OPTION', 'no MySQL target given', { hint: 'pass --to or set FBSYNC_TO' });
+        const stop = stopOnSignals();
         const summary = await syncTables({
           from,
           to,
@@ -67,8 +97,11 @@ async function main(): Promise<void> {
           pageSize: argv.pageSize,
           batchRows: argv.batchRows,
           excludeColumns: list(argv.excludeColumns ?? []),
+          resume: argv.resume,
+          signal: stop.signal,
         });
         process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary)}\n`);
+        if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
       },
     )
     .command(

@@ -48,6 +48,12 @@ export class CheckpointTracker {
   }
 }
 
+function isAccessDenied(err: unknown): boolean {
+  const errno = (err as { errno?: number } | undefined)?.errno;
+  // ER_TABLEACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR, ER_SPECIFIC_ACCESS_DENIED_ERROR
+  return errno === 1142 || errno === 1044 || errno === 1227;
+}
+
 /** Binary key parts survive the JSON round trip as {"$hex": "…"}. */
 function encodeKey(key: Key): string {
   return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? { $hex: v.toString('hex') } : v)));
@@ -77,6 +83,22 @@ export class CheckpointStore {
     this.#table = quoteMysql(table);
   }
 
+  /**
+   * A store whose table exists. A MySQL user without CREATE on the target database still gets
+   * its sync, without checkpoints (traced under fbsync:checkpoint), unless a resume needs them.
+   */
+  static async open(target: MysqlTarget, options: { required: boolean }): Promise<CheckpointStore | undefined> {
+    const store = new CheckpointStore(target);
+    try {
+      await store.#ensure();
+      return store;
+    } catch (err) {
+      if (options.required || !isAccessDenied((err as { cause?: unknown }).cause)) throw err;
+      debug('no checkpoints for this run: %s', (err as Error).message);
+      return undefined;
+    }
+  }
+
   #ensure(): Promise<void> {
     this.#ready ??= this.#target.pool
       .query(
@@ -100,9 +122,14 @@ export class CheckpointStore {
 
   /** The key a previous run of `table` got to, or null. */
   async load(table: string): Promise<Key | null> {
-    await this.#ensure();
-    const [rows] = await this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT after_key FROM ${this.#table} WHERE table_name = ?`, [table]);
-    return rows[0] ? decodeKey(String(rows[0].after_key)) : null;
+    try {
+      const [rows] = await this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT after_key FROM ${this.#table} WHERE table_name = ?`, [table]);
+      return rows[0] ? decodeKey(String(rows[0].after_key)) : null;
+    } catch (err) {
+      // No table yet: no run ever left a checkpoint here. Reading must not create it (dry runs).
+      if ((err as { errno?: number }).errno === 1146) return null;
+      throw err;
+    }
   }
 
   /** Saves checkpoints one at a time, in order, so a slow write is never overtaken by an older one. */

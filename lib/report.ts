@@ -3,7 +3,7 @@ import { zeroCounts, addCounts } from './stages/diff.js';
 
 export interface SyncSummary {
   tables: SyncReport[];
-  total: Omit<SyncReport, 'table' | 'target'> & { tables: number };
+  total: Omit<SyncReport, 'table' | 'target' | 'resumedAfter'> & { tables: number };
 }
 
 export function summarize(reports: readonly SyncReport[], elapsedMs: number): SyncSummary {
@@ -13,7 +13,10 @@ export function summarize(reports: readonly SyncReport[], elapsedMs: number): Sy
     total: {
       tables: reports.length,
       ...counts,
+      // `?? 0`: reports made before rejects were counted (e.g. kept as JSON) lack the field.
+      rejected: reports.reduce((n, r) => n + (r.rejected ?? 0), 0),
       dryRun: reports.some((r) => r.dryRun),
+      interrupted: reports.some((r) => r.interrupted),
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? Math.round((counts.read * 1000) / elapsedMs) : counts.read,
     },
@@ -22,23 +25,35 @@ export function summarize(reports: readonly SyncReport[], elapsedMs: number): Sy
 
 const COLUMNS = ['table', 'read', 'inserted', 'updated', 'unchanged', 'deleted', 'rows/s', 'elapsed'] as const;
 
-/** A plain-text table, one row per synced table and a total row when there are several. */
+/**
+ * A plain-text table, one row per synced table and a total row when there are several. The
+ * `rejected` column (after `deleted`) appears only when MySQL refused some row, so that it
+ * stands out when it matters and costs no width when it does not.
+ */
 export function formatSummary(summary: SyncSummary): string {
   const num = (n: number) => n.toLocaleString('en-US');
-  const line = (name: string, r: Omit<SyncReport, 'table' | 'target'>) => [
+  const withRejects = summary.total.rejected > 0;
+  const columns: string[] = withRejects ? [...COLUMNS.slice(0, 6), 'rejected', ...COLUMNS.slice(6)] : [...COLUMNS];
+  const line = (name: string, r: SyncSummary['total'] | SyncReport) => [
     name,
     num(r.read),
     num(r.inserted),
     num(r.updated),
     num(r.unchanged),
     num(r.deleted),
+    ...(withRejects ? [num(r.rejected ?? 0)] : []),
     num(r.rowsPerSecond),
     `${(r.elapsedMs / 1000).toFixed(1)} s`,
   ];
   const rows = summary.tables.map((r) => line(r.table === r.target ? r.table : `${r.table} → ${r.target}`, r));
   if (summary.tables.length > 1) rows.push(line(`total (${summary.total.tables} tables)`, summary.total));
-  const all = [[...COLUMNS] as string[], ...rows];
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const all = [columns, ...rows];
+  const widths = columns.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const text = all.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
-  return summary.total.dryRun ? `${text}\n(dry run: nothing was written)` : text;
+  const notes = [
+    ...summary.tables.filter((r) => r.resumedAfter).map((r) => `(${r.table}: resumed after key ${JSON.stringify(r.resumedAfter)}; rows up to it were not read again)`),
+    ...(summary.total.interrupted ? ['(interrupted: the checkpoint is kept; run again with --resume to continue)'] : []),
+    ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),
+  ];
+  return [text, ...notes].join('\n');
 }

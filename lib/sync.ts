@@ -7,13 +7,18 @@ import { DEFAULT_PAGE_SIZE, firebirdSource, type Page } from './firebird/source.
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { describeMysqlTable } from './mysql/metadata.js';
 import { mysqlTargetReader } from './mysql/reader.js';
-import { DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
+import type { MysqlRetryEvent } from './mysql/retry.js';
+import { DEFAULT_MAX_ERRORS, DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
 import { targetTableName, type NameMapping } from './names.js';
 import { planTable, type PlanOptions } from './plan.js';
 import { addCounts, diffStage, zeroCounts, type ChangeSet, type Counts } from './stages/diff.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js';
 import { composeStages } from './stages/compose.js';
-import type { TableSpec } from './table.js';
+import { FbsyncError } from './errors.js';
+import { RejectFile, type RejectHandler, type RejectedRow } from './rejects.js';
+import { retryOptions, type RetryOptions } from './retry.js';
+import type { Key, TableSpec } from './table.js';
+import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -52,12 +57,48 @@ export interface SyncOptions {
   noneCharset?: string;
   /** Stages applied to each page before the diff (e.g. masking a column). */
   transforms?: readonly PageStage[];
+  /**
+   * Continue after the checkpoint an earlier, unfinished run left in the target (default false:
+   * start from the beginning). Rows up to the checkpoint are not read again.
+   */
+  resume?: boolean;
+  /** Keep checkpoints in the target database (table fbsync_checkpoints). Default true. */
+  checkpoints?: boolean;
+  /**
+   * Stop early: no further page is read, batches already sent commit, the checkpoint is kept
+   * and the report says `interrupted`.
+   */
+  signal?: AbortSignal;
+  /**
+   * How often and how patiently to retry a MySQL statement that failed for a transient reason
+   * (deadlock, lock wait timeout, lost or killed connection). Default 8 attempts, pauses from
+   * 200 ms doubling up to 10 s; see DEFAULT_RETRY.
+   */
+  retry?: RetryOptions;
+  /** Told about every retry, e.g. to log it. */
+  onRetry?: (event: MysqlRetryEvent) => void;
+  /**
+   * Rows MySQL may refuse for good (value too long, out of range, invalid date in strict mode)
+   * before the sync fails; such rows are skipped and reported. Default 0: the first one stops
+   * the sync, once the rest of its batch is written.
+   */
+  maxErrors?: number;
+  /** A JSON-lines file to append rejected rows to; created only when the first one arrives. */
+  rejectFile?: string;
+  /** Receives every rejected row (besides the reject file, if there is one). */
+  onReject?: RejectHandler;
 }
 
 export interface SyncReport extends Counts {
   table: string;
   target: string;
+  /** Source rows MySQL refused (also counted in `inserted` or `updated`, as the diff saw them). */
+  rejected: number;
   dryRun: boolean;
+  /** The checkpoint a resumed run started after (rows up to it were not read), or null. */
+  resumedAfter: Key | null;
+  /** The run stopped early on its signal; the checkpoint says how far it got. */
+  interrupted: boolean;
   elapsedMs: number;
   /** Source rows read per second. */
   rowsPerSecond: number;
@@ -72,29 +113,51 @@ export interface SyncReport extends Counts {
 export async function syncTable(options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
+  checkOptions(options);
   let db: FirebirdDatabase | undefined;
   let target: MysqlTarget | undefined;
+  const rejectFile = options.rejectFile ? new RejectFile(options.rejectFile) : undefined;
+  // Ends the pauses of reads and writes waiting to retry, so that none outlives the pool.
+  const retries = new AbortController();
   try {
     db = typeof options.from === 'string' ? await openFirebird(options.from) : options.from;
     // One connection reads the target for the diff while `parallel` others write.
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
     const table = await planSync(db, target, options);
     const counts = zeroCounts();
-    await runPipeline(db, target, table, options, counts);
+    const { resumedAfter, interrupted, rejected } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal });
     const elapsedMs = Date.now() - started;
     const report: SyncReport = {
       table: table.source,
       target: table.target,
       ...counts,
+      rejected,
       dryRun: Boolean(options.dryRun),
+      resumedAfter,
+      interrupted,
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? Math.round((counts.read * 1000) / elapsedMs) : counts.read,
     };
     debug('%o', report);
     return report;
   } finally {
+    retries.abort();
+    await rejectFile?.close();
     if (typeof options.to === 'string') await target?.end();
     if (typeof options.from === 'string') await closeFirebird(db);
+  }
+}
+
+/** Refuses bad numbers before connecting to anything. */
+function checkOptions(options: SyncOptions): void {
+  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
+  if (!Number.isInteger(maxErrors) || maxErrors < 0) {
+    throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`, { hint: 'pass --max-errors 0 or more' });
+  }
+  try {
+    retryOptions(options.retry);
+  } catch (err) {
+    throw new FbsyncError('OPTION', (err as Error).message, { hint: 'pass --retries 0 or more' });
   }
 }
 
@@ -109,28 +172,97 @@ export async function planSync(
   return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict });
 }
 
-async function runPipeline(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, counts: Counts): Promise<void> {
+/** How often a checkpoint may be written while a table syncs. */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+async function runPipeline(
+  db: FirebirdDatabase,
+  target: MysqlTarget,
+  table: TableSpec,
+  options: SyncOptions,
+  counts: Counts,
+  faults: { rejectFile: RejectFile | undefined; signal: AbortSignal },
+): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number }> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
-  const source: Readable = firebirdSource({ db, table, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  const retry = { retry: options.retry, onRetry: options.onRetry };
+  const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume) });
+  const resumedAfter = options.resume ? await new CheckpointStore(target).load(table.target) : null;
+  // A run from the beginning must not leave an older run's checkpoint standing ahead of it.
+  if (store && !options.resume) await store.clear(table.target);
+  if (resumedAfter) debug('%s: resuming after %j', table.source, resumedAfter);
+  const source: Readable = firebirdSource({
+    db,
+    table,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    after: resumedAfter,
+    signal: options.signal,
+  });
+  let finished = false;
   const tally = (changes: ChangeSet) => {
     addCounts(counts, changes.counts);
+    finished ||= changes.final;
     return changes;
   };
   const stages = [
     ...(options.transforms ?? []),
-    diffStage({ table, readTarget: mysqlTargetReader(target, table), delete: options.delete }),
+    diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete }),
     tally,
   ];
   if (options.dryRun) {
     await pipeline(source, composeStages(stages), discard());
-    return;
+    return { resumedAfter, interrupted: !finished, rejected: 0 };
   }
   const batches = batchStage({
     maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
     maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
   });
-  const sink = mysqlSink({ target, table, parallel });
-  await pipeline(source, composeStages([...stages, batches]), sink);
+  const tracker = new CheckpointTracker(resumedAfter);
+  let saveError: unknown;
+  // Saved at most once a second, and only once something was written: a re-sync that finds
+  // nothing to do writes nothing at all, checkpoints included.
+  let wrote = false;
+  let savedAt = 0;
+  let savedKey: Key | null = resumedAfter;
+  const saveCheckpoint = () => {
+    if (!store || !wrote || tracker.key === savedKey) return;
+    savedKey = tracker.key;
+    savedAt = Date.now();
+    store.save(table.target, savedKey!).catch((err) => (saveError ??= err));
+  };
+  const sink = mysqlSink({
+    target,
+    table,
+    parallel,
+    ...retry,
+    maxErrors: options.maxErrors,
+    onReject: bothHandlers(faults.rejectFile?.write, options.onReject),
+    rejectsWhere: faults.rejectFile?.path,
+    onCommit: (batch) => {
+      wrote ||= (batch.kind === 'upsert' ? batch.rows.length : batch.keys.length) > 0;
+      if (tracker.committed(batch) && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+    },
+  });
+  try {
+    await pipeline(source, composeStages([...stages, batches]), sink);
+  } finally {
+    // The last checkpoint reached is saved, and writes already asked for land, before the run
+    // reports, whether it failed or not.
+    if (!finished) saveCheckpoint();
+    await store?.flush().catch((err) => (saveError ??= err));
+  }
+  if (saveError) throw saveError;
+  // A completed run leaves no checkpoint: the next --resume starts from the beginning.
+  if (finished) await store?.clear(table.target);
+  return { resumedAfter, interrupted: !finished, rejected: sink.rejected };
+}
+
+/** The reject file and the caller's own handler, each told about every reject. */
+function bothHandlers(a: RejectHandler | undefined, b: RejectHandler | undefined): RejectHandler | undefined {
+  if (!a || !b) return a ?? b;
+  return async (reject: RejectedRow) => {
+    await a(reject);
+    await b(reject);
+  };
 }
 
 function discard(): Writable {

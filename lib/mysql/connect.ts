@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { maskUri } from '../redact.js';
 import { sessionSqlMode } from './session.js';
+import { isConnectionBroken } from './errors.js';
 
 const debug = createDebug('fbsync:mysql');
 
@@ -53,17 +54,26 @@ export class MysqlTarget {
     this.server = server;
     this.where = where;
     this.#maxLifetimeMs = maxLifetimeMs;
-    pool.pool.on('connection', (conn) => this.#born.set(conn, Date.now()));
+    pool.pool.on('connection', (conn) => {
+      this.#born.set(conn, Date.now());
+      // mysql2 listens for one 'error' on a pooled connection (to drop it from the pool); a
+      // connection killed or cut while idle can emit a second one, which unheard would crash
+      // the process. The statement that finds the connection dead gets the error anyway.
+      conn.on('error', (err: unknown) => debug('connection %s: %s', conn.threadId ?? '?', describeCause(err)));
+    });
   }
 
-  /** Runs `work` on a pooled connection; a connection past its lifetime or in error is not reused. */
+  /**
+   * Runs `work` on a pooled connection. A connection past its lifetime, or one that broke (lost,
+   * killed, reset), is destroyed rather than returned, so the next caller gets a fresh one.
+   */
   async withConnection<T>(work: (conn: mysql.PoolConnection) => Promise<T>): Promise<T> {
     const conn = await this.pool.getConnection();
     let healthy = true;
     try {
       return await work(conn);
     } catch (err) {
-      healthy = !isConnectionFatal(err);
+      healthy = !isConnectionBroken(err);
       throw err;
     } finally {
       const born = this.#born.get(conn.connection) ?? Date.now();
@@ -79,10 +89,6 @@ export class MysqlTarget {
       debug('pool end failed: %s', describeCause(err));
     }
   }
-}
-
-function isConnectionFatal(err: unknown): boolean {
-  return Boolean((err as { fatal?: boolean } | undefined)?.fatal);
 }
 
 export async function openMysql(uri: string, options: MysqlOptions = {}): Promise<MysqlTarget> {

@@ -1,9 +1,18 @@
 import type mysql from 'mysql2/promise';
+import { FbsyncError, describeCause } from '../errors.js';
 import { keyAfter, keyThrough, type Predicate } from '../keyset.js';
-import type { Row, TableSpec } from '../table.js';
+import { retryOptions } from '../retry.js';
+import { describeKey, type Row, type TableSpec } from '../table.js';
 import type { TargetRange, TargetReader } from '../stages/diff.js';
 import type { MysqlTarget } from './connect.js';
+import { isTransientMysqlError } from './errors.js';
 import { quoteMysql } from './metadata.js';
+import { retryMysql, type MysqlRetryOptions } from './retry.js';
+
+export interface MysqlReaderOptions extends MysqlRetryOptions {
+  /** Ends a pause between retries (the read then fails with the abort reason). */
+  signal?: AbortSignal;
+}
 
 /**
  * How a column is read so that its value arrives exactly: MariaDB prints a FLOAT with six
@@ -16,20 +25,35 @@ function readExpression(column: TableSpec['columns'][number], quoted: string): s
 
 /**
  * Reads the target rows of one key range, for the diff stage. Only the range of one source
- * page is ever read, so memory follows the page size, not the table size.
+ * page is ever read, so memory follows the page size, not the table size. A read that fails
+ * for a transient reason (lost connection, server restarting) is retried like a write.
  */
-export function mysqlTargetReader(target: MysqlTarget, table: TableSpec): TargetReader {
+export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options: MysqlReaderOptions = {}): TargetReader {
   const cols = table.columns.map((c) => quoteMysql(c.target));
   const keyCols = table.key.map((i) => cols[i]!);
   const head = `SELECT ${table.columns.map((c, i) => readExpression(c, cols[i]!)).join(', ')} FROM ${quoteMysql(table.target)}`;
   const order = ` ORDER BY ${keyCols.join(', ')}`;
+  const { attempts } = retryOptions(options.retry);
+  const what = { table: table.target, operation: 'read' as const, flavor: target.server.flavor };
   return async (range: TargetRange) => {
     const parts: Predicate[] = [];
     if (range.after) parts.push(keyAfter(keyCols, range.after));
     if (range.from) parts.push(keyAfter(keyCols, range.from, true));
     if (range.through) parts.push(keyThrough(keyCols, range.through));
     const where = parts.length ? ` WHERE ${parts.map((p) => p.sql).join(' AND ')}` : '';
-    const [rows] = await target.pool.query<mysql.RowDataPacket[]>({ sql: head + where + order, rowsAsArray: true }, parts.flatMap((p) => p.params));
-    return rows as unknown as Row[];
+    const params = parts.flatMap((p) => p.params);
+    try {
+      // pool.query drops a connection that broke, so each attempt gets a working one.
+      const [rows] = await retryMysql(() => target.pool.query<mysql.RowDataPacket[]>({ sql: head + where + order, rowsAsArray: true }, params), what, options);
+      return rows as unknown as Row[];
+    } catch (err) {
+      if (!isTransientMysqlError(err)) throw err;
+      const bound = (key: TargetRange['from'], open: string) => (key ? describeKey(table, key) : open);
+      throw new FbsyncError(
+        'TARGET_READ',
+        `reading MySQL table ${target.server.database}.${table.target} (${bound(range.after ?? range.from, 'first key')} … ${bound(range.through, 'last key')}) for the diff failed ${attempts} times: ${describeCause(err)}`,
+        { hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more tries with --retries N', cause: err },
+      );
+    }
   };
 }

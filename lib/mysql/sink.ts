@@ -1,29 +1,48 @@
 import { Writable } from 'node:stream';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { describeKey, keyOf, type TableSpec } from '../table.js';
+import { retryOptions } from '../retry.js';
+import type { RejectHandler, RejectedRow } from '../rejects.js';
+import { describeKey, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import type { Value } from '../values.js';
 import type { Batch } from '../stages/batch.js';
 import type { MysqlTarget } from './connect.js';
 import { statementsFor, type Statements } from './dialect.js';
+import { isRowMysqlError, isTransientMysqlError, mysqlErrorInfo } from './errors.js';
+import { retryMysql, type MysqlRetryOptions } from './retry.js';
 
 const debug = createDebug('fbsync:sink');
 
-export interface MysqlSinkOptions {
+export interface MysqlSinkOptions extends MysqlRetryOptions {
   target: MysqlTarget;
   table: TableSpec;
   /** Batches written at once, each on its own connection and in its own transaction. */
   parallel: number;
-  /** Called after a batch committed. */
+  /** Called after a batch committed (its rejected rows, if any, left out). */
   onCommit?: (batch: Batch) => void;
+  /** Receives every row MySQL refuses for good (value too long, out of range, …). */
+  onReject?: RejectHandler;
+  /** Rejected rows allowed; one more fails the sink. Default 0: the first reject stops it. */
+  maxErrors?: number;
+  /** Where rejected rows are kept (a reject file's path), for the message that stops the run. */
+  rejectsWhere?: string;
 }
 
 export const DEFAULT_PARALLEL = 4;
+export const DEFAULT_MAX_ERRORS = 0;
 
 /**
  * A Writable of batches that keeps up to `parallel` of them in flight. The write callback is
  * held back while all slots are busy, and the object-mode buffer holds one batch, so upstream
  * stages stop (backpressure) instead of piling rows up in memory: at most parallel + 1 batches
  * are ever held here.
+ *
+ * Each statement is retried on transient errors (deadlock, lock wait timeout, lost or killed
+ * connection), every attempt in a new transaction on a connection from the pool. An upsert
+ * that MySQL refuses because of some row's value is split in halves, each written in its own
+ * transaction, down to single rows: every good row is written, each bad one goes to
+ * `onReject`, and once more than `maxErrors` rows were rejected the sink fails — after the
+ * rest of that batch is written, so the target is as complete as the data allows.
  */
 export class MysqlSink extends Writable {
   readonly #target: MysqlTarget;
@@ -31,25 +50,52 @@ export class MysqlSink extends Writable {
   readonly #parallel: number;
   readonly #statements: Statements;
   readonly #onCommit?: (batch: Batch) => void;
+  readonly #onReject?: RejectHandler;
+  readonly #maxErrors: number;
+  readonly #rejectsWhere?: string;
+  readonly #retry: MysqlRetryOptions;
+  readonly #attempts: number;
+  /** Ends the backoff pauses of in-flight batches when the sink is torn down. */
+  readonly #abort = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
   #waiting: ((err?: Error | null) => void) | undefined;
   #failed: Error | undefined;
+  #rejected = 0;
+  #tooManyRejects: FbsyncError | undefined;
 
   constructor(options: MysqlSinkOptions) {
     super({ objectMode: true, highWaterMark: 1 });
     if (!Number.isInteger(options.parallel) || options.parallel < 1) {
       throw new FbsyncError('OPTION', `parallel must be a positive integer, not ${options.parallel}`);
     }
+    const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
+    if (!Number.isInteger(maxErrors) || maxErrors < 0) {
+      throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`);
+    }
+    try {
+      this.#attempts = retryOptions(options.retry).attempts;
+    } catch (err) {
+      throw new FbsyncError('OPTION', describeCause(err));
+    }
     this.#target = options.target;
     this.#table = options.table;
     this.#parallel = options.parallel;
     this.#statements = statementsFor(options.table, options.target.server);
     this.#onCommit = options.onCommit;
+    this.#onReject = options.onReject;
+    this.#maxErrors = maxErrors;
+    this.#rejectsWhere = options.rejectsWhere;
+    this.#retry = { retry: options.retry, onRetry: options.onRetry };
   }
 
   /** Batches currently being written. */
   get inFlight(): number {
     return this.#inFlight.size;
+  }
+
+  /** Rows MySQL refused so far. */
+  get rejected(): number {
+    return this.#rejected;
   }
 
   override _write(batch: Batch, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
@@ -81,18 +127,57 @@ export class MysqlSink extends Writable {
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    // Let the batches already sent commit or roll back before the pool is closed under them.
+    // Batches pausing before a retry give up now; those already sent commit or roll back
+    // before the pool is closed under them.
+    this.#abort.abort();
     Promise.allSettled(this.#inFlight).then(() => callback(err ?? this.#failed ?? null));
   }
 
   async #run(batch: Batch): Promise<void> {
     const started = Date.now();
-    const sql = batch.kind === 'upsert' ? this.#statements.upsert : this.#statements.delete;
-    const values = batch.kind === 'upsert' ? batch.rows : batch.keys;
+    const n = batch.kind === 'upsert' ? batch.rows.length : batch.keys.length;
     // A page with nothing to write still sends one empty batch, to mark the page as done.
-    if (values.length === 0) return;
+    if (n === 0) return;
+    if (batch.kind === 'upsert') await this.#upsert(batch.rows);
+    else await this.#delete(batch.keys);
+    debug('%s: %s of %d rows (%d bytes) in %d ms', this.#table.target, batch.kind, n, batch.bytes, Date.now() - started);
+    // The batch that took the rejects past the limit is complete now; the run stops here.
+    if (this.#tooManyRejects) throw this.#tooManyRejects;
+  }
+
+  /** Upserts rows; on a row-level error, bisects down to the rows at fault and rejects them. */
+  async #upsert(rows: Row[]): Promise<void> {
     try {
-      await this.#target.withConnection(async (conn) => {
+      await this.#statement('upsert', rows);
+      return;
+    } catch (err) {
+      if (!isRowMysqlError(err)) throw this.#batchError('upsert', rows.map((r) => keyOf(this.#table, r)), err);
+      if (rows.length === 1) return this.#reject(rows[0]!, err);
+      debug('%s: %d rows refused (%s); splitting them', this.#table.target, rows.length, describeCause(err));
+    }
+    // One half after the other, so a batch never holds more than its one connection.
+    const half = Math.ceil(rows.length / 2);
+    await this.#upsert(rows.slice(0, half));
+    await this.#upsert(rows.slice(half));
+  }
+
+  /**
+   * Deletes keys. A delete MySQL refuses (a foreign key still pointing at the row) fails the
+   * batch: there is no source row to reject, and deleting the others would be a half-done job.
+   */
+  async #delete(keys: Key[]): Promise<void> {
+    try {
+      await this.#statement('delete', keys);
+    } catch (err) {
+      throw this.#batchError('delete', keys, err);
+    }
+  }
+
+  /** One statement in its own transaction, on a pooled connection, retried on transient errors. */
+  #statement(kind: 'upsert' | 'delete', values: Row[] | Key[]): Promise<void> {
+    const sql = kind === 'upsert' ? this.#statements.upsert : this.#statements.delete;
+    const attempt = () =>
+      this.#target.withConnection(async (conn) => {
         await conn.beginTransaction();
         try {
           await conn.query(sql, [values]);
@@ -102,22 +187,52 @@ export class MysqlSink extends Writable {
           throw err;
         }
       });
-    } catch (err) {
-      throw this.#batchError(batch, err);
-    }
-    debug('%s: %s of %d rows (%d bytes) in %d ms', this.#table.target, batch.kind, values.length, batch.bytes, Date.now() - started);
+    return retryMysql(attempt, { table: this.#table.target, operation: kind, flavor: this.#target.server.flavor }, { ...this.#retry, signal: this.#abort.signal });
   }
 
-  #batchError(batch: Batch, err: unknown): FbsyncError {
-    const first = batch.kind === 'upsert' ? keyOf(this.#table, batch.rows[0]!) : batch.keys[0]!;
-    const last = batch.kind === 'upsert' ? keyOf(this.#table, batch.rows[batch.rows.length - 1]!) : batch.keys[batch.keys.length - 1]!;
-    const n = batch.kind === 'upsert' ? batch.rows.length : batch.keys.length;
-    const what = batch.kind === 'upsert' ? `writing ${n} rows` : `deleting ${n} rows`;
-    return new FbsyncError(
-      'TARGET_WRITE',
-      `${what} (${describeKey(this.#table, first)} … ${describeKey(this.#table, last)}) to MySQL table ${this.#target.server.database}.${this.#table.target} failed: ${describeCause(err)}`,
-      { hint: 'that batch was rolled back; batches committed before it stay', cause: err },
-    );
+  async #reject(row: Row, err: unknown): Promise<void> {
+    this.#rejected++;
+    const byName = (indexes: readonly number[]) => Object.fromEntries(indexes.map((i) => [this.#table.columns[i]!.target, row[i] ?? null])) as Record<string, Value>;
+    const reject: RejectedRow = {
+      table: this.#table.source,
+      target: this.#table.target,
+      key: byName(this.#table.key),
+      values: byName(this.#table.columns.map((_, i) => i)),
+      error: mysqlErrorInfo(err, this.#target.server.flavor),
+    };
+    debug('%s: rejected %s: %s', this.#table.target, describeKey(this.#table, keyOf(this.#table, row)), reject.error.message);
+    await this.#onReject?.(reject);
+    if (this.#rejected > this.#maxErrors) this.#tooManyRejects ??= this.#rejectError(row, reject);
+  }
+
+  #rejectError(row: Row, reject: RejectedRow): FbsyncError {
+    const where = `MySQL table ${this.#target.server.database}.${this.#table.target}`;
+    const key = describeKey(this.#table, keyOf(this.#table, row));
+    const message =
+      this.#maxErrors === 0
+        ? `${where} rejected the row ${key}: ${reject.error.message}`
+        : `${where} rejected ${this.#rejected} rows, more than the ${this.#maxErrors} allowed; the last, ${key}: ${reject.error.message}`;
+    const kept = this.#rejectsWhere ? `; the rejected rows are in ${this.#rejectsWhere}` : '';
+    return new FbsyncError('TARGET_REJECTED', message, {
+      hint: `the other rows of its batch were written${kept}; fix the value or the MySQL column, or let the run skip up to N such rows with --max-errors N`,
+    });
+  }
+
+  #batchError(kind: 'upsert' | 'delete', keys: Key[], err: unknown): FbsyncError {
+    const what = `${kind === 'upsert' ? 'writing' : 'deleting'} ${keys.length} rows`;
+    const range = `${describeKey(this.#table, keys[0]!)} … ${describeKey(this.#table, keys[keys.length - 1]!)}`;
+    const where = `MySQL table ${this.#target.server.database}.${this.#table.target}`;
+    if (isTransientMysqlError(err)) {
+      // withRetry only gives up on a transient error once every attempt has failed.
+      return new FbsyncError('TARGET_WRITE', `${what} (${range}) to ${where} failed ${this.#attempts} times: ${describeCause(err)}`, {
+        hint: 'the server kept failing with an error that usually passes (lost connection, deadlock, lock wait timeout); that batch was rolled back and batches committed before it stay; check the server and run again, or allow more tries with --retries N',
+        cause: err,
+      });
+    }
+    return new FbsyncError('TARGET_WRITE', `${what} (${range}) to ${where} failed: ${describeCause(err)}`, {
+      hint: 'that batch was rolled back; batches committed before it stay',
+      cause: err,
+    });
   }
 }
 

@@ -11,11 +11,14 @@ function report(table: string, counts: Partial<SyncReport> = {}): SyncReport {
     updated: 0,
     unchanged: 0,
     deleted: 0,
+    rejected: 0,
     dryRun: false,
+    resumedAfter: null,
+    interrupted: false,
     elapsedMs: 0,
     rowsPerSecond: 0,
     ...counts,
-  };
+  } as SyncReport;
 }
 
 const clients = report('CLIENTS', { read: 1200, inserted: 200, updated: 10, unchanged: 990, deleted: 3, elapsedMs: 1500, rowsPerSecond: 800 });
@@ -32,7 +35,9 @@ describe('report', () => {
         updated: 10,
         unchanged: 990,
         deleted: 3,
+        rejected: 0,
         dryRun: false,
+        interrupted: false,
         elapsedMs: 4000,
         rowsPerSecond: 12800,
       });
@@ -57,6 +62,10 @@ describe('report', () => {
       expect(summarize([report('T', { read: 7 })], 0).total.rowsPerSecond).to.equal(7);
     });
 
+    it('adds up the rejected rows', () => {
+      expect(summarize([{ ...clients, rejected: 2 }, { ...orders, rejected: 5 }], 1000).total.rejected).to.equal(7);
+    });
+
     it('is a dry run when any table was', () => {
       expect(summarize([clients, { ...orders, dryRun: true }], 1000).total.dryRun).to.equal(true);
       expect(summarize([clients, orders], 1000).total.dryRun).to.equal(false);
@@ -70,7 +79,9 @@ describe('report', () => {
         updated: 0,
         unchanged: 0,
         deleted: 0,
+        rejected: 0,
         dryRun: false,
+        interrupted: false,
         elapsedMs: 5,
         rowsPerSecond: 0,
       });
@@ -104,6 +115,17 @@ describe('report', () => {
       );
     });
 
+    it('adds a rejected column, after deleted, when MySQL refused some row', () => {
+      expect(formatSummary(summarize([clients, { ...orders, rejected: 1234 }], 4000))).to.equal(
+        [
+          'table               read  inserted  updated  unchanged  deleted  rejected  rows/s  elapsed',
+          'CLIENTS            1,200       200       10        990        3         0     800    1.5 s',
+          'ORDERS            50,000    50,000        0          0        0     1,234  20,000    2.5 s',
+          'total (2 tables)  51,200    50,200       10        990        3     1,234  12,800    4.0 s',
+        ].join('\n'),
+      );
+    });
+
     it('names a table synced into a differently named target as source → target', () => {
       const text = formatSummary(summarize([{ ...clients, target: 'clientes' }], 1500));
       expect(text.split('\n')[1]).to.match(/^CLIENTS → clientes {2}/);
@@ -119,6 +141,16 @@ describe('report', () => {
       const lines = text.split('\n');
       expect(lines).to.have.length(3);
       expect(lines[2]).to.equal('(dry run: nothing was written)');
+    });
+
+    it('says which tables resumed, and after which key', () => {
+      const text = formatSummary(summarize([report('T', { read: 5, resumedAfter: [41] })], 1000));
+      expect(text).to.include('(T: resumed after key [41]; rows up to it were not read again)');
+    });
+
+    it('says when the run was interrupted and how to continue', () => {
+      const text = formatSummary(summarize([report('T', { interrupted: true })], 1000));
+      expect(text).to.include('run again with --resume');
     });
 
     it('has no dry-run note for a real run', () => {

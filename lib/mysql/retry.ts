@@ -1,0 +1,51 @@
+import createDebug from 'debug';
+import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
+import type { Flavor } from './connect.js';
+import { isTransientMysqlError, mysqlErrorInfo, type MysqlErrorInfo } from './errors.js';
+
+const debug = createDebug('fbsync:mysql');
+
+/** One retry of a MySQL statement, as the sink and the reader announce it. */
+export interface MysqlRetryEvent {
+  /** MySQL table. */
+  table: string;
+  /** What was being done: upserting rows, deleting keys, reading a key range for the diff. */
+  operation: 'upsert' | 'delete' | 'read';
+  /** The attempt that failed (1-based), and how many there may be in all. */
+  attempt: number;
+  attempts: number;
+  /** The pause before the next attempt. */
+  delayMs: number;
+  error: MysqlErrorInfo;
+}
+
+/** What the sink and the reader accept about retrying. */
+export interface MysqlRetryOptions {
+  /** Attempts and backoff for transient errors (deadlocks, lost connections); see DEFAULT_RETRY. */
+  retry?: RetryOptions;
+  /** Told about every retry, e.g. to log it. */
+  onRetry?: (event: MysqlRetryEvent) => void;
+}
+
+/**
+ * Runs one MySQL operation, retrying it on transient errors. Only operations that are safe to
+ * repeat belong here: fbsync's upserts and deletes are idempotent, so even a COMMIT whose
+ * outcome was lost with the connection can simply be run again.
+ */
+export function retryMysql<T>(
+  fn: () => Promise<T>,
+  what: { table: string; operation: MysqlRetryEvent['operation']; flavor: Flavor },
+  options: MysqlRetryOptions & { signal?: AbortSignal },
+): Promise<T> {
+  const { attempts } = retryOptions(options.retry);
+  return withRetry(fn, {
+    ...options.retry,
+    isTransient: isTransientMysqlError,
+    signal: options.signal,
+    onRetry: (err, attempt, delayMs) => {
+      const error = mysqlErrorInfo(err, what.flavor);
+      debug('%s %s: attempt %d of %d failed (%s); again in %d ms', what.operation, what.table, attempt, attempts, error.message, delayMs);
+      options.onRetry?.({ table: what.table, operation: what.operation, attempt, attempts, delayMs, error });
+    },
+  });
+}
