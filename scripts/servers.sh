@@ -21,6 +21,8 @@ missing=()
 dpkg -s firebird3.0-server >/dev/null 2>&1 || missing+=(firebird3.0-server)
 dpkg -s firebird3.0-utils >/dev/null 2>&1 || missing+=(firebird3.0-utils)
 dpkg -s mariadb-server >/dev/null 2>&1 || missing+=(mariadb-server)
+# Firebird's EMPLOYEE example database (as an isql script), which the acceptance spec syncs.
+dpkg -s firebird3.0-examples >/dev/null 2>&1 || missing+=(firebird3.0-examples)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (apt)"
   $SUDO apt-get update -qq

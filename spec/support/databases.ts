@@ -6,6 +6,7 @@
  *                         (default mysql://fbsync:fbsync@127.0.0.1:3306)
  * Each call makes a database with a random name; `drop()` removes it.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Firebird from 'node-firebird';
 import mysql from 'mysql2/promise';
@@ -36,6 +37,37 @@ export async function createFirebirdDatabase(options: { charset?: string } = {})
     defaultCharset: options.charset ?? 'UTF8',
   });
   await created.detachAsync();
+  const db = await openFirebird(uri);
+  return {
+    uri,
+    db,
+    async exec(...sql: string[]) {
+      for (const s of sql) await db.queryAsync(s);
+    },
+    async drop() {
+      await db.dropAsync().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * A database built by an isql script (such as Firebird's own EMPLOYEE example), run by isql-fb
+ * against the server of FBSYNC_TEST_FIREBIRD. The script's CREATE DATABASE statement is replaced
+ * by one naming a throwaway database there.
+ */
+export async function createFirebirdDatabaseFromScript(script: string): Promise<FirebirdFixture> {
+  const base = FIREBIRD_BASE.replace(/\/+$/, '');
+  const uri = `${base}/${uniqueName('fbsync_spec')}.fdb`;
+  const o = Firebird.parseConnectionUri(uri);
+  const where = `${o.host ?? '127.0.0.1'}/${o.port ?? 3050}:${o.database}`;
+  const quote = (s: string | undefined) => `'${String(s ?? '').replace(/'/g, "''")}'`;
+  const create = `CREATE DATABASE ${quote(where)} USER ${quote(o.user)} PASSWORD ${quote(o.password)};`;
+  const replaced = script.replace(/^\s*create\s+database\s+[^;]*;/im, create);
+  if (replaced === script) throw new Error('the script has no CREATE DATABASE statement to replace');
+  const run = spawnSync('isql-fb', ['-q', '-bail'], { input: replaced, encoding: 'utf8', timeout: 60_000 });
+  if (run.error || run.status !== 0 || /Statement failed|error/i.test(run.stderr)) {
+    throw new Error(`isql-fb failed (exit ${run.status}): ${run.error?.message ?? ''}${run.stderr.slice(0, 2000)}`);
+  }
   const db = await openFirebird(uri);
   return {
     uri,

@@ -1,0 +1,130 @@
+import { expect } from 'chai';
+import { FbsyncError } from '../../lib/errors.js';
+import type { FirebirdColumn, FirebirdTable } from '../../lib/firebird/metadata.js';
+import type { MysqlColumn, MysqlTable } from '../../lib/mysql/metadata.js';
+import { lowerCaseNames } from '../../lib/names.js';
+import { checkExclusions, excludedColumns, planSource, planTable, tableDesign } from '../../lib/plan.js';
+
+function fbColumn(name: string, type: string, shape: FirebirdColumn['shape'], more: Partial<FirebirdColumn> = {}): FirebirdColumn {
+  return { name, type, kind: shape?.kind, shape, nullable: true, computed: false, select: `"${name}"`, param: '?', padded: false, blob: false, ...more };
+}
+
+const SOURCE: FirebirdTable = {
+  name: 'TB_ITEM',
+  key: ['ID', 'CODIGO'],
+  columns: [
+    fbColumn('ID', 'INTEGER', { kind: 'integer', bits: 32 }, { nullable: false }),
+    fbColumn('CODIGO', 'VARCHAR(20) CHARACTER SET UTF8', { kind: 'text', length: 20, fixed: false, charset: 'UTF8' }, { nullable: false, domain: 'D_CODIGO' }),
+    fbColumn('PRECO', 'NUMERIC(15,2)', { kind: 'decimal', precision: 15, scale: 2, digits: 19 }),
+    fbColumn('TOTAL', 'NUMERIC(18,2)', { kind: 'decimal', precision: 18, scale: 2, digits: 19 }, { computed: true }),
+    fbColumn('TAGS', 'ARRAY[1:3] OF VARCHAR(10)', undefined, { unsupported: 'ARRAY columns cannot be read through node-firebird' }),
+  ],
+};
+
+function myColumn(name: string, columnType: string, more: Partial<MysqlColumn> = {}): MysqlColumn {
+  const dataType = /^[a-z]+/.exec(columnType)![0];
+  return { name, dataType, columnType, nullable: true, collation: null, charset: null, maxLength: null, precision: null, scale: null, fractionDigits: null, ...more };
+}
+
+function target(overrides: Record<string, Partial<MysqlColumn>> = {}): MysqlTable {
+  const columns = [
+    myColumn('id', 'int(11)', { nullable: false }),
+    myColumn('codigo', 'varchar(20)', { nullable: false, collation: 'utf8mb4_bin', charset: 'utf8mb4', maxLength: 20 }),
+    myColumn('preco', 'decimal(15,2)', { precision: 15, scale: 2 }),
+    myColumn('total', 'decimal(19,2)', { precision: 19, scale: 2 }),
+  ].map((c) => ({ ...c, ...(overrides[c.name] ?? {}) }));
+  return { database: 'erp', name: 'tb_item', columns, uniqueKeys: [['id', 'codigo']] };
+}
+
+const errorOf = (fn: () => unknown): FbsyncError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof FbsyncError) return err;
+    throw err;
+  }
+  throw new Error('expected an FbsyncError');
+};
+
+describe('planning', () => {
+  describe('planSource', () => {
+    it('refuses an ARRAY column, naming TABLE.COLUMN and the exclusion', () => {
+      const err = errorOf(() => planSource(SOURCE));
+      expect(err.code).to.equal('UNSUPPORTED_COLUMN');
+      expect(err.message).to.equal(
+        'cannot copy TB_ITEM.TAGS (ARRAY[1:3] OF VARCHAR(10)) faithfully: ARRAY columns cannot be read through node-firebird; exclude it with --exclude-columns TB_ITEM.TAGS',
+      );
+    });
+
+    it('maps names through a NameMapping and keeps the key order', () => {
+      const plan = planSource(SOURCE, { excludeColumns: ['tags'], names: lowerCaseNames });
+      expect(plan.target).to.equal('tb_item');
+      expect(plan.columns.map((c) => c.target)).to.deep.equal(['id', 'codigo', 'preco', 'total']);
+      expect(plan.key).to.deep.equal([0, 1]);
+    });
+
+    it('refuses two columns mapped to one MySQL name, and a mapping that gives no name', () => {
+      expect(() => planSource(SOURCE, { excludeColumns: ['TAGS'], names: { column: (c) => (c === 'TOTAL' ? 'preco' : c) } }))
+        .to.throw(FbsyncError, 'TB_ITEM.PRECO and TB_ITEM.TOTAL would both be MySQL column preco');
+      expect(() => planSource(SOURCE, { excludeColumns: ['TAGS'], names: { table: () => '' } })).to.throw(FbsyncError, /gave "" for Firebird table TB_ITEM/);
+    });
+
+    it('refuses a table without a primary key, and a key column left out', () => {
+      expect(errorOf(() => planSource({ ...SOURCE, key: [] })).code).to.equal('SOURCE_NO_KEY');
+      expect(errorOf(() => planSource(SOURCE, { excludeColumns: ['TAGS', 'codigo'] })).code).to.equal('EXCLUDED_KEY');
+    });
+
+    it('designs the MySQL table with each column saying where it comes from', () => {
+      const design = tableDesign(planSource(SOURCE, { excludeColumns: ['TAGS'] }));
+      expect(design.columns.map((c) => c.comment)).to.deep.equal(['INTEGER', 'VARCHAR(20) CHARACTER SET UTF8, domain D_CODIGO', 'NUMERIC(15,2)', 'COMPUTED BY, NUMERIC(18,2)']);
+    });
+  });
+
+  describe('planTable', () => {
+    const options = { excludeColumns: ['TAGS'], names: lowerCaseNames };
+
+    it('matches columns by mapped name and carries how to read and compare them', () => {
+      const spec = planTable(SOURCE, target(), options);
+      expect(spec.target).to.equal('tb_item');
+      expect(spec.columns.map((c) => [c.source, c.target, c.kind])).to.deep.equal([
+        ['ID', 'id', 'integer'], ['CODIGO', 'codigo', 'text'], ['PRECO', 'preco', 'decimal'], ['TOTAL', 'total', 'decimal'],
+      ]);
+      expect(spec.columns[1]!.firebird).to.deep.equal({ select: '"CODIGO"', padded: false, blob: false, param: '?' });
+    });
+
+    it('always refuses a column that would change values, listing every one', () => {
+      const err = errorOf(() => planTable(SOURCE, target({ preco: { columnType: 'decimal(15,1)', scale: 1 }, codigo: { collation: 'utf8mb4_general_ci' } }), options));
+      expect(err.code).to.equal('TARGET_COLUMN_TYPE');
+      expect(err.message)
+        .to.include('MySQL table erp.tb_item cannot hold TB_ITEM exactly: codigo varchar(20) is a key column with collation utf8mb4_general_ci')
+        .and.include('; preco decimal(15,1) has 1 decimals, the source 2: MySQL would round (TB_ITEM.PRECO is NUMERIC(15,2))')
+        .and.include('--exclude-columns TB_ITEM.CODIGO,TB_ITEM.PRECO');
+    });
+
+    it('refuses a column too small for some values only when strict (fbsync manages the schema)', () => {
+      const small = target({ preco: { columnType: 'decimal(10,2)', precision: 10 } });
+      expect(() => planTable(SOURCE, small, options)).to.not.throw();
+      expect(() => planTable(SOURCE, small, { ...options, strict: true })).to.throw(FbsyncError, 'preco decimal(10,2) has 8 digits before the point, the source 13');
+    });
+
+    it('names a missing column and a missing unique key', () => {
+      const missing = target();
+      missing.columns = missing.columns.filter((c) => c.name !== 'total');
+      expect(() => planTable(SOURCE, missing, options)).to.throw(FbsyncError, 'MySQL table erp.tb_item has no column total for TB_ITEM.TOTAL (NUMERIC(18,2))');
+      expect(() => planTable(SOURCE, { ...target(), uniqueKeys: [['id']] }, options)).to.throw(FbsyncError, 'no PRIMARY KEY or UNIQUE index on (id, codigo)');
+    });
+  });
+
+  describe('--exclude-columns', () => {
+    it('applies TABLE.COLUMN to its table and a bare COLUMN to every table', () => {
+      expect(excludedColumns(['TB_ITEM.TAGS', 'OBS', 'TB_OUTRA.X'], 'tb_item')).to.deep.equal(['TAGS', 'OBS']);
+    });
+
+    it('refuses entries that name no column of the tables synced', () => {
+      expect(() => checkExclusions(['TB_ITEM.TAGS', 'PRECO'], [SOURCE])).to.not.throw();
+      expect(() => checkExclusions(['TB_ITEM.TAG'], [SOURCE])).to.throw(FbsyncError, 'Firebird table TB_ITEM has no column TAG');
+      expect(() => checkExclusions(['NOPE'], [SOURCE])).to.throw(FbsyncError, 'no table synced has such a column');
+      expect(() => checkExclusions(['TB_OUTRA.X'], [SOURCE]), 'a table not synced').to.not.throw();
+    });
+  });
+});
