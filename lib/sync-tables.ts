@@ -152,8 +152,21 @@ async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncRe
   const [row] = await db.queryAsync<{ N: number | string }>(`SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
   const n = Number(row?.N ?? 0);
   const elapsedMs = Date.now() - started;
-  // The report fields a pipeline run adds (rejects, resumes) have nothing to say here.
-  return { table: p.source, target: p.target, read: n, inserted: n, updated: 0, unchanged: 0, deleted: 0, dryRun: true, elapsedMs, rowsPerSecond: n } as SyncReport;
+  return {
+    table: p.source,
+    target: p.target,
+    read: n,
+    inserted: n,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    rejected: 0,
+    dryRun: true,
+    resumedAfter: null,
+    interrupted: false,
+    elapsedMs,
+    rowsPerSecond: elapsedMs > 0 ? Math.round((n * 1000) / elapsedMs) : n,
+  };
 }
 
 /**
