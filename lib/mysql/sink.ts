@@ -100,21 +100,22 @@ export class MysqlSink extends Writable {
 
   override _write(batch: Batch, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     if (this.#failed) return callback(this.#failed);
+    // Past the reject limit no batch starts; the sink fails once those in flight are done.
+    if (this.#tooManyRejects) {
+      this.#waiting = callback;
+      if (this.#inFlight.size === 0) this.#settled();
+      return;
+    }
     const run = this.#run(batch).then(
       () => {
         this.#inFlight.delete(run);
         this.#onCommit?.(batch);
-        const waiting = this.#waiting;
-        this.#waiting = undefined;
-        waiting?.();
+        this.#settled();
       },
       (err: Error) => {
         this.#inFlight.delete(run);
         this.#failed ??= err;
-        const waiting = this.#waiting;
-        this.#waiting = undefined;
-        if (waiting) waiting(err);
-        else this.destroy(err);
+        this.#settled();
       },
     );
     this.#inFlight.add(run);
@@ -122,8 +123,20 @@ export class MysqlSink extends Writable {
     else this.#waiting = callback;
   }
 
+  /** After a batch: lets the next one in, or fails the sink. */
+  #settled(): void {
+    // Too many rejects fail the sink only when no batch is left in flight: failing earlier would
+    // stop the batch that is still writing the good rows around its bad ones.
+    if (this.#tooManyRejects && this.#inFlight.size === 0) this.#failed ??= this.#tooManyRejects;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (!this.#failed) waiting?.();
+    else if (waiting) waiting(this.#failed);
+    else this.destroy(this.#failed);
+  }
+
   override _final(callback: (err?: Error | null) => void): void {
-    Promise.all(this.#inFlight).then(() => callback(this.#failed ?? null), callback);
+    Promise.all(this.#inFlight).then(() => callback(this.#failed ?? this.#tooManyRejects ?? null), callback);
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
@@ -141,8 +154,6 @@ export class MysqlSink extends Writable {
     if (batch.kind === 'upsert') await this.#upsert(batch.rows);
     else await this.#delete(batch.keys);
     debug('%s: %s of %d rows (%d bytes) in %d ms', this.#table.target, batch.kind, n, batch.bytes, Date.now() - started);
-    // The batch that took the rejects past the limit is complete now; the run stops here.
-    if (this.#tooManyRejects) throw this.#tooManyRejects;
   }
 
   /** Upserts rows; on a row-level error, bisects down to the rows at fault and rejects them. */
