@@ -12,8 +12,12 @@ export { describeMysqlTable, resolveMysqlTable, findMysqlTable, quoteMysql, type
 export { createTableSql, mysqlColumnTypes, mysqlType, type TableDesign, type DdlColumn } from './mysql/ddl.js';
 export { misfit, type Misfit } from './mysql/fits.js';
 export { statementsFor, usesRowAlias, type Statements } from './mysql/dialect.js';
-export { mysqlTargetReader } from './mysql/reader.js';
-export { MysqlSink, mysqlSink, DEFAULT_PARALLEL, type MysqlSinkOptions } from './mysql/sink.js';
+export { mysqlTargetReader, type MysqlReaderOptions } from './mysql/reader.js';
+export { MysqlSink, mysqlSink, DEFAULT_PARALLEL, DEFAULT_MAX_ERRORS, type MysqlSinkOptions } from './mysql/sink.js';
+export { classifyMysqlError, isTransientMysqlError, isRowMysqlError, isConnectionBroken, mysqlErrorInfo, type MysqlErrorClass, type MysqlErrorInfo } from './mysql/errors.js';
+export { retryMysql, type MysqlRetryEvent, type MysqlRetryOptions } from './mysql/retry.js';
+export { withRetry, retryDelay, retryOptions, DEFAULT_RETRY, type RetryOptions, type WithRetryOptions } from './retry.js';
+export { RejectFile, rejectLine, type RejectedRow, type RejectHandler } from './rejects.js';
 export { diffStage, diffPage, targetRange, zeroCounts, addCounts, type ChangeSet, type Counts, type DiffOptions, type TargetRange, type TargetReader } from './stages/diff.js';
 export { batchStage, Batcher, batchBytesFor, rowBytes, DEFAULT_BATCH_ROWS, type Batch, type BatchOptions } from './stages/batch.js';
 export { mapRows } from './stages/map-rows.js';

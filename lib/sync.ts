@@ -83,8 +83,11 @@ export interface SyncOptions {
    * the sync, once the rest of its batch is written.
    */
   maxErrors?: number;
-  /** A JSON-lines file to append rejected rows to; created only when the first one arrives. */
-  rejectFile?: string;
+  /**
+   * A JSON-lines file to append rejected rows to, created only when the first one arrives: a
+   * path, or a RejectFile shared by several syncs (left open here; its owner closes it).
+   */
+  rejectFile?: string | RejectFile;
   /** Receives every rejected row (besides the reject file, if there is one). */
   onReject?: RejectHandler;
 }
@@ -116,7 +119,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
   checkOptions(options);
   let db: FirebirdDatabase | undefined;
   let target: MysqlTarget | undefined;
-  const rejectFile = options.rejectFile ? new RejectFile(options.rejectFile) : undefined;
+  const rejectFile = typeof options.rejectFile === 'string' ? new RejectFile(options.rejectFile) : options.rejectFile;
   // Ends the pauses of reads and writes waiting to retry, so that none outlives the pool.
   const retries = new AbortController();
   try {
@@ -142,7 +145,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     return report;
   } finally {
     retries.abort();
-    await rejectFile?.close();
+    if (typeof options.rejectFile === 'string') await rejectFile?.close();
     if (typeof options.to === 'string') await target?.end();
     if (typeof options.from === 'string') await closeFirebird(db);
   }
