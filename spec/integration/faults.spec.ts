@@ -1,0 +1,393 @@
+/**
+ * syncTable when MySQL misbehaves, against real servers: connections killed from another
+ * session in the middle of a run, a deadlock, and rows MySQL refuses in strict mode.
+ */
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import mysql from 'mysql2/promise';
+import { FbsyncError, RejectFile, openMysql, syncTable, type MysqlRetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
+import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
+import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { expectSameRows, firebirdRows } from '../support/rows.js';
+
+const SOURCE_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
+  CAST(ATUALIZADO_EM AS VARCHAR(24)) AS ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
+const TARGET_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
+  ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
+
+/** Short pauses between retries: the specs are about what is retried, not about waiting. */
+const QUICK_RETRY = { attempts: 8, baseMs: 20, maxMs: 300 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function strictMode(my: MysqlFixture): Promise<boolean> {
+  const [[mode]] = await my.rows('SELECT @@GLOBAL.sql_mode');
+  return /STRICT_(TRANS|ALL)_TABLES/.test(String(mode));
+}
+
+describe('faults', function () {
+  describe('MySQL connections killed in the middle of a run', function () {
+    const ROWS = 30_000;
+    let fb: FirebirdFixture;
+    let my: MysqlFixture;
+
+    before(async function () {
+      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
+      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
+      my = await createMysqlDatabase();
+      await my.exec(
+        ESTOQUE_MYSQL_DDL,
+        // A millisecond every fifth row makes each 500-row upsert last a tenth of a second, long
+        // enough to be caught running; it changes no data.
+        'CREATE TRIGGER fbsync_spec_slow BEFORE INSERT ON TB_ESTOQUE FOR EACH ROW SET @fbsync_spec_pause = IF(NEW.ID_ESTOQUE % 5 = 0, SLEEP(0.001), 0)',
+      );
+    });
+
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it('retries the killed statements, finishes, and leaves the target equal to the source', async function () {
+      this.timeout(300_000);
+      const retries: MysqlRetryEvent[] = [];
+      let done = false;
+      const run = syncTable({
+        from: fb.uri,
+        to: my.uri,
+        table: 'TB_ESTOQUE',
+        pageSize: 5000,
+        batchRows: 500,
+        parallel: 3,
+        retry: QUICK_RETRY,
+        onRetry: (event) => retries.push(event),
+      }).finally(() => (done = true));
+
+      // From the fixture's own session: the sync's connections are the others of this user on
+      // this database. Only those running the sync's own statements on TB_ESTOQUE (the sink's
+      // upserts, the diff's reads) are killed; an idle pooled connection may be handed next to
+      // some other query (the catalog, a checkpoint) whose retries are not what this is about.
+      const killed: number[] = [];
+      const [[me]] = await my.rows('SELECT CURRENT_USER()');
+      const user = String(me).split('@')[0];
+      while (!done && killed.length < 6) {
+        const ids = await my.rows(
+          `SELECT ID FROM information_schema.PROCESSLIST
+            WHERE USER = ? AND DB = ? AND ID <> CONNECTION_ID() AND COMMAND = 'Query'
+              AND (INFO LIKE 'INSERT INTO \`TB_ESTOQUE\`%' OR INFO LIKE 'SELECT % FROM \`TB_ESTOQUE\`%')`,
+          [user, my.database],
+        );
+        for (const [id] of ids.slice(0, 2)) {
+          // The statement may have ended, or the connection gone, since the SELECT.
+          await my.exec(`KILL CONNECTION ${Number(id)}`).then(
+            () => killed.push(Number(id)),
+            () => undefined,
+          );
+        }
+        await sleep(ids.length ? 300 : 20);
+      }
+
+      const report = await run;
+      expect(killed.length, 'connections killed while the sync ran').to.be.at.least(1);
+      expect(retries.length, 'statements retried').to.be.at.least(1);
+      for (const event of retries) {
+        expect(event.table).to.equal('TB_ESTOQUE');
+        expect(event.attempts).to.equal(QUICK_RETRY.attempts);
+        expect(event.delayMs).to.be.within(0, QUICK_RETRY.maxMs);
+      }
+      expect(report).to.include({ read: ROWS, inserted: ROWS, updated: 0, unchanged: 0, deleted: 0, rejected: 0 });
+      expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+  });
+
+  describe('a deadlock', function () {
+    const ROWS = 200;
+    let fb: FirebirdFixture;
+    let my: MysqlFixture;
+
+    before(async function () {
+      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
+      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
+      my = await createMysqlDatabase();
+      await my.exec(ESTOQUE_MYSQL_DDL, 'CREATE TABLE fbsync_spec_ballast (id INT PRIMARY KEY, n INT NOT NULL)');
+      await my.exec('INSERT INTO fbsync_spec_ballast SELECT seq, 0 FROM seq_1_to_5000');
+    });
+
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it("is retried in a new transaction when MySQL picks the sink's batch as the victim", async function () {
+      this.timeout(120_000);
+      // Every row exists with an old CODIGO, so the sync updates every row, taking row locks.
+      await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE' });
+      await my.exec(`UPDATE TB_ESTOQUE SET CODIGO = CONCAT('OLD-', ID_ESTOQUE)`);
+
+      // Another session: a transaction made heavy (5,000 rows changed) so that InnoDB rolls back
+      // the sink's batch rather than it, holding the lock on the batch's last row.
+      const other = await mysql.createConnection({ uri: my.uri });
+      try {
+        await other.query('START TRANSACTION');
+        await other.query('UPDATE fbsync_spec_ballast SET n = n + 1');
+        await other.query(`UPDATE TB_ESTOQUE SET OBSERVACAO = 'bloqueio' WHERE ID_ESTOQUE = ${ROWS}`);
+
+        const retries: MysqlRetryEvent[] = [];
+        // One batch of all rows: it locks rows 1…199 and then waits for row 200.
+        const run = syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', batchRows: ROWS, parallel: 1, retry: QUICK_RETRY, onRetry: (e) => retries.push(e) });
+        await waitForLockWait(my);
+        // Now the other session wants row 1, which the waiting batch holds: a deadlock.
+        await other.query(`UPDATE TB_ESTOQUE SET OBSERVACAO = 'bloqueio' WHERE ID_ESTOQUE = 1`);
+        await other.query('COMMIT');
+
+        const report = await run;
+        expect(retries.map((e) => [e.operation, e.error.errno])).to.deep.equal([['upsert', 1213]]);
+        expect(report).to.include({ read: ROWS, updated: ROWS, rejected: 0 });
+        expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+      } finally {
+        await other.end().catch(() => undefined);
+      }
+    });
+  });
+
+  describe('a transient error that does not pass', function () {
+    const ROWS = 300;
+    let fb: FirebirdFixture;
+    let my: MysqlFixture;
+    let target: MysqlTarget;
+
+    before(async function () {
+      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
+      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
+      my = await createMysqlDatabase();
+      await my.exec(ESTOQUE_MYSQL_DDL);
+    });
+
+    beforeEach(async () => {
+      target = await openMysql(my.uri, { connections: 3 });
+    });
+
+    afterEach(async () => {
+      await target?.end();
+    });
+
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    /** What mysql2 reports when the server closes the connection under a statement. */
+    function connectionLost(): Error {
+      return Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+    }
+
+    /** Makes the diff's reads (pool.query on TB_ESTOQUE) fail the first `times` times. */
+    function failReads(times: number): void {
+      const query = target.pool.query.bind(target.pool);
+      let failures = 0;
+      target.pool.query = ((...args: Parameters<typeof query>) => {
+        const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { sql: string }).sql;
+        if (/FROM `TB_ESTOQUE`/.test(sql) && failures++ < times) return Promise.reject(connectionLost());
+        return query(...args);
+      }) as typeof target.pool.query;
+    }
+
+    it('a diff read that fails once is retried, and the sync goes on', async function () {
+      failReads(1);
+      const retries: MysqlRetryEvent[] = [];
+      const report = await syncTable({ from: fb.uri, to: target, table: 'TB_ESTOQUE', retry: QUICK_RETRY, onRetry: (e) => retries.push(e) });
+      expect(retries.map((e) => [e.operation, e.attempt, e.error.code])).to.deep.equal([['read', 1, 'PROTOCOL_CONNECTION_LOST']]);
+      expect(report).to.include({ read: ROWS, inserted: ROWS });
+      await my.exec('TRUNCATE TABLE TB_ESTOQUE');
+    });
+
+    it('a diff read that keeps failing stops the run after the last attempt, naming the table and the range', async function () {
+      failReads(Infinity);
+      const err = await syncTable({ from: fb.uri, to: target, table: 'TB_ESTOQUE', retry: { attempts: 3, baseMs: 1, maxMs: 5 } }).then(
+        () => expect.fail('the sync should have failed'),
+        (e: unknown) => e,
+      );
+      expect((err as FbsyncError).code).to.equal('TARGET_READ');
+      expect((err as Error).message).to.include(`reading MySQL table ${my.database}.TB_ESTOQUE (TB_ESTOQUE(ID_ESTOQUE=1) … TB_ESTOQUE(ID_ESTOQUE=${ROWS})) for the diff failed 3 times: Connection lost`).and.include('--retries');
+    });
+
+    it('a batch that keeps failing stops the run after the last attempt, naming the table and the keys', async function () {
+      let attempts = 0;
+      target.withConnection = (async () => {
+        attempts++;
+        throw connectionLost();
+      }) as typeof target.withConnection;
+      const err = await syncTable({ from: fb.uri, to: target, table: 'TB_ESTOQUE', batchRows: 1000, parallel: 1, retry: { attempts: 4, baseMs: 1, maxMs: 5 } }).then(
+        () => expect.fail('the sync should have failed'),
+        (e: unknown) => e,
+      );
+      expect(attempts).to.equal(4);
+      expect((err as FbsyncError).code).to.equal('TARGET_WRITE');
+      expect((err as Error).message)
+        .to.include(`writing ${ROWS} rows (TB_ESTOQUE(ID_ESTOQUE=1) … TB_ESTOQUE(ID_ESTOQUE=${ROWS})) to MySQL table ${my.database}.TB_ESTOQUE failed 4 times: Connection lost`)
+        .and.include('--retries');
+    });
+  });
+
+  describe('rows MySQL refuses in strict mode', function () {
+    const ROWS = 3000;
+    /** Rows whose DESCRICAO does not fit the target's VARCHAR(40): the first, two neighbours, the last. */
+    const BAD = [1, 1234, 1235, 2222, 3000];
+    const LONG = 'Descrição longa demais para a coluna do destino, com acentuação';
+    let fb: FirebirdFixture;
+    let my: MysqlFixture;
+    let dir: string;
+    let rejectFile: string;
+    let source: unknown[][];
+
+    before(async function () {
+      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
+      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS), `UPDATE TB_ESTOQUE SET DESCRICAO = '${LONG}' WHERE ID_ESTOQUE IN (${BAD.join(', ')})`);
+      my = await createMysqlDatabase();
+      await my.exec(ESTOQUE_MYSQL_DDL.replace('DESCRICAO     VARCHAR(100)', 'DESCRICAO     VARCHAR(40)'));
+      source = await firebirdRows(fb, SOURCE_SELECT);
+      dir = await mkdtemp(join(tmpdir(), 'fbsync-faults-'));
+    });
+
+    beforeEach(async function () {
+      if (!(await strictMode(my))) this.skip(); // only strict mode refuses instead of truncating
+      await my.exec('TRUNCATE TABLE TB_ESTOQUE');
+      rejectFile = join(dir, `rejects-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
+    });
+
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    // One page bigger than the table: the source has read everything before the first batch is
+    // written, so what each test sees depends on the sink alone.
+    const sync = (options: Partial<SyncOptions> = {}) =>
+      syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', pageSize: 5000, batchRows: 100, parallel: 3, rejectFile, ...options });
+
+    async function rejects(): Promise<Array<RejectedRow & { at: string }>> {
+      return (await readFile(rejectFile, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RejectedRow & { at: string });
+    }
+
+    async function targetIds(): Promise<Set<number>> {
+      return new Set((await my.rows('SELECT ID_ESTOQUE FROM TB_ESTOQUE')).map(([id]) => Number(id)));
+    }
+
+    it('by default stops at the first, naming the table, the row and the reason, once its batch is written', async function () {
+      const err = await sync().then(
+        () => expect.fail('the sync should have failed'),
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(FbsyncError);
+      expect((err as FbsyncError).code).to.equal('TARGET_REJECTED');
+      const message = (err as Error).message;
+      const match = /rejected the row TB_ESTOQUE\(ID_ESTOQUE=(\d+)\): /.exec(message);
+      expect(match, message).to.not.equal(null);
+      const named = Number(match![1]);
+      expect(BAD).to.include(named);
+      expect(message)
+        .to.include(`MySQL table ${my.database}.TB_ESTOQUE rejected the row`)
+        .and.include("Data too long for column 'DESCRICAO' at row 1")
+        .and.include(`the rejected rows are in ${rejectFile}`)
+        .and.include('--max-errors');
+
+      // The row named is in the reject file, with its key and the server's error.
+      const lines = await rejects();
+      const line = lines.find((r) => r.key.ID_ESTOQUE === named);
+      expect(line, `${named} in the reject file`).to.not.equal(undefined);
+      expect(line!.error).to.include({ errno: 1406, code: 'ER_DATA_TOO_LONG' });
+      for (const r of lines) expect(BAD).to.include(r.key.ID_ESTOQUE as number);
+
+      // Every other row of its batch (100 consecutive keys) was written.
+      const ids = await targetIds();
+      const first = Math.floor((named - 1) / 100) * 100 + 1;
+      const batch = Array.from({ length: 100 }, (_, i) => first + i);
+      expect(batch.filter((id) => !BAD.includes(id) && !ids.has(id)), `missing from the batch ${first}…${first + 99}`).to.deep.equal([]);
+      for (const id of BAD) expect(ids.has(id), `bad row ${id}`).to.equal(false);
+    });
+
+    it('with maxErrors at least the number of bad rows, rejects exactly those and writes all the others', async function () {
+      const seen: RejectedRow[] = [];
+      const report = await sync({ maxErrors: 10, onReject: (r) => void seen.push(r) });
+      expect(report).to.include({ read: ROWS, inserted: ROWS, rejected: BAD.length });
+
+      const lines = await rejects();
+      expect(lines.map((r) => r.key.ID_ESTOQUE).sort((a, b) => Number(a) - Number(b))).to.deep.equal(BAD);
+      for (const r of lines) {
+        expect(r).to.include({ table: 'TB_ESTOQUE', target: 'TB_ESTOQUE' });
+        expect(r.key).to.deep.equal({ ID_ESTOQUE: r.values.ID_ESTOQUE });
+        expect(r.values.DESCRICAO).to.equal(LONG);
+        // The values are the row as read from the source, by column.
+        const row = source.find((s) => s[0] === r.key.ID_ESTOQUE)!;
+        expect(Object.values(r.values)).to.deep.equal(row.map((v) => v));
+        expect(r.error).to.deep.equal({ code: 'ER_DATA_TOO_LONG', errno: 1406, sqlState: '22001', message: "Data too long for column 'DESCRICAO' at row 1" });
+        expect(Number.isNaN(Date.parse(r.at))).to.equal(false);
+      }
+      expect(seen.map((r) => r.key.ID_ESTOQUE).sort((a, b) => Number(a) - Number(b)), 'onReject saw the same rows').to.deep.equal(BAD);
+
+      expectSameRows(
+        await my.rows(TARGET_SELECT),
+        source.filter((r) => !BAD.includes(r[0] as number)),
+        'TB_ESTOQUE without the rejected rows',
+      );
+    });
+
+    it('with maxErrors below the number of bad rows, fails saying how many were rejected', async function () {
+      const err = await sync({ maxErrors: 2 }).then(
+        () => expect.fail('the sync should have failed'),
+        (e: unknown) => e,
+      );
+      expect((err as FbsyncError).code).to.equal('TARGET_REJECTED');
+      expect((err as Error).message).to.match(/rejected 3 rows, more than the 2 allowed; the last, TB_ESTOQUE\(ID_ESTOQUE=\d+\): Data too long/);
+      expect((await rejects()).length).to.be.within(3, BAD.length);
+    });
+
+    it('a RejectFile passed in is shared: both syncs append to it, and it stays open', async function () {
+      const shared = new RejectFile(rejectFile);
+      try {
+        await sync({ maxErrors: 10, rejectFile: shared });
+        await my.exec('TRUNCATE TABLE TB_ESTOQUE');
+        await sync({ maxErrors: 10, rejectFile: shared });
+        expect(shared.written).to.equal(2 * BAD.length);
+      } finally {
+        await shared.close();
+      }
+      expect((await rejects()).map((r) => r.key.ID_ESTOQUE).sort((a, b) => Number(a) - Number(b))).to.deep.equal([...BAD, ...BAD].sort((a, b) => a - b));
+    });
+
+    it('a run with nothing to reject leaves no reject file behind', async function () {
+      await my.exec('ALTER TABLE TB_ESTOQUE MODIFY DESCRICAO VARCHAR(100) NOT NULL');
+      try {
+        const report = await sync();
+        expect(report).to.include({ read: ROWS, inserted: ROWS, rejected: 0 });
+        const err = await stat(rejectFile).catch((e: NodeJS.ErrnoException) => e);
+        expect((err as NodeJS.ErrnoException).code).to.equal('ENOENT');
+      } finally {
+        await my.exec('TRUNCATE TABLE TB_ESTOQUE', 'ALTER TABLE TB_ESTOQUE MODIFY DESCRICAO VARCHAR(40) NOT NULL');
+      }
+    });
+  });
+});
+
+/**
+ * Waits until the sync's upsert has been running for a while: with the other session holding a
+ * row lock, that means it waits for the lock. (INNODB_TRX would say so directly, but MariaDB
+ * does not always list the waiting transaction there.)
+ */
+async function waitForLockWait(my: MysqlFixture): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [[n]] = await my.rows(
+      `SELECT COUNT(*) FROM information_schema.PROCESSLIST
+        WHERE DB = DATABASE() AND COMMAND = 'Query' AND INFO LIKE 'INSERT INTO \`TB_ESTOQUE\`%' AND TIME_MS > 200`,
+    );
+    if (Number(n) > 0) return;
+    await sleep(20);
+  }
+  throw new Error('the sync never waited for the locked row');
+}
