@@ -11,9 +11,10 @@ export interface RetryOptions {
 }
 
 /**
- * With the defaults the pauses are about 0.2, 0.4, 0.8, 1.6, 3.2, 6.4 and 10 s: some 20 s in
- * all, long enough for a deadlock to clear, a killed connection to be replaced or a server to
- * come back from a restart, short enough that a server that is really gone stops the run soon.
+ * With the defaults the pauses are at most 0.2, 0.4, 0.8, 1.6, 3.2, 6.4 and 10 s (at least half
+ * that each): 11 to 23 s in all, long enough for a deadlock to clear, a killed connection to be
+ * replaced or a server to come back from a restart, short enough that a server that is really
+ * gone stops the run soon.
  */
 export const DEFAULT_RETRY: Required<RetryOptions> = { attempts: 8, baseMs: 200, maxMs: 10_000 };
 
