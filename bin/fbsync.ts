@@ -5,9 +5,17 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, passwordOf, redact, syncTables, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
+import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
 
 const secrets: (string | undefined)[] = [];
+
+function wholeNumber(name: string) {
+  return (v: unknown) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new FbsyncError('OPTION', `--${name} must be a whole number (0 or more), not ${String(v)}`);
+    return n;
+  };
+}
 
 function positiveInt(name: string) {
   return (v: unknown) => {
@@ -75,6 +83,9 @@ async function main(): Promise<void> {
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'compute and report the diff, write nothing' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue after the checkpoint an unfinished run left in the target' })
+          .option('max-errors', { type: 'number', default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
+          .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
+          .option('retries', { type: 'number', default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' }),
       async (argv) => {
         const from = argv.from ?? process.env.FBSYNC_FROM;
@@ -83,6 +94,8 @@ async function main(): Promise<void> {
         if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
         if (!to) throw new FbsyncError('OPTION', 'no MySQL target given', { hint: 'pass --to or set FBSYNC_TO' });
         const stop = stopOnSignals();
+        // One file for every table; it is only created when the first row is refused.
+        const rejectFile = new RejectFile(argv.rejectFile ?? `fbsync-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
         const summary = await syncTables({
           from,
           to,
@@ -99,7 +112,10 @@ async function main(): Promise<void> {
           excludeColumns: list(argv.excludeColumns ?? []),
           resume: argv.resume,
           signal: stop.signal,
-        });
+          maxErrors: argv.maxErrors,
+          rejectFile,
+          retry: { attempts: argv.retries + 1 },
+        }).finally(() => rejectFile.close());
         process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary)}\n`);
         if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
       },
@@ -144,5 +160,6 @@ main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`fbsync: ${redact(message, secrets)}\n`);
   // 2 for a command line that cannot run at all, as for yargs' own usage errors.
-  process.exitCode = err instanceof FbsyncError && err.code === 'OPTION' ? 2 : 1;
+  const usage = (err instanceof FbsyncError && err.code === 'OPTION') || (err instanceof Error && err.name === 'YError');
+  process.exitCode = usage ? 2 : 1;
 });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
-import { ensureBuilt, fbsync, FBSYNC_BIN, REPO_ROOT } from '../support/cli.js';
+import { ensureBuilt, fbsync, FBSYNC_BIN, scratchDir } from '../support/cli.js';
 import { expectSameRows, firebirdRows } from '../support/rows.js';
 
 const ROWS = 60_000;
@@ -41,7 +41,7 @@ describe('checkpoints and --resume', function () {
 
   /** Starts the command and resolves once a checkpoint has been saved (part of the table is done). */
   async function startAndWaitForCheckpoint(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [FBSYNC_BIN, ...ARGS], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FBSYNC_BIN, ...ARGS], { cwd: scratchDir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const rows = await my.rows(`SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'fbsync_checkpoints'`);

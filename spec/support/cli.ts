@@ -3,12 +3,22 @@
  * cron job would, and captures everything it says.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FBSYNC_BIN = fileURLToPath(new URL('../../dist/bin/fbsync.js', import.meta.url));
 
 let built: Promise<void> | undefined;
+let scratch: string | undefined;
+
+/** One temporary directory per mocha run, the working directory of every command run. */
+export function scratchDir(): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'fbsync-cli-'));
+  return scratch;
+}
 
 /** Compiles lib/ and bin/ into dist/ once per mocha run, so the CLI specs never run a stale build. */
 export function ensureBuilt(): Promise<void> {
@@ -40,7 +50,8 @@ export function fbsync(args: readonly string[], options: CliOptions = {}): Promi
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ['FBSYNC_FROM', 'FBSYNC_TO', 'DEBUG', 'DEBUG_COLORS', 'FORCE_COLOR', 'NODE_OPTIONS']) delete env[name];
   Object.assign(env, options.env ?? {});
-  return run(process.execPath, [FBSYNC_BIN, ...args], { cwd: REPO_ROOT, env, timeoutMs: options.timeoutMs ?? 60_000 });
+  // A scratch working directory, so files the command writes (reject files) never land in the repository.
+  return run(process.execPath, [FBSYNC_BIN, ...args], { cwd: scratchDir(), env, timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CliResult> {
