@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from './errors.js';
 import type { MysqlTarget } from './mysql/connect.js';
 import { quoteMysql } from './mysql/metadata.js';
+import { retryMysql } from './mysql/retry.js';
 import type { Batch } from './stages/batch.js';
 import type { Key } from './table.js';
 
@@ -123,7 +124,7 @@ export class CheckpointStore {
   /** The key a previous run of `table` got to, or null. */
   async load(table: string): Promise<Key | null> {
     try {
-      const [rows] = await this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT after_key FROM ${this.#table} WHERE table_name = ?`, [table]);
+      const [rows] = await this.#query(() => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT after_key FROM ${this.#table} WHERE table_name = ?`, [table]), 'read');
       return rows[0] ? decodeKey(String(rows[0].after_key)) : null;
     } catch (err) {
       // No table yet: no run ever left a checkpoint here. Reading must not create it (dry runs).
@@ -136,9 +137,13 @@ export class CheckpointStore {
   save(table: string, key: Key): Promise<void> {
     this.#writing = this.#writing.then(async () => {
       await this.#ensure();
-      await this.#target.pool.query(
-        `INSERT INTO ${this.#table} (table_name, after_key) VALUES (?, ?) ON DUPLICATE KEY UPDATE after_key = VALUES(after_key)`,
-        [table, encodeKey(key)],
+      await this.#query(
+        () =>
+          this.#target.pool.query(
+            `INSERT INTO ${this.#table} (table_name, after_key) VALUES (?, ?) ON DUPLICATE KEY UPDATE after_key = VALUES(after_key)`,
+            [table, encodeKey(key)],
+          ),
+        'upsert',
       );
       debug('%s: checkpoint after %s', table, encodeKey(key));
     });
@@ -149,9 +154,14 @@ export class CheckpointStore {
   clear(table: string): Promise<void> {
     this.#writing = this.#writing.then(async () => {
       await this.#ensure();
-      await this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]);
+      await this.#query(() => this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]), 'delete');
     });
     return this.#writing;
+  }
+
+  /** Checkpoint statements are idempotent, so a lost or killed connection is simply retried. */
+  #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete'): Promise<T> {
+    return retryMysql(fn, { table: CHECKPOINT_TABLE, operation, flavor: this.#target.server.flavor }, {});
   }
 
   /** Waits for the writes already asked for. */

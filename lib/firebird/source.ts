@@ -72,6 +72,8 @@ export class FirebirdSource extends Readable {
   #tx: Firebird.Transaction | undefined;
   readonly #statements = new Map<'first' | 'next', Firebird.Statement>();
   #reading = false;
+  /** The page read under way: teardown waits for it, since rolling back under a running fetch hangs the driver. */
+  #pending: Promise<unknown> = Promise.resolve();
   #done = false;
   #seq = 0;
   readonly #signal?: AbortSignal;
@@ -96,7 +98,9 @@ export class FirebirdSource extends Readable {
     if (this.#reading || this.#done) return;
     if (this.#signal?.aborted) return this.#stop();
     this.#reading = true;
-    this.#nextPage().then(
+    const next = this.#nextPage();
+    this.#pending = next.catch(() => undefined);
+    next.then(
       (page) => {
         this.#reading = false;
         if (this.destroyed) return;
@@ -210,7 +214,7 @@ export class FirebirdSource extends Readable {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.#done = true;
-    this.#endTransaction('rollback').then(() => callback(err), callback);
+    this.#pending.then(() => this.#endTransaction('rollback')).then(() => callback(err), callback);
   }
 }
 
