@@ -189,7 +189,8 @@ async function runPipeline(
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
   const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume) });
-  const resumedAfter = options.resume ? await new CheckpointStore(target).load(table.target) : null;
+  // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
+  const resumedAfter = options.resume ? await (store ?? new CheckpointStore(target)).load(table.target) : null;
   // A run from the beginning must not leave an older run's checkpoint standing ahead of it.
   if (store && !options.resume) await store.clear(table.target);
   if (resumedAfter) debug('%s: resuming after %j', table.source, resumedAfter);
