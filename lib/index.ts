@@ -2,11 +2,12 @@
  * fbsync's public face: `syncTable` for the whole job, and every stage on its own for custom
  * pipelines (source → your stages → diff → batch → sink).
  */
-export { syncTable, planSync, type SyncOptions, type SyncReport, type PageStage } from './sync.js';
-export { openFirebird, closeFirebird, firebirdOptions, type FirebirdDatabase } from './firebird/connect.js';
+export { syncTable, planSync, type SyncOptions, type SyncReport, type PageStage, type RetryEvent } from './sync.js';
+export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase } from './firebird/connect.js';
+export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
 export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';
 export { listFirebirdTables, chooseTables, type TableCatalog, type SkippedTable } from './firebird/catalog.js';
-export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions } from './firebird/source.js';
+export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions, type FirebirdRetryEvent } from './firebird/source.js';
 export { openMysql, MysqlTarget, type MysqlOptions, type ServerInfo, type Flavor } from './mysql/connect.js';
 export { describeMysqlTable, resolveMysqlTable, findMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
 export { createTableSql, mysqlColumnTypes, mysqlType, type TableDesign, type DdlColumn } from './mysql/ddl.js';

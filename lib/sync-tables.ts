@@ -66,7 +66,8 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   let db: FirebirdDatabase | undefined;
   let target: MysqlTarget | undefined;
-  const lanes: FirebirdDatabase[] = [];
+  // Each lane's attachment; replaced when its connection is lost and a table's read attaches again.
+  const lanes: { db: FirebirdDatabase }[] = [];
   try {
     db = await openFirebird(options.from);
     const { tables, skipped } = await chooseTables(db, options);
@@ -81,13 +82,14 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     const prepared: Prepared[] = [];
     for (const source of sources) prepared.push(await prepare(target, source, options));
     const created = await createMissing(db, target, prepared, options);
-    lanes.push(db);
-    for (let i = 1; i < lanesWanted; i++) lanes.push(await openFirebird(options.from));
-    const reports = await inLanes(prepared, lanes, (p, laneDb) => syncOne(laneDb, target!, p, options));
+    lanes.push({ db });
+    db = undefined;
+    for (let i = 1; i < lanesWanted; i++) lanes.push({ db: await openFirebird(options.from) });
+    const reports = await inLanes(prepared, lanes, (p, lane) => syncOne(lane, target!, p, options));
     return { ...summarize(reports, Date.now() - started), created, skipped };
   } finally {
     await target?.end();
-    for (const lane of lanes.slice(1)) await closeFirebird(lane);
+    for (const lane of lanes) await closeFirebird(lane.db);
     await closeFirebird(db);
   }
 }
@@ -140,11 +142,12 @@ async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared
   return created;
 }
 
-async function syncOne(db: FirebirdDatabase, target: MysqlTarget, p: Prepared, options: SyncTablesOptions): Promise<SyncReport> {
+async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: Prepared, options: SyncTablesOptions): Promise<SyncReport> {
   debug('syncing %s', p.source);
   // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
-  if (p.create && options.dryRun) return wouldInsertAll(db, p);
-  return syncTable({ ...options, from: db, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
+  if (p.create && options.dryRun) return wouldInsertAll(lane.db, p);
+  const reconnect = async () => (lane.db = await openFirebird(options.from));
+  return syncTable({ ...options, from: lane.db, reconnect, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
 }
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {

@@ -8,6 +8,7 @@ import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { describeMysqlTable } from './mysql/metadata.js';
 import { mysqlTargetReader } from './mysql/reader.js';
 import type { MysqlRetryEvent } from './mysql/retry.js';
+import type { FirebirdRetryEvent } from './firebird/source.js';
 import { DEFAULT_MAX_ERRORS, DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
 import { targetTableName, type NameMapping } from './names.js';
 import { planTable, type PlanOptions } from './plan.js';
@@ -28,6 +29,13 @@ export type PageStage = ((page: Page) => Page | Promise<Page>) | Duplex;
 export interface SyncOptions {
   /** Firebird URI (`firebird://user:pass@host:port//path.fdb`) or an attached database (not closed here). */
   from: string | FirebirdDatabase;
+  /**
+   * A new attachment for when the connection to Firebird is lost mid-run, so that the read goes
+   * on (with `retry`'s patience); you close what it returns. When `from` is a URI, fbsync
+   * attaches again by itself; when it is a database and this is missing, a lost connection
+   * stops the run (with its checkpoint kept).
+   */
+  reconnect?: () => Promise<FirebirdDatabase>;
   /** MySQL URI (`mysql://user:pass@host:port/db`) or an open target (not closed here). */
   to: string | MysqlTarget;
   /** Firebird table name. */
@@ -71,12 +79,13 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /**
    * How often and how patiently to retry a MySQL statement that failed for a transient reason
-   * (deadlock, lock wait timeout, lost or killed connection). Default 8 attempts, pauses from
-   * 200 ms doubling up to 10 s; see DEFAULT_RETRY.
+   * (deadlock, lock wait timeout, lost or killed connection), or a Firebird page whose
+   * connection was lost. Default 8 attempts, pauses from 200 ms doubling up to 10 s; see
+   * DEFAULT_RETRY.
    */
   retry?: RetryOptions;
-  /** Told about every retry, e.g. to log it. */
-  onRetry?: (event: MysqlRetryEvent) => void;
+  /** Told about every retry, e.g. to log it; `event.database` says which side it was. */
+  onRetry?: (event: RetryEvent) => void;
   /**
    * Rows MySQL may refuse for good (value too long, out of range, invalid date in strict mode)
    * before the sync fails; such rows are skipped and reported. Default 0: the first one stops
@@ -91,6 +100,8 @@ export interface SyncOptions {
   /** Receives every rejected row (besides the reject file, if there is one). */
   onReject?: RejectHandler;
 }
+
+export type RetryEvent = MysqlRetryEvent | FirebirdRetryEvent;
 
 export interface SyncReport extends Counts {
   table: string;
@@ -123,12 +134,14 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
   // Ends the pauses of reads and writes waiting to retry, so that none outlives the pool.
   const retries = new AbortController();
   try {
-    db = typeof options.from === 'string' ? await openFirebird(options.from) : options.from;
+    const uri = options.from;
+    db = typeof uri === 'string' ? await openFirebird(uri) : uri;
+    const reconnect = typeof uri === 'string' ? async () => (db = await openFirebird(uri)) : options.reconnect;
     // One connection reads the target for the diff while `parallel` others write.
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
     const table = await planSync(db, target, options);
     const counts = zeroCounts();
-    const { resumedAfter, interrupted, rejected } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal });
+    const { resumedAfter, interrupted, rejected } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
     const elapsedMs = Date.now() - started;
     const report: SyncReport = {
       table: table.source,
@@ -184,7 +197,7 @@ async function runPipeline(
   table: TableSpec,
   options: SyncOptions,
   counts: Counts,
-  faults: { rejectFile: RejectFile | undefined; signal: AbortSignal },
+  faults: { rejectFile: RejectFile | undefined; signal: AbortSignal; reconnect: (() => Promise<FirebirdDatabase>) | undefined },
 ): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number }> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
@@ -200,6 +213,8 @@ async function runPipeline(
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     after: resumedAfter,
     signal: options.signal,
+    reconnect: faults.reconnect,
+    ...retry,
   });
   let finished = false;
   const tally = (changes: ChangeSet) => {

@@ -2,6 +2,7 @@ import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { maskUri, passwordOf, redact } from '../redact.js';
+import { lostConnectionError } from './errors.js';
 
 const debug = createDebug('fbsync:firebird');
 
@@ -67,14 +68,49 @@ export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
  * driver's close handler schedules a reconnect that keeps the process alive.
  */
 function abandon(connection: unknown): void {
-  const cnx = connection as { _isDetach?: boolean; _socket?: { destroy(): void } | null } | undefined;
+  const cnx = connection as { _isDetach?: boolean; _retry_connection_id?: ReturnType<typeof setTimeout>; _socket?: { destroy(): void } | null } | undefined;
   if (!cnx) return;
   cnx._isDetach = true;
+  clearTimeout(cnx._retry_connection_id);
   try {
     cnx._socket?.destroy();
   } catch {
     /* already closed */
   }
+}
+
+/**
+ * Lets go of an attachment whose connection was lost. The driver would otherwise reattach the
+ * same Database in the background — an attachment nobody tracks, whose timer keeps the
+ * process alive — while fbsync has already opened a fresh one to carry on with.
+ */
+export function abandonFirebird(db: FirebirdDatabase): void {
+  abandon((db as { connection?: unknown }).connection);
+}
+
+/** Settles when a connection closes; `release` stops watching (the database outlives the watcher). */
+export interface ClosedWatch {
+  /** Rejects once the connection closes; never resolves. */
+  closed: Promise<never>;
+  release(): void;
+}
+
+/**
+ * Watches the connection of `db` for its close. node-firebird fails the requests it has queued
+ * at that moment, but a request sent after it goes to a dead socket and is never answered;
+ * racing each read against `closed` turns that hang into an error that can be retried.
+ */
+export function watchClosed(db: FirebirdDatabase): ClosedWatch {
+  const socket = (db as { connection?: { _socket?: NodeJS.EventEmitter | null; _isClosed?: boolean } }).connection?._socket;
+  let release = () => {};
+  const closed = new Promise<never>((_resolve, reject) => {
+    const lost = () => reject(lostConnectionError());
+    if (!socket || (db as { connection?: { _isClosed?: boolean } }).connection?._isClosed) return lost();
+    socket.once('close', lost);
+    release = () => socket.removeListener('close', lost);
+  });
+  closed.catch(() => undefined); // only ever observed through Promise.race
+  return { closed, release };
 }
 
 export function firebirdConnectError(err: unknown, where: string, options: Firebird.Options): FbsyncError {

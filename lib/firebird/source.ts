@@ -3,8 +3,10 @@ import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { compareKeys, keyAfter } from '../keyset.js';
+import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import type { FirebirdDatabase } from './connect.js';
+import { abandonFirebird, watchClosed, type ClosedWatch, type FirebirdDatabase } from './connect.js';
+import { firebirdErrorInfo, isLostFirebirdConnection, lostConnectionError, outOfStepError, type FirebirdErrorInfo } from './errors.js';
 import { quoteFirebird } from './metadata.js';
 
 const debug = createDebug('fbsync:source');
@@ -40,6 +42,33 @@ export interface FirebirdSourceOptions {
    * page, so nothing downstream mistakes the unread rest of the table for deleted rows.
    */
   signal?: AbortSignal;
+  /**
+   * A new attachment, for when the connection of `db` is lost (killed, server restarted,
+   * network down). The page under way is then read again, from its first key, on the new
+   * attachment and in a new snapshot: rows already delivered come from the old snapshot, the
+   * rest from the new one — as if the run had been resumed. The caller owns (and closes) what
+   * this returns; the lost attachment is let go here. Without it, a lost connection fails the
+   * stream at once.
+   */
+  reconnect?: () => Promise<FirebirdDatabase>;
+  /** Attempts and backoff for reading a page again after a lost connection; see DEFAULT_RETRY. */
+  retry?: RetryOptions;
+  /** Told about every such retry, e.g. to log it. */
+  onRetry?: (event: FirebirdRetryEvent) => void;
+}
+
+/** One page read again after its Firebird connection was lost. */
+export interface FirebirdRetryEvent {
+  database: 'firebird';
+  /** Firebird table. */
+  table: string;
+  operation: 'read';
+  /** The attempt that failed (1-based), and how many there may be in all. */
+  attempt: number;
+  attempts: number;
+  /** The pause before the next attempt. */
+  delayMs: number;
+  error: FirebirdErrorInfo;
 }
 
 export const DEFAULT_PAGE_SIZE = 10_000;
@@ -55,13 +84,30 @@ interface FetchResult {
 }
 
 /**
+ * What one attachment holds for a scan. When its connection is lost, the session is marked dead
+ * and left behind whole: a read still running on it can only fail, and cannot touch the
+ * session that replaces it.
+ */
+interface Session {
+  db: FirebirdDatabase;
+  /** Rejects when the connection closes. */
+  closed: Promise<never>;
+  watch: ClosedWatch;
+  tx?: Firebird.Transaction;
+  statements: Map<'first' | 'next', Firebird.Statement>;
+  live: boolean;
+}
+
+/**
  * A Readable of keyset pages over one table. Every page is read inside one read-only snapshot
  * transaction, so the whole copy is one point-in-time image however long it takes, and the
  * source is never written. Pages follow the primary key (`WHERE key > last ORDER BY key`), so
  * reading page n costs the same as page 1: there is no OFFSET to skip over.
+ *
+ * If the connection is lost and a `reconnect` was given, the page under way is read again on a
+ * new attachment, in a new snapshot, from the last key delivered.
  */
 export class FirebirdSource extends Readable {
-  readonly #db: FirebirdDatabase;
   readonly #table: TableSpec;
   readonly #pageSize: number;
   readonly #columns: { sql: string; param: string }[];
@@ -69,25 +115,33 @@ export class FirebirdSource extends Readable {
   readonly #selectList: string;
   readonly #orderBy: string;
   #after: Key | null;
-  #tx: Firebird.Transaction | undefined;
-  readonly #statements = new Map<'first' | 'next', Firebird.Statement>();
+  /** The current attachment; undefined between losing one and attaching again. */
+  #session: Session | undefined;
   #reading = false;
   /** The page read under way: teardown waits for it, since rolling back under a running fetch hangs the driver. */
   #pending: Promise<unknown> = Promise.resolve();
   #done = false;
   #seq = 0;
   readonly #signal?: AbortSignal;
+  readonly #reconnect?: () => Promise<FirebirdDatabase>;
+  readonly #retry: Required<RetryOptions>;
+  readonly #onRetry?: (event: FirebirdRetryEvent) => void;
+  /** Ends a pause before a retry when the stream is torn down. */
+  readonly #teardown = new AbortController();
 
   constructor(options: FirebirdSourceOptions) {
     super({ objectMode: true, highWaterMark: options.readAhead ?? 2 });
     if (!Number.isInteger(options.pageSize) || options.pageSize < 1) {
       throw new FbsyncError('OPTION', `page size must be a positive integer, not ${options.pageSize}`);
     }
-    this.#db = options.db;
+    this.#session = newSession(options.db);
     this.#table = options.table;
     this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
     this.#signal = options.signal;
+    this.#reconnect = options.reconnect;
+    this.#retry = retryOptions(options.retry);
+    this.#onRetry = options.onRetry;
     this.#columns = options.table.key.map((i) => ({ sql: quoteFirebird(options.table.columns[i]!.source), param: options.table.columns[i]!.firebird.param ?? '?' }));
     this.#names = options.table.columns.map((c) => c.source);
     this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
@@ -98,7 +152,12 @@ export class FirebirdSource extends Readable {
     if (this.#reading || this.#done) return;
     if (this.#signal?.aborted) return this.#stop();
     this.#reading = true;
-    const next = this.#nextPage();
+    const next = withRetry(() => this.#attempt(), {
+      ...this.#retry,
+      isTransient: (err) => this.#reconnect !== undefined && isLostFirebirdConnection(err),
+      onRetry: (err, attempt, delayMs) => this.#connectionLost(err, attempt, delayMs),
+      signal: this.#signal ? AbortSignal.any([this.#teardown.signal, this.#signal]) : this.#teardown.signal,
+    });
     this.#pending = next.catch(() => undefined);
     next.then(
       (page) => {
@@ -109,34 +168,68 @@ export class FirebirdSource extends Readable {
         if (page.final) this.push(null);
         else if (this.#signal?.aborted) this.#stop();
       },
-      (err) => this.destroy(err instanceof FbsyncError ? err : this.#readError(err)),
+      (err) => {
+        this.#reading = false;
+        const lost = !this.#session;
+        // Stopped while waiting to read again after a lost connection: an early end, not a failure.
+        if (this.#signal?.aborted && lost) return this.#stop();
+        // An FbsyncError (say, KEY_ORDER) says all there is to say, unless it is the failure to attach again.
+        this.destroy(err instanceof FbsyncError && !lost ? err : this.#readError(err));
+      },
     );
   }
 
-  async #nextPage(): Promise<Page> {
-    if (!this.#tx) {
-      this.#tx = await this.#db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
+  async #attempt(): Promise<Page> {
+    if (!this.#session) {
+      this.#session = newSession(await this.#reconnect!());
+      debug('%s: attached again; reading on after %j', this.#table.source, this.#after);
+    }
+    const session = this.#session;
+    try {
+      // A request sent after the connection closed is never answered: the close ends the wait.
+      return await Promise.race([this.#nextPage(session), session.closed]);
+    } catch (err) {
+      if (!isLostFirebirdConnection(err) && (await isDead(session))) {
+        // node-firebird sends "close cursor" without waiting for its answer, so on a killed
+        // attachment the first error seen can be a consequence ("attempt to reopen an open
+        // cursor") rather than the shutdown itself.
+        debug('%s: %s, and the attachment no longer answers', this.#table.source, describeCause(err));
+        throw Object.assign(lostConnectionError(), { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async #nextPage(session: Session): Promise<Page> {
+    if (!session.tx) {
+      session.tx = await session.db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
       debug('%s: snapshot transaction started', this.#table.source);
     }
-    const tx = this.#tx;
+    const tx = session.tx;
     const where = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
-    const statement = await this.#prepare(where ? 'next' : 'first', where?.sql);
+    const statement = await this.#prepare(session, where ? 'next' : 'first', where?.sql);
     await statement.executeAsync(tx, where?.params ?? []);
     const raw: unknown[][] = [];
     // Fetching through the statement keeps the driver from walking each row through a callback
     // chain (its fetchAll does), which is most of the cost of a page.
     for (;;) {
       const chunk = (await statement.fetchAsync(tx, FETCH_ROWS)) as FetchResult;
+      // Only the server's end-of-cursor ends a page. The driver answers a fetch whose reply got
+      // out of step (a killed attachment) with no rows at all; taken for the end, that would
+      // make a short page look like the end of the table, and --delete would act on it.
+      if (!chunk.fetched && !chunk.data?.length) throw outOfStepError();
       const offset = raw.length;
       for (const row of chunk.data ?? []) raw.push(row);
       for (const readText of chunk.arrBlob ?? []) {
         const blob = await readText(tx);
         raw[offset + blob.row]![blob.column as number] = blob.value;
       }
-      if (chunk.fetched || !chunk.data?.length) break;
+      if (chunk.fetched) break;
     }
     await statement.closeAsync();
     const rows = await this.#convert(raw);
+    // A page read on a session given up for dead is not delivered: its replacement reads it again.
+    if (!session.live) throw lostConnectionError();
     const final = rows.length < this.#pageSize;
     const page: Page = { table: this.#table.source, seq: this.#seq++, columns: this.#names, rows, after: this.#after, final };
     if (rows.length > 0) this.#after = keyOf(this.#table, rows[rows.length - 1]!);
@@ -148,6 +241,23 @@ export class FirebirdSource extends Readable {
     return page;
   }
 
+  /**
+   * The transaction and statements died with the connection: nothing to roll back or drop
+   * (the server did that), so the session is left behind and its attachment let go.
+   */
+  #connectionLost(err: unknown, attempt: number, delayMs: number): void {
+    const session = this.#session;
+    this.#session = undefined;
+    if (session) {
+      session.live = false;
+      session.watch.release();
+      abandonFirebird(session.db);
+    }
+    const error = firebirdErrorInfo(err);
+    debug('%s: Firebird connection lost (%s); attempt %d of %d, again in %d ms', this.#table.source, error.message, attempt, this.#retry.attempts, delayMs);
+    this.#onRetry?.({ database: 'firebird', table: this.#table.source, operation: 'read', attempt, attempts: this.#retry.attempts, delayMs, error });
+  }
+
   #stop(): void {
     if (this.#done) return;
     this.#done = true;
@@ -155,15 +265,15 @@ export class FirebirdSource extends Readable {
     this.#endTransaction('rollback').then(() => this.push(null));
   }
 
-  /** The two statements of a scan (first page, and every page after a key), prepared once. */
-  async #prepare(which: 'first' | 'next', where: string | undefined): Promise<Firebird.Statement> {
-    const cached = this.#statements.get(which);
+  /** The two statements of a scan (first page, and every page after a key), prepared once per session. */
+  async #prepare(session: Session, which: 'first' | 'next', where: string | undefined): Promise<Firebird.Statement> {
+    const cached = session.statements.get(which);
     if (cached) return cached;
     const sql =
       `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}` +
       `${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
-    const statement = await this.#tx!.newStatementAsync(sql);
-    this.#statements.set(which, statement);
+    const statement = await session.tx!.newStatementAsync(sql);
+    session.statements.set(which, statement);
     return statement;
   }
 
@@ -195,18 +305,26 @@ export class FirebirdSource extends Readable {
   }
 
   #readError(err: unknown): FbsyncError {
-    return new FbsyncError('SOURCE_READ', `reading Firebird table ${this.#table.source} failed: ${describeCause(err)}`, { cause: err });
+    const what = `reading Firebird table ${this.#table.source} failed: ${describeCause(err)}`;
+    if (!isLostFirebirdConnection(err)) return new FbsyncError('SOURCE_READ', what, { cause: err });
+    const tries = this.#reconnect ? ` (connection lost; ${this.#retry.attempts} attempts made)` : ' (connection lost)';
+    return new FbsyncError('SOURCE_READ', what + tries, {
+      hint: 'what was written so far is kept: once Firebird is reachable, run the sync again with --resume',
+      cause: err,
+    });
   }
 
   async #endTransaction(how: 'commit' | 'rollback'): Promise<void> {
-    const tx = this.#tx;
-    this.#tx = undefined;
-    const statements = [...this.#statements.values()];
-    this.#statements.clear();
-    for (const statement of statements) await statement.dropAsync().catch(() => undefined);
-    if (!tx) return;
+    const session = this.#session;
+    if (!session) return;
+    const tx = session.tx;
+    session.tx = undefined;
+    const statements = [...session.statements.values()];
+    session.statements.clear();
     try {
-      await (how === 'commit' ? tx.commitAsync() : tx.rollbackAsync());
+      // Raced against the close, like every request: a dead connection answers nothing.
+      for (const statement of statements) await Promise.race([statement.dropAsync(), session.closed]).catch(() => undefined);
+      if (tx) await Promise.race([how === 'commit' ? tx.commitAsync() : tx.rollbackAsync(), session.closed]);
     } catch (err) {
       debug('%s: %s failed: %s', this.#table.source, how, describeCause(err));
     }
@@ -214,8 +332,35 @@ export class FirebirdSource extends Readable {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.#done = true;
-    this.#pending.then(() => this.#endTransaction('rollback')).then(() => callback(err), callback);
+    this.#teardown.abort();
+    this.#pending
+      .then(() => this.#endTransaction('rollback'))
+      .finally(() => this.#session?.watch.release())
+      .then(() => callback(err), callback);
   }
+}
+
+/** Whether an attachment fails a trivial query for a lost-connection reason (or stays silent). */
+async function isDead(session: Session): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(lostConnectionError()), PROBE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([session.db.queryAsync('SELECT 1 FROM RDB$DATABASE'), session.closed, silence]);
+    return false;
+  } catch (err) {
+    return isLostFirebirdConnection(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+function newSession(db: FirebirdDatabase): Session {
+  const watch = watchClosed(db);
+  return { db, closed: watch.closed, watch, statements: new Map(), live: true };
 }
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {

@@ -7,6 +7,7 @@ const debug = createDebug('fbsync:mysql');
 
 /** One retry of a MySQL statement, as the sink and the reader announce it. */
 export interface MysqlRetryEvent {
+  database: 'mysql';
   /** MySQL table. */
   table: string;
   /** What was being done: upserting rows, deleting keys, reading a key range for the diff. */
@@ -45,7 +46,7 @@ export function retryMysql<T>(
     onRetry: (err, attempt, delayMs) => {
       const error = mysqlErrorInfo(err, what.flavor);
       debug('%s %s: attempt %d of %d failed (%s); again in %d ms', what.operation, what.table, attempt, attempts, error.message, delayMs);
-      options.onRetry?.({ table: what.table, operation: what.operation, attempt, attempts, delayMs, error });
+      options.onRetry?.({ database: 'mysql', table: what.table, operation: what.operation, attempt, attempts, delayMs, error });
     },
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import mysql from 'mysql2/promise';
-import { FbsyncError, RejectFile, openMysql, syncTable, type MysqlRetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
+import { FbsyncError, RejectFile, abandonFirebird, openFirebird, openMysql, syncTable, type Page, type RetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows } from '../support/rows.js';
@@ -52,7 +52,7 @@ describe('faults', function () {
 
     it('retries the killed statements, finishes, and leaves the target equal to the source', async function () {
       this.timeout(300_000);
-      const retries: MysqlRetryEvent[] = [];
+      const retries: RetryEvent[] = [];
       let done = false;
       const run = syncTable({
         from: fb.uri,
@@ -93,12 +93,118 @@ describe('faults', function () {
       expect(killed.length, 'connections killed while the sync ran').to.be.at.least(1);
       expect(retries.length, 'statements retried').to.be.at.least(1);
       for (const event of retries) {
+        expect(event.database).to.equal('mysql');
         expect(event.table).to.equal('TB_ESTOQUE');
         expect(event.attempts).to.equal(QUICK_RETRY.attempts);
         expect(event.delayMs).to.be.within(0, QUICK_RETRY.maxMs);
       }
       expect(report).to.include({ read: ROWS, inserted: ROWS, updated: 0, unchanged: 0, deleted: 0, rejected: 0 });
       expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+  });
+
+  describe('the Firebird connection lost in the middle of a run', function () {
+    const ROWS = 20_000;
+    let fb: FirebirdFixture;
+    let my: MysqlFixture;
+
+    before(async function () {
+      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
+      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
+      my = await createMysqlDatabase();
+      await my.exec(ESTOQUE_MYSQL_DDL);
+    });
+
+    beforeEach(async () => {
+      await my.exec('TRUNCATE TABLE TB_ESTOQUE', 'DROP TABLE IF EXISTS fbsync_checkpoints');
+    });
+
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    /** What an administrator does to a runaway attachment: every one but the fixture's own goes. */
+    async function killAttachments(): Promise<void> {
+      await fb.exec('DELETE FROM MON$ATTACHMENTS WHERE MON$ATTACHMENT_ID <> CURRENT_CONNECTION AND MON$SYSTEM_FLAG = 0');
+    }
+
+    /** A page stage that kills the source's attachment once each of the given pages has gone by. */
+    function killAfterPages(...pages: number[]): (page: Page) => Promise<Page> {
+      return async (page) => {
+        if (pages.includes(page.seq)) await killAttachments();
+        return page;
+      };
+    }
+
+    it('attaches again, reads the lost page again, and leaves the target equal to the source', async function () {
+      const retries: RetryEvent[] = [];
+      const report = await syncTable({
+        from: fb.uri,
+        to: my.uri,
+        table: 'TB_ESTOQUE',
+        pageSize: 1000,
+        transforms: [killAfterPages(3, 11)],
+        retry: QUICK_RETRY,
+        onRetry: (e) => retries.push(e),
+      });
+      expect(retries.map((e) => [e.database, e.table, e.operation, e.attempt])).to.deep.equal([
+        ['firebird', 'TB_ESTOQUE', 'read', 1],
+        ['firebird', 'TB_ESTOQUE', 'read', 1],
+      ]);
+      // The server's "connection shutdown", or the driver noticing the closed socket first.
+      for (const e of retries) expect(e.error.message).to.match(/connection shutdown|connection to firebird server was lost|out of step/i);
+      expect(report).to.include({ read: ROWS, inserted: ROWS, updated: 0, deleted: 0, interrupted: false });
+      expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+
+    it('stops when it cannot attach again, naming the table and the way to resume, with a valid checkpoint', async function () {
+      // Port 1 of the same host: nothing listens there, so every attach is refused at once.
+      const unreachable = fb.uri.replace(/@([^:/@]+)(:\d+)?\//, '@$1:1/');
+      expect(unreachable).to.not.equal(fb.uri);
+      const attempts: number[] = [];
+      const db = await openFirebird(fb.uri);
+      const err = await syncTable({
+        from: db,
+        // As if the server had gone away for good: every new attachment is refused.
+        reconnect: () => openFirebird(unreachable),
+        to: my.uri,
+        table: 'TB_ESTOQUE',
+        pageSize: 1000,
+        transforms: [killAfterPages(5)],
+        retry: { attempts: 3, baseMs: 10, maxMs: 50 },
+        onRetry: (e) => attempts.push(e.attempt),
+      })
+        .then(
+          () => expect.fail('the sync should have failed'),
+          (e: unknown) => e,
+        )
+        .finally(() => abandonFirebird(db));
+      expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'SOURCE_READ');
+      expect((err as Error).message).to.match(/^reading Firebird table TB_ESTOQUE failed: .*\(connection lost; 3 attempts made\); .*--resume/);
+      expect(attempts).to.deep.equal([1, 2]);
+      const [[after]] = await my.rows('SELECT after_key FROM fbsync_checkpoints');
+      const [[landed]] = await my.rows('SELECT COUNT(*) FROM TB_ESTOQUE');
+      expect(Number(landed)).to.be.at.least(JSON.parse(String(after))[0]);
+
+      const resumed = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', pageSize: 1000, resume: true });
+      expect(resumed.resumedAfter).to.deep.equal(JSON.parse(String(after)));
+      expect(resumed.read).to.equal(ROWS - JSON.parse(String(after))[0]);
+      expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+
+    it('stops at once when given an attachment and no way to make another', async function () {
+      const db = await openFirebird(fb.uri);
+      try {
+        const err = await syncTable({ from: db, to: my.uri, table: 'TB_ESTOQUE', pageSize: 1000, transforms: [killAfterPages(2)], retry: QUICK_RETRY }).then(
+          () => expect.fail('the sync should have failed'),
+          (e: unknown) => e,
+        );
+        expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'SOURCE_READ');
+        expect((err as Error).message).to.match(/^reading Firebird table TB_ESTOQUE failed: .* \(connection lost\); .*--resume/);
+      } finally {
+        abandonFirebird(db);
+      }
     });
   });
 
@@ -134,7 +240,7 @@ describe('faults', function () {
         await other.query('UPDATE fbsync_spec_ballast SET n = n + 1');
         await other.query(`UPDATE TB_ESTOQUE SET OBSERVACAO = 'bloqueio' WHERE ID_ESTOQUE = ${ROWS}`);
 
-        const retries: MysqlRetryEvent[] = [];
+        const retries: RetryEvent[] = [];
         // One batch of all rows: it locks rows 1…199 and then waits for row 200.
         const run = syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', batchRows: ROWS, parallel: 1, retry: QUICK_RETRY, onRetry: (e) => retries.push(e) });
         await waitForLockWait(my);
@@ -143,7 +249,7 @@ describe('faults', function () {
         await other.query('COMMIT');
 
         const report = await run;
-        expect(retries.map((e) => [e.operation, e.error.errno])).to.deep.equal([['upsert', 1213]]);
+        expect(retries.map((e) => [e.database, e.operation, 'errno' in e.error ? e.error.errno : undefined])).to.deep.equal([['mysql', 'upsert', 1213]]);
         expect(report).to.include({ read: ROWS, updated: ROWS, rejected: 0 });
         expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
       } finally {
@@ -196,9 +302,9 @@ describe('faults', function () {
 
     it('a diff read that fails once is retried, and the sync goes on', async function () {
       failReads(1);
-      const retries: MysqlRetryEvent[] = [];
+      const retries: RetryEvent[] = [];
       const report = await syncTable({ from: fb.uri, to: target, table: 'TB_ESTOQUE', retry: QUICK_RETRY, onRetry: (e) => retries.push(e) });
-      expect(retries.map((e) => [e.operation, e.attempt, e.error.code])).to.deep.equal([['read', 1, 'PROTOCOL_CONNECTION_LOST']]);
+      expect(retries.map((e) => [e.database, e.operation, e.attempt, e.error.code])).to.deep.equal([['mysql', 'read', 1, 'PROTOCOL_CONNECTION_LOST']]);
       expect(report).to.include({ read: ROWS, inserted: ROWS });
       await my.exec('TRUNCATE TABLE TB_ESTOQUE');
     });
