@@ -81,6 +81,8 @@ async function main(): Promise<void> {
           .option('page-size', { type: 'number', default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
           .option('batch-rows', { type: 'number', default: 1000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
+          .option('since-column', { type: 'string', describe: 'read only rows whose TIMESTAMP/DATE column COL changed since the last completed run (cannot see deletes)' })
+          .option('since-overlap', { type: 'number', default: 60, coerce: wholeNumber('since-overlap'), describe: 'seconds before the last watermark to read again (--since-column)' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'compute and report the diff, write nothing' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue after the checkpoint an unfinished run left in the target' })
           .option('max-errors', { type: 'number', default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
@@ -105,6 +107,8 @@ async function main(): Promise<void> {
           parallelTables: argv.parallelTables,
           noneCharset: argv.noneCharset,
           delete: argv.delete,
+          sinceColumn: argv.sinceColumn,
+          sinceOverlapSeconds: argv.sinceOverlap,
           dryRun: argv.dryRun,
           parallel: argv.parallel,
           pageSize: argv.pageSize,

@@ -76,20 +76,22 @@ export const CHECKPOINT_TABLE = 'fbsync_checkpoints';
 export class CheckpointStore {
   readonly #target: MysqlTarget;
   readonly #table: string;
+  readonly #name: string;
   #ready: Promise<void> | undefined;
   #writing: Promise<void> = Promise.resolve();
 
   constructor(target: MysqlTarget, table = CHECKPOINT_TABLE) {
     this.#target = target;
     this.#table = quoteMysql(table);
+    this.#name = table;
   }
 
   /**
    * A store whose table exists. A MySQL user without CREATE on the target database still gets
    * its sync, without checkpoints (traced under fbsync:checkpoint), unless a resume needs them.
    */
-  static async open(target: MysqlTarget, options: { required: boolean }): Promise<CheckpointStore | undefined> {
-    const store = new CheckpointStore(target);
+  static async open(target: MysqlTarget, options: { required: boolean; table?: string }): Promise<CheckpointStore | undefined> {
+    const store = new CheckpointStore(target, options.table);
     try {
       await store.#ensure();
       return store;
@@ -112,7 +114,7 @@ export class CheckpointStore {
       .then(
         () => undefined,
         (err) => {
-          throw new FbsyncError('CHECKPOINT', `cannot create the checkpoint table ${this.#target.server.database}.${CHECKPOINT_TABLE}: ${describeCause(err)}`, {
+          throw new FbsyncError('CHECKPOINT', `cannot create the table ${this.#target.server.database}.${this.#name}: ${describeCause(err)}`, {
             hint: 'grant the MySQL user CREATE on the target database, or create the table once by hand',
             cause: err,
           });
@@ -161,7 +163,7 @@ export class CheckpointStore {
 
   /** Checkpoint statements are idempotent, so a lost or killed connection is simply retried. */
   #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete'): Promise<T> {
-    return retryMysql(fn, { table: CHECKPOINT_TABLE, operation, flavor: this.#target.server.flavor }, {});
+    return retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, {});
   }
 
   /** Waits for the writes already asked for. */

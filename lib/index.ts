@@ -31,6 +31,7 @@ export { FbsyncError } from './errors.js';
 export { maskUri, redact } from './redact.js';
 export { sameValue, canonicalString, compareValues, type ValueKind, type Value } from './values.js';
 export type { TableSpec, ColumnSpec, Row, Key } from './table.js';
+export { sinceColumn, sinceFilter, WatermarkTracker, WATERMARK_TABLE, DEFAULT_SINCE_OVERLAP_SECONDS, type SinceColumn } from './watermark.js';
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary } from './sync-tables.js';
 export { summarize, formatSummary, type SyncSummary } from './report.js';
 export { passwordOf } from './redact.js';

@@ -57,6 +57,15 @@ function compound(columns: readonly KeyColumn[], key: Key, op: '>' | '<', inclus
   return { sql: `(${cmp(columns[0]!, `${op}=`)} AND (${alternatives.join(' OR ')}))`, params };
 }
 
+/** `key IN (…)` for a list of keys, composite keys as row constructors: `(a, b) IN ((?, ?), …)`. */
+export function keyIn(columns: readonly KeyColumn[], keys: readonly Key[]): Predicate {
+  if (columns.length === 1) {
+    return { sql: `${columnSql(columns[0]!)} IN (${keys.map(() => paramSql(columns[0]!)).join(', ')})`, params: keys.map((k) => k[0]) };
+  }
+  const tuple = `(${columns.map(paramSql).join(', ')})`;
+  return { sql: `(${columns.map(columnSql).join(', ')}) IN (${keys.map(() => tuple).join(', ')})`, params: keys.flat() };
+}
+
 /** `after < key <= through`, either bound optional; undefined when the range is everything. */
 export function keyRange(columns: readonly KeyColumn[], after: Key | null, through: Key | null): Predicate | undefined {
   const parts = [after && keyAfter(columns, after), through && keyThrough(columns, through)].filter(

@@ -3,7 +3,7 @@ import { zeroCounts, addCounts } from './stages/diff.js';
 
 export interface SyncSummary {
   tables: SyncReport[];
-  total: Omit<SyncReport, 'table' | 'target' | 'resumedAfter'> & { tables: number };
+  total: Omit<SyncReport, 'table' | 'target' | 'resumedAfter' | 'since'> & { tables: number };
 }
 
 export function summarize(reports: readonly SyncReport[], elapsedMs: number): SyncSummary {
@@ -51,6 +51,9 @@ export function formatSummary(summary: SyncSummary): string {
   const widths = columns.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const text = all.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
   const notes = [
+    ...summary.tables
+      .filter((r) => r.since?.from)
+      .map((r) => `(${r.table}: only rows with ${r.since!.column} from ${r.since!.from} on, less the overlap, were read; deleted rows are not seen this way)`),
     ...summary.tables.filter((r) => r.resumedAfter).map((r) => `(${r.table}: resumed after key ${JSON.stringify(r.resumedAfter)}; rows up to it were not read again)`),
     ...(summary.total.interrupted ? ['(interrupted: the checkpoint is kept; run again with --resume to continue)'] : []),
     ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),

@@ -20,6 +20,7 @@ import { RejectFile, type RejectHandler, type RejectedRow } from './rejects.js';
 import { retryOptions, type RetryOptions } from './retry.js';
 import type { Key, TableSpec } from './table.js';
 import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
+import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, WatermarkTracker, sinceColumn, sinceFilter } from './watermark.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -70,6 +71,15 @@ export interface SyncOptions {
    * start from the beginning). Rows up to the checkpoint are not read again.
    */
   resume?: boolean;
+  /**
+   * Read only the rows whose DATE/TIMESTAMP column `sinceColumn` is at or after the latest
+   * value the previous completed run saw (kept in the target, table fbsync_watermarks), less
+   * `sinceOverlapSeconds`. The first run reads everything. Deleted source rows cannot be seen
+   * this way, so it does not go with `delete`: run a full `delete` sync now and then.
+   */
+  sinceColumn?: string;
+  /** How far before the watermark to start again. Default 60 s; see DEFAULT_SINCE_OVERLAP_SECONDS. */
+  sinceOverlapSeconds?: number;
   /** Keep checkpoints in the target database (table fbsync_checkpoints). Default true. */
   checkpoints?: boolean;
   /**
@@ -113,6 +123,11 @@ export interface SyncReport extends Counts {
   resumedAfter: Key | null;
   /** The run stopped early on its signal; the checkpoint says how far it got. */
   interrupted: boolean;
+  /**
+   * With `sinceColumn`: the watermark this run read from (null: everything was read) and the
+   * one it leaves for the next run.
+   */
+  since?: { column: string; from: string | null; next: string | null };
   elapsedMs: number;
   /** Source rows read per second. */
   rowsPerSecond: number;
@@ -141,7 +156,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
     const table = await planSync(db, target, options);
     const counts = zeroCounts();
-    const { resumedAfter, interrupted, rejected } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
+    const { resumedAfter, interrupted, rejected, since } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
     const elapsedMs = Date.now() - started;
     const report: SyncReport = {
       table: table.source,
@@ -151,6 +166,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
       dryRun: Boolean(options.dryRun),
       resumedAfter,
       interrupted,
+      ...(since ? { since } : {}),
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? Math.round((counts.read * 1000) / elapsedMs) : counts.read,
     };
@@ -169,6 +185,15 @@ function checkOptions(options: SyncOptions): void {
   const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   if (!Number.isInteger(maxErrors) || maxErrors < 0) {
     throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`, { hint: 'pass --max-errors 0 or more' });
+  }
+  const overlap = options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS;
+  if (!Number.isInteger(overlap) || overlap < 0) {
+    throw new FbsyncError('OPTION', `sinceOverlapSeconds must be a whole number of seconds ≥ 0, not ${overlap}`, { hint: 'pass --since-overlap 0 or more' });
+  }
+  if (options.sinceColumn !== undefined && options.delete) {
+    throw new FbsyncError('OPTION', '--since-column reads only rows changed since the last run, so it cannot see deleted rows and does not go with --delete', {
+      hint: 'run without --since-column when rows must be deleted (e.g. a weekly full sync with --delete)',
+    });
   }
   try {
     retryOptions(options.retry);
@@ -198,7 +223,7 @@ async function runPipeline(
   options: SyncOptions,
   counts: Counts,
   faults: { rejectFile: RejectFile | undefined; signal: AbortSignal; reconnect: (() => Promise<FirebirdDatabase>) | undefined },
-): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number }> {
+): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since'] }> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
   const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume) });
@@ -207,11 +232,17 @@ async function runPipeline(
   // A run from the beginning must not leave an older run's checkpoint standing ahead of it.
   if (store && !options.resume) await store.clear(table.target);
   if (resumedAfter) debug('%s: resuming after %j', table.source, resumedAfter);
+  const since = options.sinceColumn === undefined ? undefined : sinceColumn(table, options.sinceColumn);
+  const marks = since && (options.dryRun ? new CheckpointStore(target, WATERMARK_TABLE) : await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE }));
+  const watermark = since && marks ? (((await marks.load(table.target)) ?? [])[0] as string | undefined) ?? null : null;
+  const tracker = since && new WatermarkTracker(since, watermark);
+  if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
   const source: Readable = firebirdSource({
     db,
     table,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     after: resumedAfter,
+    where: since && watermark ? sinceFilter(since, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS) : undefined,
     signal: options.signal,
     reconnect: faults.reconnect,
     ...retry,
@@ -223,19 +254,22 @@ async function runPipeline(
     return changes;
   };
   const stages = [
+    // The stamps as Firebird has them, before any transform.
+    ...(tracker ? [tracker.see] : []),
     ...(options.transforms ?? []),
-    diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete }),
+    diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete, sparse: Boolean(watermark) }),
     tally,
   ];
+  const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };
   if (options.dryRun) {
     await pipeline(source, composeStages(stages), discard());
-    return { resumedAfter, interrupted: !finished, rejected: 0 };
+    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport() };
   }
   const batches = batchStage({
     maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
     maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
   });
-  const tracker = new CheckpointTracker(resumedAfter);
+  const checkpoints = new CheckpointTracker(resumedAfter);
   let saveError: unknown;
   // Saved at most once a second, and only once something was written: a re-sync that finds
   // nothing to do writes nothing at all, checkpoints included.
@@ -243,8 +277,8 @@ async function runPipeline(
   let savedAt = 0;
   let savedKey: Key | null = resumedAfter;
   const saveCheckpoint = () => {
-    if (!store || !wrote || tracker.key === savedKey) return;
-    savedKey = tracker.key;
+    if (!store || !wrote || checkpoints.key === savedKey) return;
+    savedKey = checkpoints.key;
     savedAt = Date.now();
     store.save(table.target, savedKey!).catch((err) => (saveError ??= err));
   };
@@ -258,7 +292,7 @@ async function runPipeline(
     rejectsWhere: faults.rejectFile?.path,
     onCommit: (batch) => {
       wrote ||= (batch.kind === 'upsert' ? batch.rows.length : batch.keys.length) > 0;
-      if (tracker.committed(batch) && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+      if (checkpoints.committed(batch) && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
     },
   });
   try {
@@ -272,7 +306,9 @@ async function runPipeline(
   if (saveError) throw saveError;
   // A completed run leaves no checkpoint: the next --resume starts from the beginning.
   if (finished) await store?.clear(table.target);
-  return { resumedAfter, interrupted: !finished, rejected: sink.rejected };
+  // Only a completed run moves the watermark: an interrupted one has not seen every change.
+  if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
+  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport() };
 }
 
 /** The reject file and the caller's own handler, each told about every reject. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { compareKeys, keyAfter } from '../keyset.js';
+import { compareKeys, keyAfter, type Predicate } from '../keyset.js';
 import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import { abandonFirebird, watchClosed, type ClosedWatch, type FirebirdDatabase } from './connect.js';
@@ -37,6 +37,11 @@ export interface FirebirdSourceOptions {
   readAhead?: number;
   /** Start after this key instead of at the beginning (resuming from a checkpoint). */
   after?: Key | null;
+  /**
+   * A condition every row read must also meet (e.g. `--since-column`). Pages then hold the
+   * matching rows in key order, scattered over the key space.
+   */
+  where?: Predicate;
   /**
    * Stop early: the page being read is still delivered, then the stream ends without a final
    * page, so nothing downstream mistakes the unread rest of the table for deleted rows.
@@ -115,6 +120,7 @@ export class FirebirdSource extends Readable {
   readonly #selectList: string;
   readonly #orderBy: string;
   #after: Key | null;
+  readonly #where?: Predicate;
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -138,6 +144,7 @@ export class FirebirdSource extends Readable {
     this.#table = options.table;
     this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
+    this.#where = options.where;
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
     this.#retry = retryOptions(options.retry);
@@ -206,9 +213,10 @@ export class FirebirdSource extends Readable {
       debug('%s: snapshot transaction started', this.#table.source);
     }
     const tx = session.tx;
-    const where = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
-    const statement = await this.#prepare(session, where ? 'next' : 'first', where?.sql);
-    await statement.executeAsync(tx, where?.params ?? []);
+    const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
+    const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
+    const statement = await this.#prepare(session, after ? 'next' : 'first', parts.map((p) => p.sql).join(' AND ') || undefined);
+    await statement.executeAsync(tx, parts.flatMap((p) => p.params));
     const raw: unknown[][] = [];
     // Fetching through the statement keeps the driver from walking each row through a callback
     // chain (its fetchAll does), which is most of the cost of a page.

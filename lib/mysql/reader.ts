@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { FbsyncError, describeCause } from '../errors.js';
-import { keyAfter, keyThrough, type Predicate } from '../keyset.js';
+import { keyAfter, keyIn, keyThrough, type Predicate } from '../keyset.js';
 import { retryOptions } from '../retry.js';
 import { describeKey, type Row, type TableSpec } from '../table.js';
 import type { TargetRange, TargetReader } from '../stages/diff.js';
@@ -40,6 +40,7 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
     if (range.after) parts.push(keyAfter(keyCols, range.after));
     if (range.from) parts.push(keyAfter(keyCols, range.from, true));
     if (range.through) parts.push(keyThrough(keyCols, range.through));
+    if (range.keys) parts.push(keyIn(keyCols, range.keys));
     const where = parts.length ? ` WHERE ${parts.map((p) => p.sql).join(' AND ')}` : '';
     const params = parts.flatMap((p) => p.params);
     try {
@@ -48,10 +49,12 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
       return rows as unknown as Row[];
     } catch (err) {
       if (!isTransientMysqlError(err)) throw err;
+      const keys = range.keys;
       const bound = (key: TargetRange['from'], open: string) => (key ? describeKey(table, key) : open);
+      const span = keys?.length ? `${describeKey(table, keys[0]!)} … ${describeKey(table, keys[keys.length - 1]!)}` : undefined;
       throw new FbsyncError(
         'TARGET_READ',
-        `reading MySQL table ${target.server.database}.${table.target} (${bound(range.after ?? range.from, 'first key')} … ${bound(range.through, 'last key')}) for the diff failed ${attempts} times: ${describeCause(err)}`,
+        `reading MySQL table ${target.server.database}.${table.target} (${span ?? `${bound(range.after ?? range.from, 'first key')} … ${bound(range.through, 'last key')}`}) for the diff failed ${attempts} times: ${describeCause(err)}`,
         { hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more tries with --retries N', cause: err },
       );
     }

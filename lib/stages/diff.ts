@@ -52,6 +52,8 @@ export interface TargetRange {
   after: Key | null;
   from: Key | null;
   through: Key | null;
+  /** Only these keys (and the bounds, if any): for pages that hold a few scattered keys. */
+  keys?: Key[];
 }
 
 /** Reads the target rows of a key range, columns in TableSpec order, in key order. */
@@ -62,6 +64,11 @@ export interface DiffOptions {
   readTarget: TargetReader;
   /** Also delete target rows the source lacks. */
   delete?: boolean;
+  /**
+   * Pages hold scattered keys (a filtered source, such as --since-column): the target is read
+   * by the page's keys rather than by the key range they span. Cannot go with `delete`.
+   */
+  sparse?: boolean;
 }
 
 /**
@@ -77,6 +84,11 @@ export function targetRange(table: TableSpec, page: Page, withDeletes: boolean):
     return { after: null, from: keyOf(table, first), through: keyOf(table, last) };
   }
   return { after: page.after, from: null, through: page.final || !last ? null : keyOf(table, last) };
+}
+
+function keysOf(table: TableSpec, page: Page): TargetRange | undefined {
+  if (page.rows.length === 0) return undefined;
+  return { after: null, from: null, through: null, keys: page.rows.map((row) => keyOf(table, row)) };
 }
 
 /**
@@ -152,8 +164,9 @@ function assertInRange(table: TableSpec, kinds: ReturnType<typeof keyKinds>, key
 export function diffStage(options: DiffOptions): (page: Page) => Promise<ChangeSet> {
   const { table, readTarget } = options;
   const withDeletes = Boolean(options.delete);
+  if (withDeletes && options.sparse) throw new FbsyncError('OPTION', 'a diff of scattered keys cannot find deleted rows');
   return async (page: Page) => {
-    const range = targetRange(table, page, withDeletes);
+    const range = options.sparse ? keysOf(table, page) : targetRange(table, page, withDeletes);
     const target = range ? await readTarget(range) : [];
     const changes = diffPage(table, page, target, { delete: withDeletes, range });
     debug('%s: %o', table.source, changes.counts);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compareKeys, keyAfter, keyRange, keyThrough } from '../../lib/keyset.js';
+import { compareKeys, keyAfter, keyIn, keyRange, keyThrough } from '../../lib/keyset.js';
 
 describe('keyset', () => {
   describe('keyAfter', () => {
@@ -131,6 +131,20 @@ describe('keyset', () => {
       const keys = [[2, 'a'], [1, 'b'], [1, '\u{1F600}'], [1, '\uFFFD'], [1, 'a']];
       keys.sort((a, b) => compareKeys(['integer', 'text'], a, b));
       expect(keys).to.deep.equal([[1, 'a'], [1, 'b'], [1, '\uFFFD'], [1, '\u{1F600}'], [2, 'a']]);
+    });
+  });
+
+  describe('keyIn', () => {
+    it('single column: one parameter per key', () => {
+      expect(keyIn(['ID'], [[3], [7], [9]])).to.deep.equal({ sql: 'ID IN (?, ?, ?)', params: [3, 7, 9] });
+    });
+
+    it('composite keys: row constructors, parameters in key order', () => {
+      expect(keyIn(['A', 'B'], [[1, 'x'], [2, 'y']])).to.deep.equal({ sql: '(A, B) IN ((?, ?), (?, ?))', params: [1, 'x', 2, 'y'] });
+    });
+
+    it('passes each parameter the way its column asks for it', () => {
+      expect(keyIn([{ sql: 'C', param: 'CAST(? AS VARCHAR(3))' }], [['abc']])).to.deep.equal({ sql: 'C IN (CAST(? AS VARCHAR(3)))', params: ['abc'] });
     });
   });
 });
