@@ -53,9 +53,11 @@ export async function ensureInsertRoom(uri: string, free: number): Promise<numbe
 
 /**
  * Applies a fresh random change set in one transaction and returns what it did. Updated rows
- * change a number and the timestamp by one millisecond, which a re-sync must notice.
+ * change a number and the timestamp by one millisecond, which a re-sync must notice; with
+ * `stamp`, updated and inserted rows are stamped with the current time instead, as an ERP
+ * does, for the --since-column row.
  */
-export async function applyRandomChanges(uri: string, sizes: ChangeCounts): Promise<ChangeCounts> {
+export async function applyRandomChanges(uri: string, sizes: ChangeCounts, options: { stamp?: boolean } = {}): Promise<ChangeCounts> {
   return withFirebird(uri, async (db) => {
     const ids = await existingIds(db);
     const chosen = pick(ids, sizes.updated + sizes.deleted);
@@ -71,19 +73,31 @@ export async function applyRandomChanges(uri: string, sizes: ChangeCounts): Prom
     try {
       for (const part of chunks(updates, IN_LIST)) {
         await tx.queryAsync(
-          `UPDATE ${TABLE} SET "QUANTIDADE" = "QUANTIDADE" + 1, "ATUALIZADO_EM" = DATEADD(1 MILLISECOND TO "ATUALIZADO_EM")
+          `UPDATE ${TABLE} SET "QUANTIDADE" = "QUANTIDADE" + 1, "ATUALIZADO_EM" = ${options.stamp ? 'CURRENT_TIMESTAMP' : 'DATEADD(1 MILLISECOND TO "ATUALIZADO_EM")'}
             WHERE ${ID} IN (${part.join(', ')})`,
         );
       }
       await deleteIds(tx, deletes);
       // One small EXECUTE BLOCK per new key: the fixture's own row formula, at a random gap.
       for (const id of inserts) await tx.queryAsync(estoqueInsertBlock(id, id));
+      // As an application stamping its rows would: new rows carry the time they were made.
+      if (options.stamp) {
+        for (const part of chunks(inserts, IN_LIST)) await tx.queryAsync(`UPDATE ${TABLE} SET "ATUALIZADO_EM" = CURRENT_TIMESTAMP WHERE ${ID} IN (${part.join(', ')})`);
+      }
       await tx.commitAsync();
     } catch (err) {
       await tx.rollbackAsync().catch(() => undefined);
       throw err;
     }
     return { updated: updates.length, deleted: deletes.length, inserted: inserts.length };
+  });
+}
+
+/** The latest ATUALIZADO_EM in the source, as Firebird prints it (the form fbsync keeps as a watermark). */
+export async function latestStamp(uri: string): Promise<string> {
+  return withFirebird(uri, async (db) => {
+    const [row] = await db.queryAsync<{ W: string }>(`SELECT CAST(MAX("ATUALIZADO_EM") AS VARCHAR(24)) AS W FROM ${TABLE}`);
+    return row!.W;
   });
 }
 

@@ -94,3 +94,20 @@ export async function serverVersions(firebirdUri: string, mysqlUri: string): Pro
   });
   return { firebird, mysql: mysqlVersion };
 }
+
+/**
+ * Sets the --since-column watermark of the bench table, as a completed since-run would have
+ * left it. Only right after a run that left the target equal to the source (row 6, verified).
+ */
+export async function seedWatermark(dbUri: string, table: string, stamp: string): Promise<void> {
+  await withMysql(dbUri, async (conn) => {
+    await conn.query(
+      `CREATE TABLE IF NOT EXISTS fbsync_watermarks (
+         table_name VARCHAR(255) NOT NULL PRIMARY KEY,
+         after_key TEXT NOT NULL,
+         updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)
+       ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    );
+    await conn.query('REPLACE INTO fbsync_watermarks (table_name, after_key) VALUES (?, ?)', [table, JSON.stringify([stamp])]);
+  });
+}

@@ -3,12 +3,12 @@
  * untimed before every run, and what its output must say for the run to count as correct.
  */
 import { join } from 'node:path';
-import { applyRandomChanges, changeSizes } from './changes.js';
+import { applyRandomChanges, changeSizes, latestStamp } from './changes.js';
 import { formatVerify, isIdentical, verifyTable } from './verify.js';
-import { BASELINE_TABLE, RAW_WRITE_TABLE, TARGET_TABLE, emptyMysqlTable } from './fixtures.js';
+import { BASELINE_TABLE, RAW_WRITE_TABLE, TARGET_TABLE, emptyMysqlTable, seedWatermark } from './fixtures.js';
 import { ESTOQUE_TABLE } from './estoque.js';
 
-export type CaseId = 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'full-load-10x';
+export type CaseId = 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-since' | 'full-load-10x';
 
 /** What one run's output says, once checked. */
 export interface RunOutput {
@@ -56,9 +56,9 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     args: ['--import', 'tsx', join(ctx.root, 'bench', 'cases', script), ...args],
     env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: to },
   });
-  const fbsync = (from: string, withDelete: boolean): CaseSpec['command'] => ({
+  const fbsync = (from: string, withDelete: boolean, extra: string[] = []): CaseSpec['command'] => ({
     file: process.execPath,
-    args: [join(ctx.root, 'dist', 'bin', 'fbsync.js'), 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : [])],
+    args: [join(ctx.root, 'dist', 'bin', 'fbsync.js'), 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : []), ...extra],
     env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: ctx.mysql },
   });
   const verifyAfter = (from: string) => async () => {
@@ -128,6 +128,27 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
         return fbsyncOutput(stdout, { read: N, inserted: c.inserted, updated: c.updated, unchanged, deleted: c.deleted });
       },
       after: verifyAfter(ctx.firebird),
+    },
+    {
+      id: 'resync-since',
+      number: 8,
+      label: 'fbsync re-sync --since-column, same changes (no deletes seen)',
+      rows: N,
+      command: fbsync(ctx.firebird, false, ['--since-column', 'ATUALIZADO_EM']),
+      before: async () => {
+        // Row 6 left the target verified equal to the source, so a watermark at the source's
+        // latest stamp is what a completed since-run would have left; seeded before every run.
+        // The default 60 s overlap also reads the rows stamped in the minute before it (the
+        // previous run's change set, on runs after the first): they come out unchanged.
+        await seedWatermark(ctx.mysql, TARGET_TABLE, await latestStamp(ctx.firebird));
+        return applyRandomChanges(ctx.firebird, sizes, { stamp: true });
+      },
+      check: (stdout, made) => {
+        const c = made as typeof sizes;
+        const overlap = (JSON.parse(stdout) as { total: { unchanged: number } }).total.unchanged;
+        // Deleted source rows stay in the target: --since-column cannot see them (the next bench's row 4 starts over).
+        return fbsyncOutput(stdout, { read: c.updated + c.inserted + overlap, inserted: c.inserted, updated: c.updated, unchanged: overlap, deleted: 0 });
+      },
     },
   ];
   if (ctx.firebird10x) {
