@@ -88,29 +88,34 @@ export function abandonFirebird(db: FirebirdDatabase): void {
   abandon((db as { connection?: unknown }).connection);
 }
 
-/** Settles when a connection closes; `release` stops watching (the database outlives the watcher). */
-export interface ClosedWatch {
-  /** Rejects once the connection closes; never resolves. */
-  closed: Promise<never>;
-  release(): void;
-}
-
 /**
- * Watches the connection of `db` for its close. node-firebird fails the requests it has queued
- * at that moment, but a request sent after it goes to a dead socket and is never answered;
- * racing each read against `closed` turns that hang into an error that can be retried.
+ * `work`, or a lost-connection error as soon as the connection of `db` closes, whichever comes
+ * first. node-firebird fails the requests it has queued when the socket closes, but a request
+ * sent after that goes to a dead socket and is never answered; this turns that hang into an
+ * error that can be retried. The close listener lives only as long as `work`, so nothing
+ * (such as a page of rows) stays reachable from the socket afterwards.
  */
-export function watchClosed(db: FirebirdDatabase): ClosedWatch {
-  const socket = (db as { connection?: { _socket?: NodeJS.EventEmitter | null; _isClosed?: boolean } }).connection?._socket;
-  let release = () => {};
-  const closed = new Promise<never>((_resolve, reject) => {
+export function untilClosed<T>(db: FirebirdDatabase, work: Promise<T>): Promise<T> {
+  const cnx = (db as { connection?: { _socket?: NodeJS.EventEmitter | null; _isClosed?: boolean } }).connection;
+  const socket = cnx?._socket;
+  if (!socket || cnx._isClosed) {
+    work.catch(() => undefined); // abandoned: its failure, if any, is not news
+    return Promise.reject(lostConnectionError());
+  }
+  return new Promise<T>((resolve, reject) => {
     const lost = () => reject(lostConnectionError());
-    if (!socket || (db as { connection?: { _isClosed?: boolean } }).connection?._isClosed) return lost();
     socket.once('close', lost);
-    release = () => socket.removeListener('close', lost);
+    work.then(
+      (value) => {
+        socket.removeListener('close', lost);
+        resolve(value);
+      },
+      (err: unknown) => {
+        socket.removeListener('close', lost);
+        reject(err);
+      },
+    );
   });
-  closed.catch(() => undefined); // only ever observed through Promise.race
-  return { closed, release };
 }
 
 export function firebirdConnectError(err: unknown, where: string, options: Firebird.Options): FbsyncError {

@@ -5,7 +5,7 @@ import { FbsyncError, describeCause } from '../errors.js';
 import { compareKeys, keyAfter, type Predicate } from '../keyset.js';
 import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import { abandonFirebird, watchClosed, type ClosedWatch, type FirebirdDatabase } from './connect.js';
+import { abandonFirebird, untilClosed, type FirebirdDatabase } from './connect.js';
 import { firebirdErrorInfo, isLostFirebirdConnection, lostConnectionError, outOfStepError, type FirebirdErrorInfo } from './errors.js';
 import { quoteFirebird } from './metadata.js';
 
@@ -95,9 +95,6 @@ interface FetchResult {
  */
 interface Session {
   db: FirebirdDatabase;
-  /** Rejects when the connection closes. */
-  closed: Promise<never>;
-  watch: ClosedWatch;
   tx?: Firebird.Transaction;
   statements: Map<'first' | 'next', Firebird.Statement>;
   live: boolean;
@@ -194,7 +191,7 @@ export class FirebirdSource extends Readable {
     const session = this.#session;
     try {
       // A request sent after the connection closed is never answered: the close ends the wait.
-      return await Promise.race([this.#nextPage(session), session.closed]);
+      return await untilClosed(session.db, this.#nextPage(session));
     } catch (err) {
       if (!isLostFirebirdConnection(err) && (await isDead(session))) {
         // node-firebird sends "close cursor" without waiting for its answer, so on a killed
@@ -258,7 +255,6 @@ export class FirebirdSource extends Readable {
     this.#session = undefined;
     if (session) {
       session.live = false;
-      session.watch.release();
       abandonFirebird(session.db);
     }
     const error = firebirdErrorInfo(err);
@@ -331,8 +327,8 @@ export class FirebirdSource extends Readable {
     session.statements.clear();
     try {
       // Raced against the close, like every request: a dead connection answers nothing.
-      for (const statement of statements) await Promise.race([statement.dropAsync(), session.closed]).catch(() => undefined);
-      if (tx) await Promise.race([how === 'commit' ? tx.commitAsync() : tx.rollbackAsync(), session.closed]);
+      for (const statement of statements) await untilClosed(session.db, statement.dropAsync()).catch(() => undefined);
+      if (tx) await untilClosed(session.db, how === 'commit' ? tx.commitAsync() : tx.rollbackAsync());
     } catch (err) {
       debug('%s: %s failed: %s', this.#table.source, how, describeCause(err));
     }
@@ -341,10 +337,7 @@ export class FirebirdSource extends Readable {
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.#done = true;
     this.#teardown.abort();
-    this.#pending
-      .then(() => this.#endTransaction('rollback'))
-      .finally(() => this.#session?.watch.release())
-      .then(() => callback(err), callback);
+    this.#pending.then(() => this.#endTransaction('rollback')).then(() => callback(err), callback);
   }
 }
 
@@ -355,7 +348,7 @@ async function isDead(session: Session): Promise<boolean> {
     timer = setTimeout(() => reject(lostConnectionError()), PROBE_TIMEOUT_MS);
   });
   try {
-    await Promise.race([session.db.queryAsync('SELECT 1 FROM RDB$DATABASE'), session.closed, silence]);
+    await Promise.race([untilClosed(session.db, session.db.queryAsync('SELECT 1 FROM RDB$DATABASE')), silence]);
     return false;
   } catch (err) {
     return isLostFirebirdConnection(err);
@@ -367,8 +360,7 @@ async function isDead(session: Session): Promise<boolean> {
 const PROBE_TIMEOUT_MS = 10_000;
 
 function newSession(db: FirebirdDatabase): Session {
-  const watch = watchClosed(db);
-  return { db, closed: watch.closed, watch, statements: new Map(), live: true };
+  return { db, statements: new Map(), live: true };
 }
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {

@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
+import { untilClosed, type FirebirdDatabase } from '../../lib/firebird/connect.js';
 import { FbsyncError } from '../../lib/errors.js';
 import { firebirdErrorInfo, isLostFirebirdConnection, lostConnectionError, outOfStepError } from '../../lib/firebird/errors.js';
 
@@ -39,6 +41,34 @@ describe('Firebird errors', function () {
     it('keeps the status code, the socket code and the message on one line', () => {
       expect(firebirdErrorInfo(serverError(335544856, 'Connection\n  shutdown'))).to.deep.equal({ gdscode: 335544856, message: 'Connection shutdown' });
       expect(firebirdErrorInfo(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).to.deep.equal({ code: 'ECONNRESET', message: 'read ECONNRESET' });
+    });
+  });
+
+  describe('untilClosed', function () {
+    function fakeDb(closed = false) {
+      const socket = new EventEmitter();
+      return { socket, db: { connection: { _socket: socket, _isClosed: closed } } as unknown as FirebirdDatabase };
+    }
+
+    it("gives the work's result and leaves no listener on the socket (nothing stays reachable from it)", async () => {
+      const { socket, db } = fakeDb();
+      expect(await untilClosed(db, Promise.resolve(['a page']))).to.deep.equal(['a page']);
+      await untilClosed(db, Promise.reject(new Error('no such table'))).catch(() => undefined);
+      expect(socket.listenerCount('close')).to.equal(0);
+    });
+
+    it('fails with a lost-connection error when the socket closes before the work answers', async () => {
+      const { socket, db } = fakeDb();
+      const waiting = untilClosed(db, new Promise(() => {}));
+      socket.emit('close');
+      const err = await waiting.catch((e: unknown) => e);
+      expect(isLostFirebirdConnection(err)).to.equal(true);
+    });
+
+    it('fails at once on a connection already closed', async () => {
+      const { db } = fakeDb(true);
+      const err = await untilClosed(db, new Promise(() => {})).catch((e: unknown) => e);
+      expect((err as Error).message).to.equal('Connection to Firebird server was lost.');
     });
   });
 });
