@@ -174,6 +174,8 @@ export class FirebirdSource extends Readable {
       },
       (err) => {
         this.#reading = false;
+        // A connection that failed this way may never answer again: teardown must not wait on it.
+        if (this.#session && isLostFirebirdConnection(err)) this.#session.live = false;
         const lost = !this.#session;
         // Stopped while waiting to read again after a lost connection: an early end, not a failure.
         if (this.#signal?.aborted && lost) return this.#stop();
@@ -320,7 +322,8 @@ export class FirebirdSource extends Readable {
 
   async #endTransaction(how: 'commit' | 'rollback'): Promise<void> {
     const session = this.#session;
-    if (!session) return;
+    // On a lost connection the server ends the transaction itself; asking could wait forever.
+    if (!session?.live) return;
     const tx = session.tx;
     session.tx = undefined;
     const statements = [...session.statements.values()];
@@ -328,7 +331,7 @@ export class FirebirdSource extends Readable {
     try {
       // Raced against the close, like every request: a dead connection answers nothing.
       for (const statement of statements) await untilClosed(session.db, statement.dropAsync()).catch(() => undefined);
-      if (tx) await untilClosed(session.db, how === 'commit' ? tx.commitAsync() : tx.rollbackAsync());
+      if (tx) await within(untilClosed(session.db, how === 'commit' ? tx.commitAsync() : tx.rollbackAsync()), END_TIMEOUT_MS);
     } catch (err) {
       debug('%s: %s failed: %s', this.#table.source, how, describeCause(err));
     }
@@ -341,19 +344,32 @@ export class FirebirdSource extends Readable {
   }
 }
 
-/** Whether an attachment fails a trivial query for a lost-connection reason (or stays silent). */
-async function isDead(session: Session): Promise<boolean> {
+/**
+ * How long ending the snapshot may take. A read-only transaction has nothing to keep, so a
+ * server that does not answer in time is left to end it when the attachment goes.
+ */
+const END_TIMEOUT_MS = 10_000;
+
+/** `work`, or a lost-connection error after `ms` without an answer. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const silence = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(lostConnectionError()), PROBE_TIMEOUT_MS);
+    timer = setTimeout(() => reject(Object.assign(lostConnectionError(), { message: `Firebird did not answer within ${ms / 1000} s` })), ms);
   });
   try {
-    await Promise.race([untilClosed(session.db, session.db.queryAsync('SELECT 1 FROM RDB$DATABASE')), silence]);
+    return await Promise.race([work, silence]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether an attachment fails a trivial query for a lost-connection reason (or stays silent). */
+async function isDead(session: Session): Promise<boolean> {
+  try {
+    await within(untilClosed(session.db, session.db.queryAsync('SELECT 1 FROM RDB$DATABASE')), PROBE_TIMEOUT_MS);
     return false;
   } catch (err) {
     return isLostFirebirdConnection(err);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -10,12 +10,7 @@ import mysql from 'mysql2/promise';
 import { FbsyncError, RejectFile, abandonFirebird, openFirebird, openMysql, syncTable, type Page, type RetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
-import { expectSameRows, firebirdRows } from '../support/rows.js';
-
-const SOURCE_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
-  CAST(ATUALIZADO_EM AS VARCHAR(24)) AS ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
-const TARGET_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
-  ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
+import { expectSameRows, firebirdRows, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
 
 /** Short pauses between retries: the specs are about what is retried, not about waiting. */
 const QUICK_RETRY = { attempts: 8, baseMs: 20, maxMs: 300 };
@@ -99,7 +94,7 @@ describe('faults', function () {
         expect(event.delayMs).to.be.within(0, QUICK_RETRY.maxMs);
       }
       expect(report).to.include({ read: ROWS, inserted: ROWS, updated: 0, unchanged: 0, deleted: 0, rejected: 0 });
-      expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
   });
 
@@ -155,7 +150,7 @@ describe('faults', function () {
       // The server's "connection shutdown", or the driver noticing the closed socket first.
       for (const e of retries) expect(e.error.message).to.match(/connection shutdown|connection to firebird server was lost|out of step/i);
       expect(report).to.include({ read: ROWS, inserted: ROWS, updated: 0, deleted: 0, interrupted: false });
-      expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
 
     it('stops when it cannot attach again, naming the table and the way to resume, with a valid checkpoint', async function () {
@@ -190,7 +185,7 @@ describe('faults', function () {
       const resumed = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', pageSize: 1000, resume: true });
       expect(resumed.resumedAfter).to.deep.equal(JSON.parse(String(after)));
       expect(resumed.read).to.equal(ROWS - JSON.parse(String(after))[0]);
-      expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
 
     it('stops at once when given an attachment and no way to make another', async function () {
@@ -251,7 +246,7 @@ describe('faults', function () {
         const report = await run;
         expect(retries.map((e) => [e.database, e.operation, 'errno' in e.error ? e.error.errno : undefined])).to.deep.equal([['mysql', 'upsert', 1213]]);
         expect(report).to.include({ read: ROWS, updated: ROWS, rejected: 0 });
-        expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+        expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
       } finally {
         await other.end().catch(() => undefined);
       }
@@ -353,7 +348,7 @@ describe('faults', function () {
       await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS), `UPDATE TB_ESTOQUE SET DESCRICAO = '${LONG}' WHERE ID_ESTOQUE IN (${BAD.join(', ')})`);
       my = await createMysqlDatabase();
       await my.exec(ESTOQUE_MYSQL_DDL.replace('DESCRICAO     VARCHAR(100)', 'DESCRICAO     VARCHAR(40)'));
-      source = await firebirdRows(fb, SOURCE_SELECT);
+      source = await firebirdRows(fb, ESTOQUE_SOURCE_SELECT);
       dir = await mkdtemp(join(tmpdir(), 'fbsync-faults-'));
     });
 
@@ -438,7 +433,7 @@ describe('faults', function () {
       expect(seen.map((r) => r.key.ID_ESTOQUE).sort((a, b) => Number(a) - Number(b)), 'onReject saw the same rows').to.deep.equal(BAD);
 
       expectSameRows(
-        await my.rows(TARGET_SELECT),
+        await my.rows(ESTOQUE_TARGET_SELECT),
         source.filter((r) => !BAD.includes(r[0] as number)),
         'TB_ESTOQUE without the rejected rows',
       );

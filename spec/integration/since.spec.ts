@@ -6,12 +6,7 @@ import { expect } from 'chai';
 import { FbsyncError, syncTable, type SyncOptions } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
-import { expectSameRows, firebirdRows } from '../support/rows.js';
-
-const SOURCE_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
-  CAST(ATUALIZADO_EM AS VARCHAR(24)) AS ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
-const TARGET_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
-  ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
+import { expectSameRows, firebirdRows, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
 
 describe('--since-column', function () {
   const ROWS = 3000;
@@ -54,7 +49,7 @@ describe('--since-column', function () {
     expect(report).to.include({ read: 16, inserted: 5, updated: 10, unchanged: 1, deleted: 0 });
     expect(report.since!.from).to.equal(JSON.parse(String(before))[0]);
     expect(report.since!.next! > report.since!.from!).to.equal(true);
-    expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+    expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
   });
 
   it('reads again the rows stamped within the overlap before the watermark', async function () {

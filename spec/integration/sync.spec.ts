@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { syncTable, type SyncOptions, type SyncReport } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
-import { expectSameRows, firebirdRows, watchWrites } from '../support/rows.js';
+import { expectSameRows, firebirdRows, watchWrites, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 
 /** Generated rows 1..3000, then three hand-written rows with the awkward values. */
@@ -22,11 +22,6 @@ const EDGE_ROWS = [
   `INSERT INTO TB_ESTOQUE VALUES (3003, 'ZZZ', 'Último item', 12.5, 1.5, 2.25, '2024-02-29 23:59:59.9990', 'S', NULL)`,
 ];
 const ROWS = GENERATED + EDGE_ROWS.length;
-
-const SOURCE_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
-  CAST(ATUALIZADO_EM AS VARCHAR(24)) AS ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
-const TARGET_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
-  ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
 
 /**
  * One of each kind of change, at both ends of the key and in the middle:
@@ -67,8 +62,8 @@ function withEstoque(): Estoque {
   const ctx = {
     sync: (options = {}) =>
       syncTable({ from: ctx.fb.uri, to: ctx.my.uri, table: 'TB_ESTOQUE', pageSize: 700, batchRows: 250, parallel: 3, ...options }),
-    source: () => firebirdRows(ctx.fb, SOURCE_SELECT),
-    target: () => ctx.my.rows(TARGET_SELECT),
+    source: () => firebirdRows(ctx.fb, ESTOQUE_SOURCE_SELECT),
+    target: () => ctx.my.rows(ESTOQUE_TARGET_SELECT),
   } as Estoque;
   beforeEach(async () => {
     ctx.fb = await createFirebirdDatabase({ charset: 'WIN1252' });
@@ -169,7 +164,7 @@ describe('syncTable', function () {
     it('leaves target-only rows alone without delete', async function () {
       await t.fb.exec('DELETE FROM TB_ESTOQUE WHERE ID_ESTOQUE = 1500', `UPDATE TB_ESTOQUE SET ATIVO = 'N' WHERE ID_ESTOQUE = 11`);
       await t.my.exec(targetOnlyRow(-100), targetOnlyRow(99_999));
-      const orphans = await t.my.rows(`${TARGET_SELECT.replace('ORDER BY', 'WHERE ID_ESTOQUE IN (-100, 1500, 99999) ORDER BY')}`);
+      const orphans = await t.my.rows(`${ESTOQUE_TARGET_SELECT.replace('ORDER BY', 'WHERE ID_ESTOQUE IN (-100, 1500, 99999) ORDER BY')}`);
       expect(orphans.map((r) => r[0])).to.deep.equal([-100, 1500, 99_999]);
 
       const report = await t.sync();

@@ -54,3 +54,11 @@ export async function watchWrites(my: MysqlFixture, table: string): Promise<() =
     return { inserts: n.insert ?? 0, updates: n.update ?? 0, deletes: n.delete ?? 0 };
   };
 }
+
+/** TB_ESTOQUE as Firebird has it, in the form the target must match (timestamps as Firebird's text). */
+export const ESTOQUE_SOURCE_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
+  CAST(ATUALIZADO_EM AS VARCHAR(24)) AS ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
+
+/** TB_ESTOQUE as MySQL has it, columns in the order of ESTOQUE_SOURCE_SELECT. */
+export const ESTOQUE_TARGET_SELECT = `SELECT ID_ESTOQUE, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA,
+  ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE ORDER BY ID_ESTOQUE`;
