@@ -1,7 +1,7 @@
 import { Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import createDebug from 'debug';
-import { closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
+import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
 import { describeFirebirdTable } from './firebird/metadata.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource, type Page } from './firebird/source.js';
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
@@ -17,7 +17,8 @@ import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js
 import { composeStages } from './stages/compose.js';
 import { FbsyncError } from './errors.js';
 import { RejectFile, type RejectHandler, type RejectedRow } from './rejects.js';
-import { retryOptions, type RetryOptions } from './retry.js';
+import { retryOptions, withRetry, type RetryOptions } from './retry.js';
+import { firebirdErrorInfo, isLostFirebirdConnection } from './firebird/errors.js';
 import type { Key, TableSpec } from './table.js';
 import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
 import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, WatermarkTracker, sinceColumn, sinceFilter } from './watermark.js';
@@ -151,10 +152,12 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
   try {
     const uri = options.from;
     db = typeof uri === 'string' ? await openFirebird(uri) : uri;
-    const reconnect = typeof uri === 'string' ? async () => (db = await openFirebird(uri)) : options.reconnect;
+    const again = typeof uri === 'string' ? () => openFirebird(uri) : options.reconnect;
+    // `db` follows every new attachment, for the planning and for the closing below.
+    const reconnect = again && (async () => (db = await again()));
     // One connection reads the target for the diff while `parallel` others write.
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
-    const table = await planSync(db, target, options);
+    const table = await planAgainIfLost(() => planSync(db!, target!, options), () => db!, reconnect, options);
     const counts = zeroCounts();
     const { resumedAfter, interrupted, rejected, since } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
     const elapsedMs = Date.now() - started;
@@ -178,6 +181,42 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     if (typeof options.to === 'string') await target?.end();
     if (typeof options.from === 'string') await closeFirebird(db);
   }
+}
+
+/**
+ * Planning reads Firebird's catalog; a connection lost meanwhile is let go, replaced, and the
+ * planning done again, like a page read.
+ */
+async function planAgainIfLost(
+  plan: () => Promise<TableSpec>,
+  current: () => FirebirdDatabase,
+  reconnect: (() => Promise<FirebirdDatabase>) | undefined,
+  options: SyncOptions,
+): Promise<TableSpec> {
+  if (!reconnect) return plan();
+  const { attempts } = retryOptions(options.retry);
+  let lost = false;
+  return withRetry(
+    async () => {
+      if (lost) {
+        abandonFirebird(current());
+        await reconnect();
+        lost = false;
+      }
+      return plan();
+    },
+    {
+      ...options.retry,
+      isTransient: isLostFirebirdConnection,
+      signal: options.signal,
+      onRetry: (err, attempt, delayMs) => {
+        lost = true;
+        const error = firebirdErrorInfo(err);
+        debug('planning %s: Firebird connection lost (%s); attempt %d of %d, again in %d ms', options.table, error.message, attempt, attempts, delayMs);
+        options.onRetry?.({ database: 'firebird', table: options.table, operation: 'read', attempt, attempts, delayMs, error });
+      },
+    },
+  );
 }
 
 /** Refuses bad numbers before connecting to anything. */

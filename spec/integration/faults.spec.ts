@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import mysql from 'mysql2/promise';
-import { FbsyncError, RejectFile, abandonFirebird, openFirebird, openMysql, syncTable, type Page, type RetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
+import { FbsyncError, RejectFile, abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase, openMysql, syncTable, type Page, type RetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
@@ -151,6 +151,29 @@ describe('faults', function () {
       for (const e of retries) expect(e.error.message).to.match(/connection shutdown|connection to firebird server was lost|out of step/i);
       expect(report).to.include({ read: ROWS, inserted: ROWS, updated: 0, deleted: 0, interrupted: false });
       expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+
+    it('attaches again when the connection is lost before the first row, while the table is planned', async function () {
+      const db = await openFirebird(fb.uri);
+      let fresh: FirebirdDatabase | undefined;
+      const retries: RetryEvent[] = [];
+      try {
+        await killAttachments();
+        const report = await syncTable({
+          from: db,
+          reconnect: async () => (fresh = await openFirebird(fb.uri)),
+          to: my.uri,
+          table: 'TB_ESTOQUE',
+          retry: QUICK_RETRY,
+          onRetry: (e) => retries.push(e),
+        });
+        expect(retries.map((e) => [e.database, e.table, e.operation, e.attempt])).to.deep.equal([['firebird', 'TB_ESTOQUE', 'read', 1]]);
+        expect(report).to.include({ read: ROWS, inserted: ROWS, interrupted: false });
+        expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
+      } finally {
+        abandonFirebird(db);
+        await closeFirebird(fresh);
+      }
     });
 
     it('stops when it cannot attach again, naming the table and the way to resume, with a valid checkpoint', async function () {
