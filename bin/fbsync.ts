@@ -5,7 +5,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
+import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -119,6 +119,8 @@ async function main(): Promise<void> {
           maxErrors: argv.maxErrors,
           rejectFile,
           retry: { attempts: argv.retries + 1 },
+          // On stderr, so that a nightly run's log shows what the server did even when the run succeeds.
+          onRetry: (event) => process.stderr.write(`fbsync: ${redact(formatRetry(event), secrets)}\n`),
         }).finally(() => rejectFile.close());
         process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary)}\n`);
         if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;

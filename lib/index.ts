@@ -33,5 +33,5 @@ export { sameValue, canonicalString, compareValues, type ValueKind, type Value }
 export type { TableSpec, ColumnSpec, Row, Key } from './table.js';
 export { sinceColumn, sinceFilter, WatermarkTracker, WATERMARK_TABLE, DEFAULT_SINCE_OVERLAP_SECONDS, type SinceColumn } from './watermark.js';
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary } from './sync-tables.js';
-export { summarize, formatSummary, type SyncSummary } from './report.js';
+export { summarize, formatSummary, formatRetry, type SyncSummary } from './report.js';
 export { passwordOf } from './redact.js';

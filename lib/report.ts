@@ -1,4 +1,4 @@
-import type { SyncReport } from './sync.js';
+import type { RetryEvent, SyncReport } from './sync.js';
 import { zeroCounts, addCounts } from './stages/diff.js';
 
 export interface SyncSummary {
@@ -59,4 +59,16 @@ export function formatSummary(summary: SyncSummary): string {
     ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),
   ];
   return [text, ...notes].join('\n');
+}
+
+/**
+ * One retry as a log line, for unattended runs: which side, what, the server's words, and when
+ * the next attempt comes. `Firebird read of TB_ESTOQUE failed (Connection shutdown); attempt 1 of 8, again in 0.2 s`
+ */
+export function formatRetry(event: RetryEvent): string {
+  const side = event.database === 'mysql' ? 'MySQL' : 'Firebird';
+  const code = event.database === 'mysql' ? (event.error.code ?? event.error.errno) : (event.error.gdscode ?? event.error.code);
+  const why = code === undefined ? event.error.message : `${event.error.message}; ${code}`;
+  const how = event.database === 'firebird' ? 'attaching again' : 'again';
+  return `${side} ${event.operation} of ${event.table} failed (${why}); attempt ${event.attempt} of ${event.attempts}, ${how} in ${(event.delayMs / 1000).toFixed(1)} s`;
 }

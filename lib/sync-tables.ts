@@ -1,7 +1,8 @@
 import createDebug from 'debug';
 import { FbsyncError } from './errors.js';
 import { chooseTables, type SkippedTable } from './firebird/catalog.js';
-import { closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
+import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
+import { againIfLost } from './firebird/retry.js';
 import { describeFirebirdTable, quoteFirebird, type FirebirdTable } from './firebird/metadata.js';
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { createTableSql } from './mysql/ddl.js';
@@ -70,11 +71,24 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
   const lanes: { db: FirebirdDatabase }[] = [];
   try {
     db = await openFirebird(options.from);
-    const { tables, skipped } = await chooseTables(db, options);
+    // The catalog reads: a connection lost meanwhile is let go, and the reads done again on a new one.
+    const reattach = async () => {
+      abandonFirebird(db!);
+      db = await openFirebird(options.from);
+    };
+    const { tables, skipped, sources } = await againIfLost(
+      async () => {
+        const chosen = await chooseTables(db!, options);
+        const described: FirebirdTable[] = [];
+        for (const table of chosen.tables) described.push(await describeFirebirdTable(db!, table, { noneCharset: options.noneCharset }));
+        return { ...chosen, sources: described };
+      },
+      reattach,
+      (options.tables ?? []).join(', ') || 'all tables',
+      options,
+    );
     const lanesWanted = Math.max(1, Math.min(parallelTables, tables.length));
     target = await openMysql(options.to, { connections: lanesWanted * (parallel + 1) });
-    const sources: FirebirdTable[] = [];
-    for (const table of tables) sources.push(await describeFirebirdTable(db, table, { noneCharset: options.noneCharset }));
     checkExclusions(options.excludeColumns ?? [], sources);
     // Every column that cannot be copied, in every table, named at once rather than one per run.
     const unsupported = sources.flatMap((s) => unsupportedColumns(s, excludedColumns(options.excludeColumns ?? [], s.name)));

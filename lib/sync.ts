@@ -17,8 +17,8 @@ import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js
 import { composeStages } from './stages/compose.js';
 import { FbsyncError } from './errors.js';
 import { RejectFile, type RejectHandler, type RejectedRow } from './rejects.js';
-import { retryOptions, withRetry, type RetryOptions } from './retry.js';
-import { firebirdErrorInfo, isLostFirebirdConnection } from './firebird/errors.js';
+import { retryOptions, type RetryOptions } from './retry.js';
+import { againIfLost } from './firebird/retry.js';
 import type { Key, TableSpec } from './table.js';
 import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
 import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, WatermarkTracker, sinceColumn, sinceFilter } from './watermark.js';
@@ -157,7 +157,13 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     const reconnect = again && (async () => (db = await again()));
     // One connection reads the target for the diff while `parallel` others write.
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
-    const table = await planAgainIfLost(() => planSync(db!, target!, options), () => db!, reconnect, options);
+    // Planning reads Firebird's catalog: a connection lost meanwhile is replaced, like a page read's.
+    const plan = () => planSync(db!, target!, options);
+    const reattach = async () => {
+      abandonFirebird(db!);
+      await reconnect!();
+    };
+    const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
     const counts = zeroCounts();
     const { resumedAfter, interrupted, rejected, since } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
     const elapsedMs = Date.now() - started;
@@ -181,42 +187,6 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     if (typeof options.to === 'string') await target?.end();
     if (typeof options.from === 'string') await closeFirebird(db);
   }
-}
-
-/**
- * Planning reads Firebird's catalog; a connection lost meanwhile is let go, replaced, and the
- * planning done again, like a page read.
- */
-async function planAgainIfLost(
-  plan: () => Promise<TableSpec>,
-  current: () => FirebirdDatabase,
-  reconnect: (() => Promise<FirebirdDatabase>) | undefined,
-  options: SyncOptions,
-): Promise<TableSpec> {
-  if (!reconnect) return plan();
-  const { attempts } = retryOptions(options.retry);
-  let lost = false;
-  return withRetry(
-    async () => {
-      if (lost) {
-        abandonFirebird(current());
-        await reconnect();
-        lost = false;
-      }
-      return plan();
-    },
-    {
-      ...options.retry,
-      isTransient: isLostFirebirdConnection,
-      signal: options.signal,
-      onRetry: (err, attempt, delayMs) => {
-        lost = true;
-        const error = firebirdErrorInfo(err);
-        debug('planning %s: Firebird connection lost (%s); attempt %d of %d, again in %d ms', options.table, error.message, attempt, attempts, delayMs);
-        options.onRetry?.({ database: 'firebird', table: options.table, operation: 'read', attempt, attempts, delayMs, error });
-      },
-    },
-  );
 }
 
 /** Refuses bad numbers before connecting to anything. */

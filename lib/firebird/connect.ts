@@ -50,18 +50,35 @@ export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
   const where = maskUri(uri);
   debug('attaching to %s', where);
   return new Promise((resolve, reject) => {
-    let connection: unknown;
-    Firebird.attach(options, (err, db) => {
-      if (!err) {
-        resolve(db);
-        return;
-      }
+    let connection: { _socket?: NodeJS.EventEmitter | null } | undefined;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      connection?._socket?.removeListener('close', closed);
       abandon(connection);
       reject(firebirdConnectError(err, where, options));
+    };
+    // The driver does not always answer an attach whose connection goes away half-way (an
+    // attachment killed while it logs in): the close, or a long silence, ends the wait.
+    const closed = () => fail(lostConnectionError());
+    const timer = setTimeout(() => fail(Object.assign(lostConnectionError(), { message: `no answer within ${ATTACH_TIMEOUT_MS / 1000} s` })), ATTACH_TIMEOUT_MS);
+    Firebird.attach(options, (err, db) => {
+      if (err) return fail(err);
+      if (settled) return abandon(connection);
+      settled = true;
+      clearTimeout(timer);
+      connection?._socket?.removeListener('close', closed);
+      resolve(db);
     });
-    connection = Firebird.connection;
+    connection = Firebird.connection as typeof connection;
+    connection?._socket?.once('close', closed);
   });
 }
+
+/** How long an attach may go unanswered. */
+const ATTACH_TIMEOUT_MS = 60_000;
 
 /**
  * Closes the socket of a connection whose attach failed. Marked as detached first, or the
@@ -149,5 +166,8 @@ export async function closeFirebird(db: FirebirdDatabase | undefined): Promise<v
     await db.detachAsync();
   } catch (err) {
     debug('detach failed: %s', describeCause(err));
+    // A connection that was lost has the driver's re-attach timer pending, which would keep
+    // the process alive (and attach again, for nobody).
+    abandonFirebird(db);
   }
 }

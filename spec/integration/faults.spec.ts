@@ -11,6 +11,7 @@ import { FbsyncError, RejectFile, abandonFirebird, closeFirebird, openFirebird, 
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
+import { ensureBuilt, fbsync } from '../support/cli.js';
 
 /** Short pauses between retries: the specs are about what is retried, not about waiting. */
 const QUICK_RETRY = { attempts: 8, baseMs: 20, maxMs: 300 };
@@ -174,6 +175,22 @@ describe('faults', function () {
         abandonFirebird(db);
         await closeFirebird(fresh);
       }
+    });
+
+    it('the command says on stderr that it attached again, and still exits 0 with the target equal to the source', async function () {
+      await ensureBuilt();
+      const run = fbsync(['sync', '--from', fb.uri, '--to', my.uri, '--tables', 'TB_ESTOQUE', '--page-size', '1000'], { timeoutMs: 30_000 });
+      // As soon as the command is attached (planning or reading, both are retried).
+      for (let i = 0; i < 1000; i++) {
+        const [row] = await firebirdRows(fb, 'SELECT COUNT(*) FROM MON$ATTACHMENTS WHERE MON$ATTACHMENT_ID <> CURRENT_CONNECTION AND MON$SYSTEM_FLAG = 0');
+        if (Number(row![0]) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await killAttachments();
+      const result = await run;
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stderr, result.stderr).to.match(/^fbsync: Firebird read of TB_ESTOQUE failed \(.+\); attempt 1 of 8, attaching again in \d+\.\d s$/m);
+      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
 
     it('stops when it cannot attach again, naming the table and the way to resume, with a valid checkpoint', async function () {

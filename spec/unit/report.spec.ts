@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatSummary, summarize } from '../../lib/report.js';
+import { formatRetry, formatSummary, summarize } from '../../lib/report.js';
 import type { SyncReport } from '../../lib/sync.js';
 
 function report(table: string, counts: Partial<SyncReport> = {}): SyncReport {
@@ -155,6 +155,18 @@ describe('report', () => {
 
     it('has no dry-run note for a real run', () => {
       expect(formatSummary(summarize([clients], 1500))).to.not.include('dry run');
+    });
+  });
+
+  describe('formatRetry', () => {
+    it('says which side failed at what, in the server\'s words with its code, and when it tries again', () => {
+      const deadlock = { database: 'mysql' as const, table: 'TB_ESTOQUE', operation: 'upsert' as const, attempt: 1, attempts: 8, delayMs: 180, error: { code: 'ER_LOCK_DEADLOCK', errno: 1213, message: 'Deadlock found when trying to get lock' } };
+      expect(formatRetry(deadlock)).to.equal('MySQL upsert of TB_ESTOQUE failed (Deadlock found when trying to get lock; ER_LOCK_DEADLOCK); attempt 1 of 8, again in 0.2 s');
+    });
+
+    it('says that a lost Firebird connection is attached again', () => {
+      const lost = { database: 'firebird' as const, table: 'TB_ESTOQUE', operation: 'read' as const, attempt: 3, attempts: 8, delayMs: 1250, error: { gdscode: 335544856, message: 'Connection shutdown' } };
+      expect(formatRetry(lost)).to.equal('Firebird read of TB_ESTOQUE failed (Connection shutdown; 335544856); attempt 3 of 8, attaching again in 1.3 s');
     });
   });
 });
