@@ -9,6 +9,10 @@ import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, f
 
 const secrets: (string | undefined)[] = [];
 
+/*
+ * The numeric options have no yargs `type`: with type number, yargs turns `abc` into NaN before
+ * the coerce sees it, and the message could only say "not NaN".
+ */
 function wholeNumber(name: string) {
   return (v: unknown) => {
     const n = Number(v);
@@ -74,20 +78,20 @@ async function main(): Promise<void> {
           .option('tables', { type: 'string', array: true, describe: 'tables to sync: A,B,…' })
           .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
           .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
-          .option('parallel-tables', { type: 'number', default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
+          .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
           .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' })
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
-          .option('parallel', { type: 'number', default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
-          .option('page-size', { type: 'number', default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
-          .option('batch-rows', { type: 'number', default: 1000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
+          .option('parallel', { default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
+          .option('page-size', { default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
+          .option('batch-rows', { default: 1000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
           .option('since-column', { type: 'string', describe: 'read only rows whose TIMESTAMP/DATE column COL changed since the last completed run (cannot see deletes)' })
-          .option('since-overlap', { type: 'number', default: 60, coerce: wholeNumber('since-overlap'), describe: 'seconds before the last watermark to read again (--since-column)' })
+          .option('since-overlap', { default: 60, coerce: wholeNumber('since-overlap'), describe: 'seconds before the last watermark to read again (--since-column)' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'compute and report the diff, write nothing' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue after the checkpoint an unfinished run left in the target' })
-          .option('max-errors', { type: 'number', default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
+          .option('max-errors', { default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
           .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
-          .option('retries', { type: 'number', default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
+          .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' }),
       async (argv) => {
         const from = argv.from ?? process.env.FBSYNC_FROM;

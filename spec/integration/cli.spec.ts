@@ -113,4 +113,10 @@ describe('fbsync sync (CLI)', function () {
     const [[count]] = await my.rows('SELECT COUNT(*) FROM TB_CLIENTE');
     expect(Number(count)).to.equal(0);
   });
+
+  it('refuses a number option given a word, quoting the word, with exit code 2', async function () {
+    const run = await fbsync(['sync', ...uris(), '--tables', 'TB_CLIENTE', '--retries', 'abc']);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.equal('fbsync: --retries must be a whole number (0 or more), not abc\n');
+  });
 });
