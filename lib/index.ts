@@ -5,9 +5,10 @@
 export { syncTable, planSync, type SyncOptions, type SyncReport, type PageStage, type RetryEvent } from './sync.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase } from './firebird/connect.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
+export { againIfLost, type AgainIfLostOptions, type FirebirdRetryEvent } from './firebird/retry.js';
 export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';
 export { listFirebirdTables, chooseTables, type TableCatalog, type SkippedTable } from './firebird/catalog.js';
-export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions, type FirebirdRetryEvent } from './firebird/source.js';
+export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions } from './firebird/source.js';
 export { openMysql, MysqlTarget, type MysqlOptions, type ServerInfo, type Flavor } from './mysql/connect.js';
 export { describeMysqlTable, resolveMysqlTable, findMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
 export { createTableSql, mysqlColumnTypes, mysqlType, type TableDesign, type DdlColumn } from './mysql/ddl.js';

@@ -49,32 +49,22 @@ export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
   const options = firebirdOptions(uri);
   const where = maskUri(uri);
   debug('attaching to %s', where);
-  return new Promise((resolve, reject) => {
-    let connection: { _socket?: NodeJS.EventEmitter | null } | undefined;
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      connection?._socket?.removeListener('close', closed);
-      abandon(connection);
-      reject(firebirdConnectError(err, where, options));
-    };
+  let connection: { _socket?: NodeJS.EventEmitter | null } | undefined;
+  const attach = new Promise<FirebirdDatabase>((resolve, reject) => {
+    Firebird.attach(options, (err, db) => (err ? reject(err) : resolve(db)));
+    connection = Firebird.connection as typeof connection;
     // The driver does not always answer an attach whose connection goes away half-way (an
     // attachment killed while it logs in): the close, or a long silence, ends the wait.
-    const closed = () => fail(lostConnectionError());
-    const timer = setTimeout(() => fail(Object.assign(lostConnectionError(), { message: `no answer within ${ATTACH_TIMEOUT_MS / 1000} s` })), ATTACH_TIMEOUT_MS);
-    Firebird.attach(options, (err, db) => {
-      if (err) return fail(err);
-      if (settled) return abandon(connection);
-      settled = true;
-      clearTimeout(timer);
-      connection?._socket?.removeListener('close', closed);
-      resolve(db);
-    });
-    connection = Firebird.connection as typeof connection;
-    connection?._socket?.once('close', closed);
+    connection?._socket?.once('close', () => reject(lostConnectionError()));
   });
+  try {
+    return await within(attach, ATTACH_TIMEOUT_MS);
+  } catch (err) {
+    // An attach that still succeeds after all is let go as well: nobody will use it.
+    attach.then(() => abandon(connection), () => undefined);
+    abandon(connection);
+    throw firebirdConnectError(err, where, options);
+  }
 }
 
 /** How long an attach may go unanswered. */
@@ -103,6 +93,19 @@ function abandon(connection: unknown): void {
  */
 export function abandonFirebird(db: FirebirdDatabase): void {
   abandon((db as { connection?: unknown }).connection);
+}
+
+/** `work`, or a lost-connection error after `ms` without an answer. */
+export async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(lostConnectionError(), { message: `Firebird did not answer within ${ms / 1000} s` })), ms);
+  });
+  try {
+    return await Promise.race([work, silence]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

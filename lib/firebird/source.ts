@@ -3,10 +3,12 @@ import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { compareKeys, keyAfter, type Predicate } from '../keyset.js';
-import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
+import { retryOptions, type RetryOptions } from '../retry.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import { abandonFirebird, untilClosed, type FirebirdDatabase } from './connect.js';
-import { firebirdErrorInfo, isLostFirebirdConnection, lostConnectionError, outOfStepError, type FirebirdErrorInfo } from './errors.js';
+import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
+import { isDead, newSession, type Session } from './session.js';
+import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
+import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 
 const debug = createDebug('fbsync:source');
@@ -62,20 +64,6 @@ export interface FirebirdSourceOptions {
   onRetry?: (event: FirebirdRetryEvent) => void;
 }
 
-/** One page read again after its Firebird connection was lost. */
-export interface FirebirdRetryEvent {
-  database: 'firebird';
-  /** Firebird table. */
-  table: string;
-  operation: 'read';
-  /** The attempt that failed (1-based), and how many there may be in all. */
-  attempt: number;
-  attempts: number;
-  /** The pause before the next attempt. */
-  delayMs: number;
-  error: FirebirdErrorInfo;
-}
-
 export const DEFAULT_PAGE_SIZE = 10_000;
 
 /** Rows asked for per wire fetch; the server caps a fetch by its buffer size anyway. */
@@ -86,18 +74,6 @@ interface FetchResult {
   fetched?: boolean;
   /** Readers of the page's text BLOBs, which the driver leaves to the caller on this path. */
   arrBlob?: Array<(tx: Firebird.Transaction) => Promise<{ row: number; column: number | string; value: unknown }>>;
-}
-
-/**
- * What one attachment holds for a scan. When its connection is lost, the session is marked dead
- * and left behind whole: a read still running on it can only fail, and cannot touch the
- * session that replaces it.
- */
-interface Session {
-  db: FirebirdDatabase;
-  tx?: Firebird.Transaction;
-  statements: Map<'first' | 'next', Firebird.Statement>;
-  live: boolean;
 }
 
 /**
@@ -156,12 +132,14 @@ export class FirebirdSource extends Readable {
     if (this.#reading || this.#done) return;
     if (this.#signal?.aborted) return this.#stop();
     this.#reading = true;
-    const next = withRetry(() => this.#attempt(), {
-      ...this.#retry,
-      isTransient: (err) => this.#reconnect !== undefined && isLostFirebirdConnection(err),
-      onRetry: (err, attempt, delayMs) => this.#connectionLost(err, attempt, delayMs),
-      signal: this.#signal ? AbortSignal.any([this.#teardown.signal, this.#signal]) : this.#teardown.signal,
-    });
+    const next = this.#reconnect
+      ? againIfLost(() => this.#attempt(), () => this.#attachAgain(), this.#table.source, {
+          retry: this.#retry,
+          onRetry: this.#onRetry,
+          onLost: () => this.#connectionLost(),
+          signal: this.#signal ? AbortSignal.any([this.#teardown.signal, this.#signal]) : this.#teardown.signal,
+        })
+      : this.#attempt();
     this.#pending = next.catch(() => undefined);
     next.then(
       (page) => {
@@ -185,12 +163,13 @@ export class FirebirdSource extends Readable {
     );
   }
 
+  async #attachAgain(): Promise<void> {
+    this.#session = newSession(await this.#reconnect!());
+    debug('%s: attached again; reading on after %j', this.#table.source, this.#after);
+  }
+
   async #attempt(): Promise<Page> {
-    if (!this.#session) {
-      this.#session = newSession(await this.#reconnect!());
-      debug('%s: attached again; reading on after %j', this.#table.source, this.#after);
-    }
-    const session = this.#session;
+    const session = this.#session!;
     try {
       // A request sent after the connection closed is never answered: the close ends the wait.
       return await untilClosed(session.db, this.#nextPage(session));
@@ -252,16 +231,12 @@ export class FirebirdSource extends Readable {
    * The transaction and statements died with the connection: nothing to roll back or drop
    * (the server did that), so the session is left behind and its attachment let go.
    */
-  #connectionLost(err: unknown, attempt: number, delayMs: number): void {
+  #connectionLost(): void {
     const session = this.#session;
     this.#session = undefined;
-    if (session) {
-      session.live = false;
-      abandonFirebird(session.db);
-    }
-    const error = firebirdErrorInfo(err);
-    debug('%s: Firebird connection lost (%s); attempt %d of %d, again in %d ms', this.#table.source, error.message, attempt, this.#retry.attempts, delayMs);
-    this.#onRetry?.({ database: 'firebird', table: this.#table.source, operation: 'read', attempt, attempts: this.#retry.attempts, delayMs, error });
+    if (!session) return;
+    session.live = false;
+    abandonFirebird(session.db);
   }
 
   #stop(): void {
@@ -349,35 +324,6 @@ export class FirebirdSource extends Readable {
  * server that does not answer in time is left to end it when the attachment goes.
  */
 const END_TIMEOUT_MS = 10_000;
-
-/** `work`, or a lost-connection error after `ms` without an answer. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const silence = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(lostConnectionError(), { message: `Firebird did not answer within ${ms / 1000} s` })), ms);
-  });
-  try {
-    return await Promise.race([work, silence]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Whether an attachment fails a trivial query for a lost-connection reason (or stays silent). */
-async function isDead(session: Session): Promise<boolean> {
-  try {
-    await within(untilClosed(session.db, session.db.queryAsync('SELECT 1 FROM RDB$DATABASE')), PROBE_TIMEOUT_MS);
-    return false;
-  } catch (err) {
-    return isLostFirebirdConnection(err);
-  }
-}
-
-const PROBE_TIMEOUT_MS = 10_000;
-
-function newSession(db: FirebirdDatabase): Session {
-  return { db, statements: new Map(), live: true };
-}
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
   return new FirebirdSource(options);
