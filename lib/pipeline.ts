@@ -1,0 +1,135 @@
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import createDebug from 'debug';
+import type { FirebirdDatabase } from './firebird/connect.js';
+import { DEFAULT_PAGE_SIZE, firebirdSource } from './firebird/source.js';
+import type { MysqlTarget } from './mysql/connect.js';
+import { mysqlTargetReader } from './mysql/reader.js';
+import { DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
+import { addCounts, diffStage, type ChangeSet, type Counts } from './stages/diff.js';
+import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js';
+import { composeStages } from './stages/compose.js';
+import type { RejectFile, RejectHandler, RejectedRow } from './rejects.js';
+import type { Key, TableSpec } from './table.js';
+import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
+import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, WatermarkTracker, sinceColumn, sinceFilter } from './watermark.js';
+import type { SyncOptions, SyncReport } from './sync.js';
+
+const debug = createDebug('fbsync:sync');
+
+/** How often a checkpoint may be written while a table syncs. */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * One table's rows, once it is planned: source pages → [transforms] → diff → batch → sink,
+ * composed with stream-chain and run by stream.pipeline, which tears every stage down
+ * (snapshot rolled back, in-flight batches settled) when any of them fails. Keeps the
+ * checkpoint (and, with sinceColumn, the watermark) in the target as it goes.
+ */
+export async function runPipeline(
+  db: FirebirdDatabase,
+  target: MysqlTarget,
+  table: TableSpec,
+  options: SyncOptions,
+  counts: Counts,
+  faults: { rejectFile: RejectFile | undefined; signal: AbortSignal; reconnect: (() => Promise<FirebirdDatabase>) | undefined },
+): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since'] }> {
+  const parallel = options.parallel ?? DEFAULT_PARALLEL;
+  const retry = { retry: options.retry, onRetry: options.onRetry };
+  const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume) });
+  // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
+  const resumedAfter = options.resume ? await (store ?? new CheckpointStore(target)).load(table.target) : null;
+  // A run from the beginning must not leave an older run's checkpoint standing ahead of it.
+  if (store && !options.resume) await store.clear(table.target);
+  if (resumedAfter) debug('%s: resuming after %j', table.source, resumedAfter);
+  const since = options.sinceColumn === undefined ? undefined : sinceColumn(table, options.sinceColumn);
+  const marks = since && (options.dryRun ? new CheckpointStore(target, WATERMARK_TABLE) : await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE }));
+  const watermark = since && marks ? (((await marks.load(table.target)) ?? [])[0] as string | undefined) ?? null : null;
+  const tracker = since && new WatermarkTracker(since, watermark);
+  if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
+  const source: Readable = firebirdSource({
+    db,
+    table,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    after: resumedAfter,
+    where: since && watermark ? sinceFilter(since, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS) : undefined,
+    signal: options.signal,
+    reconnect: faults.reconnect,
+    ...retry,
+  });
+  let finished = false;
+  const tally = (changes: ChangeSet) => {
+    addCounts(counts, changes.counts);
+    finished ||= changes.final;
+    return changes;
+  };
+  const stages = [
+    // The stamps as Firebird has them, before any transform.
+    ...(tracker ? [tracker.see] : []),
+    ...(options.transforms ?? []),
+    diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete, sparse: Boolean(watermark) }),
+    tally,
+  ];
+  const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };
+  if (options.dryRun) {
+    await pipeline(source, composeStages(stages), discard());
+    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport() };
+  }
+  const batches = batchStage({
+    maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
+    maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
+  });
+  const checkpoints = new CheckpointTracker(resumedAfter);
+  let saveError: unknown;
+  // Saved at most once a second, and only once something was written: a re-sync that finds
+  // nothing to do writes nothing at all, checkpoints included.
+  let wrote = false;
+  let savedAt = 0;
+  let savedKey: Key | null = resumedAfter;
+  const saveCheckpoint = () => {
+    if (!store || !wrote || checkpoints.key === savedKey) return;
+    savedKey = checkpoints.key;
+    savedAt = Date.now();
+    store.save(table.target, savedKey!).catch((err) => (saveError ??= err));
+  };
+  const sink = mysqlSink({
+    target,
+    table,
+    parallel,
+    ...retry,
+    maxErrors: options.maxErrors,
+    onReject: bothHandlers(faults.rejectFile?.write, options.onReject),
+    rejectsWhere: faults.rejectFile?.path,
+    onCommit: (batch) => {
+      wrote ||= (batch.kind === 'upsert' ? batch.rows.length : batch.keys.length) > 0;
+      if (checkpoints.committed(batch) && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+    },
+  });
+  try {
+    await pipeline(source, composeStages([...stages, batches]), sink);
+  } finally {
+    // The last checkpoint reached is saved, and writes already asked for land, before the run
+    // reports, whether it failed or not.
+    if (!finished) saveCheckpoint();
+    await store?.flush().catch((err) => (saveError ??= err));
+  }
+  if (saveError) throw saveError;
+  // A completed run leaves no checkpoint: the next --resume starts from the beginning.
+  if (finished) await store?.clear(table.target);
+  // Only a completed run moves the watermark: an interrupted one has not seen every change.
+  if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
+  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport() };
+}
+
+/** The reject file and the caller's own handler, each told about every reject. */
+function bothHandlers(a: RejectHandler | undefined, b: RejectHandler | undefined): RejectHandler | undefined {
+  if (!a || !b) return a ?? b;
+  return async (reject: RejectedRow) => {
+    await a(reject);
+    await b(reject);
+  };
+}
+
+function discard(): Writable {
+  return new Writable({ objectMode: true, write: (_chunk, _enc, cb) => cb() });
+}
