@@ -9,12 +9,15 @@ import { expect } from 'chai';
 import mysql from 'mysql2/promise';
 import { FbsyncError, RejectFile, abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase, openMysql, syncTable, type Page, type RetryEvent, type MysqlTarget, type RejectedRow, type SyncOptions } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
-import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { createEstoqueDatabases, createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 
 /** Short pauses between retries: the specs are about what is retried, not about waiting. */
 const QUICK_RETRY = { attempts: 8, baseMs: 20, maxMs: 300 };
+
+/** A millisecond every fifth row inserted into TB_ESTOQUE: slows a run down, changes no data. */
+const SLOW_INSERTS = 'CREATE TRIGGER fbsync_spec_slow BEFORE INSERT ON TB_ESTOQUE FOR EACH ROW SET @fbsync_spec_pause = IF(NEW.ID_ESTOQUE % 5 = 0, SLEEP(0.001), 0)';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,15 +33,9 @@ describe('faults', function () {
     let my: MysqlFixture;
 
     before(async function () {
-      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
-      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
-      my = await createMysqlDatabase();
-      await my.exec(
-        ESTOQUE_MYSQL_DDL,
-        // A millisecond every fifth row makes each 500-row upsert last a tenth of a second, long
-        // enough to be caught running; it changes no data.
-        'CREATE TRIGGER fbsync_spec_slow BEFORE INSERT ON TB_ESTOQUE FOR EACH ROW SET @fbsync_spec_pause = IF(NEW.ID_ESTOQUE % 5 = 0, SLEEP(0.001), 0)',
-      );
+      ({ fb, my } = await createEstoqueDatabases(ROWS));
+      // Each 500-row upsert then lasts a tenth of a second, long enough to be caught running.
+      await my.exec(SLOW_INSERTS);
     });
 
     after(async () => {
@@ -105,10 +102,7 @@ describe('faults', function () {
     let my: MysqlFixture;
 
     before(async function () {
-      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
-      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
-      my = await createMysqlDatabase();
-      await my.exec(ESTOQUE_MYSQL_DDL);
+      ({ fb, my } = await createEstoqueDatabases(ROWS));
     });
 
     beforeEach(async () => {
@@ -179,18 +173,24 @@ describe('faults', function () {
 
     it('the command says on stderr that it attached again, and still exits 0 with the target equal to the source', async function () {
       await ensureBuilt();
-      const run = fbsync(['sync', '--from', fb.uri, '--to', my.uri, '--tables', 'TB_ESTOQUE', '--page-size', '1000'], { timeoutMs: 30_000 });
-      // As soon as the command is attached (planning or reading, both are retried).
-      for (let i = 0; i < 1000; i++) {
-        const [row] = await firebirdRows(fb, 'SELECT COUNT(*) FROM MON$ATTACHMENTS WHERE MON$ATTACHMENT_ID <> CURRENT_CONNECTION AND MON$SYSTEM_FLAG = 0');
-        if (Number(row![0]) > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      // Slow writes hold the reader back (backpressure) while it is mid-table; killed then, it
+      // is caught reading rather than logging in.
+      await my.exec(SLOW_INSERTS);
+      try {
+        const run = fbsync(['sync', '--from', fb.uri, '--to', my.uri, '--tables', 'TB_ESTOQUE', '--page-size', '500'], { timeoutMs: 30_000 });
+        for (let i = 0; i < 1500; i++) {
+          const [[landed]] = await my.rows('SELECT COUNT(*) FROM TB_ESTOQUE');
+          if (Number(landed) >= 1000) break;
+          await sleep(20);
+        }
+        await killAttachments();
+        const result = await run;
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stderr, result.stderr).to.match(/^fbsync: Firebird read of TB_ESTOQUE failed \(.+\); attempt 1 of 8, attaching again in \d+\.\d s$/m);
+        expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
+      } finally {
+        await my.exec('DROP TRIGGER IF EXISTS fbsync_spec_slow');
       }
-      await killAttachments();
-      const result = await run;
-      expect(result.status, result.stderr).to.equal(0);
-      expect(result.stderr, result.stderr).to.match(/^fbsync: Firebird read of TB_ESTOQUE failed \(.+\); attempt 1 of 8, attaching again in \d+\.\d s$/m);
-      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
 
     it('stops when it cannot attach again, naming the table and the way to resume, with a valid checkpoint', async function () {
@@ -249,10 +249,8 @@ describe('faults', function () {
     let my: MysqlFixture;
 
     before(async function () {
-      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
-      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
-      my = await createMysqlDatabase();
-      await my.exec(ESTOQUE_MYSQL_DDL, 'CREATE TABLE fbsync_spec_ballast (id INT PRIMARY KEY, n INT NOT NULL)');
+      ({ fb, my } = await createEstoqueDatabases(ROWS));
+      await my.exec('CREATE TABLE fbsync_spec_ballast (id INT PRIMARY KEY, n INT NOT NULL)');
       await my.exec('INSERT INTO fbsync_spec_ballast SELECT seq, 0 FROM seq_1_to_5000');
     });
 
@@ -300,10 +298,7 @@ describe('faults', function () {
     let target: MysqlTarget;
 
     before(async function () {
-      fb = await createFirebirdDatabase({ charset: 'WIN1252' });
-      await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
-      my = await createMysqlDatabase();
-      await my.exec(ESTOQUE_MYSQL_DDL);
+      ({ fb, my } = await createEstoqueDatabases(ROWS));
     });
 
     beforeEach(async () => {

@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import { FbsyncError, syncTable, type SyncOptions } from '../../lib/index.js';
-import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
-import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { estoqueInsertBlock } from '../../scripts/estoque.js';
+import { createEstoqueDatabases, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
 
 describe('--since-column', function () {
@@ -15,10 +15,7 @@ describe('--since-column', function () {
   let options: SyncOptions;
 
   before(async function () {
-    fb = await createFirebirdDatabase({ charset: 'WIN1252' });
-    await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
-    my = await createMysqlDatabase();
-    await my.exec(ESTOQUE_MYSQL_DDL);
+    ({ fb, my } = await createEstoqueDatabases(ROWS));
     // Small pages, so that the changed rows of a later run are scattered over several of them.
     options = { from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', sinceColumn: 'ATUALIZADO_EM', sinceOverlapSeconds: 0, pageSize: 500 };
   });

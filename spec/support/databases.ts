@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import Firebird from 'node-firebird';
 import mysql from 'mysql2/promise';
 import { openFirebird, type FirebirdDatabase } from '../../lib/firebird/connect.js';
+import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 
 export const FIREBIRD_BASE = process.env.FBSYNC_TEST_FIREBIRD ?? 'firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data';
 export const MYSQL_BASE = process.env.FBSYNC_TEST_MYSQL ?? 'mysql://fbsync:fbsync@127.0.0.1:3306';
@@ -121,3 +122,16 @@ export async function createMysqlDatabase(): Promise<MysqlFixture> {
     },
   };
 }
+
+/**
+ * The pair most specs start from: a WIN1252 Firebird database holding a TB_ESTOQUE of `rows`
+ * generated rows, and a MySQL database with an empty TB_ESTOQUE of the matching design.
+ */
+export async function createEstoqueDatabases(rows: number): Promise<{ fb: FirebirdFixture; my: MysqlFixture }> {
+  const fb = await createFirebirdDatabase({ charset: 'WIN1252' });
+  await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, rows));
+  const my = await createMysqlDatabase();
+  await my.exec(ESTOQUE_MYSQL_DDL);
+  return { fb, my };
+}
+
