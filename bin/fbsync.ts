@@ -87,6 +87,7 @@ async function main(): Promise<void> {
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
           .option('since-column', { type: 'string', describe: 'read only rows whose TIMESTAMP/DATE column COL changed since the last completed run (cannot see deletes)' })
           .option('since-overlap', { default: 60, coerce: wholeNumber('since-overlap'), describe: 'seconds before the last watermark to read again (--since-column)' })
+          .option('row-versions', { type: 'boolean', default: false, describe: 'read in full only rows whose Firebird record version changed since the last run (versions noted in the target)' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'compute and report the diff, write nothing' })
           .option('resume', { type: 'boolean', default: false, describe: 'continue after the checkpoint an unfinished run left in the target' })
           .option('max-errors', { default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
           delete: argv.delete,
           sinceColumn: argv.sinceColumn,
           sinceOverlapSeconds: argv.sinceOverlap,
+          rowVersions: argv.rowVersions,
           dryRun: argv.dryRun,
           parallel: argv.parallel,
           pageSize: argv.pageSize,

@@ -30,6 +30,11 @@ export class CheckpointTracker {
     return this.#key;
   }
 
+  /** How many pages, counted from the run's first, are wholly committed. */
+  get pagesDone(): number {
+    return this.#next;
+  }
+
   /** Records a committed batch; returns true when the checkpoint moved. */
   committed(batch: Pick<Batch, 'seq' | 'through' | 'pageBatches'>): boolean {
     const page = this.#pages.get(batch.seq) ?? { committed: 0, total: batch.pageBatches, through: batch.through };
@@ -56,12 +61,17 @@ function isAccessDenied(err: unknown): boolean {
 }
 
 /** Binary key parts survive the JSON round trip as {"$hex": "…"}. */
-function encodeKey(key: Key): string {
-  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? { $hex: v.toString('hex') } : v)));
+export function encodeKeyParts(key: Key): unknown[] {
+  return key.map((v) => (Buffer.isBuffer(v) ? { $hex: v.toString('hex') } : v));
 }
 
-function decodeKey(text: string): Key {
-  const parts = JSON.parse(text) as unknown[];
+function encodeKey(key: Key): string {
+  return JSON.stringify(encodeKeyParts(key));
+}
+
+/** A key from encodeKey's text, or from encodeKeyParts's array already parsed. */
+export function decodeKey(encoded: string | unknown[]): Key {
+  const parts = typeof encoded === 'string' ? (JSON.parse(encoded) as unknown[]) : encoded;
   return parts.map((v) =>
     v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : (v as Key[number]),
   );

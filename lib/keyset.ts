@@ -66,6 +66,16 @@ export function keyIn(columns: readonly KeyColumn[], keys: readonly Key[]): Pred
   return { sql: `(${columns.map(columnSql).join(', ')}) IN (${keys.map(() => tuple).join(', ')})`, params: keys.flat() };
 }
 
+/**
+ * Any of a list of keys, for Firebird: `key IN (…)`, or for a composite key (Firebird 3 has no
+ * row-value IN) `(a = ? AND b = ?) OR …`, which it still answers from the key index.
+ */
+export function keyOneOf(columns: readonly KeyColumn[], keys: readonly Key[]): Predicate {
+  if (columns.length === 1) return keyIn(columns, keys);
+  const one = `(${columns.map((c) => `${columnSql(c)} = ${paramSql(c)}`).join(' AND ')})`;
+  return { sql: `(${keys.map(() => one).join(' OR ')})`, params: keys.flat() };
+}
+
 /** `after < key <= through`, either bound optional; undefined when the range is everything. */
 export function keyRange(columns: readonly KeyColumn[], after: Key | null, through: Key | null): Predicate | undefined {
   const parts = [after && keyAfter(columns, after), through && keyThrough(columns, through)].filter(

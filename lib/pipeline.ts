@@ -14,6 +14,7 @@ import type { Key, TableSpec } from './table.js';
 import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
 import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, WatermarkTracker, sinceColumn, sinceFilter } from './watermark.js';
 import type { SyncOptions, SyncReport } from './sync.js';
+import { RowVersions } from './versions/tracker.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -33,7 +34,7 @@ export async function runPipeline(
   options: SyncOptions,
   counts: Counts,
   faults: { rejectFile: RejectFile | undefined; signal: AbortSignal; reconnect: (() => Promise<FirebirdDatabase>) | undefined },
-): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since'] }> {
+): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since']; versions?: SyncReport['versions'] }> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
   const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume) });
@@ -47,6 +48,9 @@ export async function runPipeline(
   const watermark = since && marks ? (((await marks.load(table.target)) ?? [])[0] as string | undefined) ?? null : null;
   const tracker = since && new WatermarkTracker(since, watermark);
   if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
+  // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
+  const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun) }) : undefined;
+  const versionsReport = options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined;
   const source: Readable = firebirdSource({
     db,
     table,
@@ -55,6 +59,7 @@ export async function runPipeline(
     where: since && watermark ? sinceFilter(since, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS) : undefined,
     signal: options.signal,
     reconnect: faults.reconnect,
+    versions: versions?.source,
     ...retry,
   });
   let finished = false;
@@ -64,8 +69,9 @@ export async function runPipeline(
     return changes;
   };
   const stages = [
-    // The stamps as Firebird has them, before any transform.
+    // The stamps and versions as Firebird has them, before any transform.
     ...(tracker ? [tracker.see] : []),
+    ...(versions ? [versions.see] : []),
     ...(options.transforms ?? []),
     diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete, sparse: Boolean(watermark) }),
     tally,
@@ -73,7 +79,7 @@ export async function runPipeline(
   const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };
   if (options.dryRun) {
     await pipeline(source, composeStages(stages), discard());
-    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport() };
+    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport(), versions: versionsReport };
   }
   const batches = batchStage({
     maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
@@ -102,7 +108,9 @@ export async function runPipeline(
     rejectsWhere: faults.rejectFile?.path,
     onCommit: (batch) => {
       wrote ||= (batch.kind === 'upsert' ? batch.rows.length : batch.keys.length) > 0;
-      if (checkpoints.committed(batch) && Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+      if (!checkpoints.committed(batch)) return;
+      versions?.committed(checkpoints.pagesDone);
+      if (Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
     },
   });
   try {
@@ -112,13 +120,15 @@ export async function runPipeline(
     // reports, whether it failed or not.
     if (!finished) saveCheckpoint();
     await store?.flush().catch((err) => (saveError ??= err));
+    if (!finished) await versions?.settle();
   }
   if (saveError) throw saveError;
   // A completed run leaves no checkpoint: the next --resume starts from the beginning.
   if (finished) await store?.clear(table.target);
   // Only a completed run moves the watermark: an interrupted one has not seen every change.
   if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
-  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport() };
+  if (finished) await versions?.finish(checkpoints.pagesDone, sink.rejected);
+  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport(), versions: versionsReport };
 }
 
 /** The reject file and the caller's own handler, each told about every reject. */

@@ -3,7 +3,7 @@ import { zeroCounts, addCounts } from './stages/diff.js';
 
 export interface SyncSummary {
   tables: SyncReport[];
-  total: Omit<SyncReport, 'table' | 'target' | 'resumedAfter' | 'since'> & { tables: number };
+  total: Omit<SyncReport, 'table' | 'target' | 'resumedAfter' | 'since' | 'versions'> & { tables: number };
 }
 
 export function summarize(reports: readonly SyncReport[], elapsedMs: number): SyncSummary {
@@ -54,6 +54,9 @@ export function formatSummary(summary: SyncSummary): string {
     ...summary.tables
       .filter((r) => r.since?.from)
       .map((r) => `(${r.table}: only rows with ${r.since!.column} from ${r.since!.from} on, less the overlap, were read; deleted rows are not seen this way)`),
+    ...summary.tables
+      .filter((r) => r.versions && r.versions.mode !== 'compared')
+      .map((r) => `(${r.table}: every row was compared, since ${r.versions!.reason}; ${r.versions!.mode === 'noted' ? 'versions were noted for the next run' : 'no versions were noted'})`),
     ...summary.tables.filter((r) => r.resumedAfter).map((r) => `(${r.table}: resumed after key ${JSON.stringify(r.resumedAfter)}; rows up to it were not read again)`),
     ...(summary.total.interrupted ? ['(interrupted: the checkpoint is kept; run again with --resume to continue)'] : []),
     ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),

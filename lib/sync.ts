@@ -18,6 +18,7 @@ import { againIfLost } from './firebird/retry.js';
 import type { Key, TableSpec } from './table.js';
 import { DEFAULT_SINCE_OVERLAP_SECONDS } from './watermark.js';
 import { runPipeline } from './pipeline.js';
+import type { VersionsReport } from './versions/tracker.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -75,6 +76,17 @@ export interface SyncOptions {
    * this way, so it does not go with `delete`: run a full `delete` sync now and then.
    */
   sinceColumn?: string;
+  /**
+   * Find changed rows by Firebird's record versions (RDB$RECORD_VERSION, the transaction that
+   * wrote each row) instead of reading and comparing every row: each run notes the versions it
+   * copied in the target (tables fbsync_row_versions, fbsync_version_sets), and the next reads
+   * only keys and versions, then in full only the rows that are new or were written since. Sees
+   * deletes too. Changes made to the target by anything but fbsync are not seen (a changed row
+   * count is, and makes the run compare every row). The first run, and any run whose notes
+   * cannot be trusted (other source database or restored copy, other columns), compares every
+   * row and notes versions for the next. Default false.
+   */
+  rowVersions?: boolean;
   /** How far before the watermark to start again. Default 60 s; see DEFAULT_SINCE_OVERLAP_SECONDS. */
   sinceOverlapSeconds?: number;
   /** Keep checkpoints in the target database (table fbsync_checkpoints). Default true. */
@@ -125,6 +137,8 @@ export interface SyncReport extends Counts {
    * one it leaves for the next run.
    */
   since?: { column: string; from: string | null; next: string | null };
+  /** With `rowVersions`: whether the run read rows by version, or compared them all (and why). */
+  versions?: { mode: VersionsReport['mode'] | 'off'; reason?: string };
   elapsedMs: number;
   /** Source rows read per second. */
   rowsPerSecond: number;
@@ -159,7 +173,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     };
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
     const counts = zeroCounts();
-    const { resumedAfter, interrupted, rejected, since } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
+    const { resumedAfter, interrupted, rejected, since, versions } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
     const elapsedMs = Date.now() - started;
     const report: SyncReport = {
       table: table.source,
@@ -170,6 +184,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
       resumedAfter,
       interrupted,
       ...(since ? { since } : {}),
+      ...(versions ? { versions } : {}),
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? Math.round((counts.read * 1000) / elapsedMs) : counts.read,
     };
@@ -192,6 +207,11 @@ function checkOptions(options: SyncOptions): void {
   const overlap = options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS;
   if (!Number.isInteger(overlap) || overlap < 0) {
     throw new FbsyncError('OPTION', `sinceOverlapSeconds must be a whole number of seconds ≥ 0, not ${overlap}`, { hint: 'pass --since-overlap 0 or more' });
+  }
+  if (options.sinceColumn !== undefined && options.rowVersions) {
+    throw new FbsyncError('OPTION', '--since-column and --row-versions are two ways of finding changed rows; use one', {
+      hint: '--row-versions also sees deleted rows; --since-column needs no notes in the target',
+    });
   }
   if (options.sinceColumn !== undefined && options.delete) {
     throw new FbsyncError('OPTION', '--since-column reads only rows changed since the last run, so it cannot see deleted rows and does not go with --delete', {

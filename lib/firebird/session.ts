@@ -10,7 +10,8 @@ import { isLostFirebirdConnection } from './errors.js';
 export interface Session {
   db: FirebirdDatabase;
   tx?: Firebird.Transaction;
-  statements: Map<'first' | 'next', Firebird.Statement>;
+  /** Prepared statements by what they read (see FirebirdSource), reused on every page. */
+  statements: Map<string, Firebird.Statement>;
   live: boolean;
 }
 

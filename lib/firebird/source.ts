@@ -2,14 +2,16 @@ import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { compareKeys, keyAfter, type Predicate } from '../keyset.js';
+import { compareKeys, keyAfter, keyOneOf, type Predicate } from '../keyset.js';
 import { retryOptions, type RetryOptions } from '../retry.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import type { ValueKind } from '../values.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
+import type { VersionList } from '../versions/merge.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -28,7 +30,20 @@ export interface Page {
   /** Exclusive lower bound: the last key of the previous page, null on the first page. */
   after: Key | null;
   final: boolean;
+  /**
+   * With `versions`: the key and record version of every source row in the page's range, in
+   * key order. When rows were picked by version, `rows` holds only the ones read in full.
+   */
+  versions?: VersionList;
+  /** With a version pick: keys the last run copied in this range that the source no longer has. */
+  gone?: Key[];
 }
+
+/**
+ * Given the keys and record versions of a page's rows (`final`: the page reaches past the last
+ * key), says which rows to read in full and which keys noted before are gone.
+ */
+export type VersionPick = (probe: VersionList, after: Key | null, final: boolean) => Promise<{ changed: Key[]; gone: Key[] }>;
 
 export interface FirebirdSourceOptions {
   db: FirebirdDatabase;
@@ -62,12 +77,29 @@ export interface FirebirdSourceOptions {
   retry?: RetryOptions;
   /** Told about every such retry, e.g. to log it. */
   onRetry?: (event: FirebirdRetryEvent) => void;
+  /**
+   * Record versions (RDB$RECORD_VERSION) with every page (`Page.versions`). With `pick`, a
+   * page first reads only keys and versions, and then only the rows `pick` asks for: rows the
+   * last run copied at the same version are never read.
+   */
+  versions?: { pick?: VersionPick };
 }
 
 export const DEFAULT_PAGE_SIZE = 10_000;
 
 /** Rows asked for per wire fetch; the server caps a fetch by its buffer size anyway. */
 const FETCH_ROWS = 400;
+/** The same for a probe of keys and versions, whose rows are a few bytes: fewer round trips. */
+const PROBE_FETCH_ROWS = 1000;
+
+/**
+ * Keys per statement when rows are read by key: one prepared statement serves every chunk (a
+ * short chunk repeats its last key), and Firebird's limit of 1,500 values in an IN list and of
+ * 64 KB of parameters stay far away.
+ */
+const KEYS_PER_READ = 200;
+
+const RECORD_VERSION = 'RDB$RECORD_VERSION';
 
 interface FetchResult {
   data?: unknown[][];
@@ -94,6 +126,7 @@ export class FirebirdSource extends Readable {
   readonly #orderBy: string;
   #after: Key | null;
   readonly #where?: Predicate;
+  readonly #versions?: { pick?: VersionPick };
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -118,6 +151,8 @@ export class FirebirdSource extends Readable {
     this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
     this.#where = options.where;
+    this.#versions = options.versions;
+    if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions cannot go with a filtered source');
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
     this.#retry = retryOptions(options.retry);
@@ -125,6 +160,8 @@ export class FirebirdSource extends Readable {
     this.#columns = options.table.key.map((i) => ({ sql: quoteFirebird(options.table.columns[i]!.source), param: options.table.columns[i]!.firebird.param ?? '?' }));
     this.#names = options.table.columns.map((c) => c.source);
     this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
+    // Noted with every row, unless rows are picked by version: then a probe reads the versions.
+    if (options.versions && !options.versions.pick) this.#selectList += `, ${RECORD_VERSION}`;
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
   }
 
@@ -192,14 +229,63 @@ export class FirebirdSource extends Readable {
     }
     const tx = session.tx;
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
+    if (this.#versions?.pick) return this.#pickedPage(session, after, this.#versions.pick);
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
-    const statement = await this.#prepare(session, after ? 'next' : 'first', parts.map((p) => p.sql).join(' AND ') || undefined);
-    await statement.executeAsync(tx, parts.flatMap((p) => p.params));
+    const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
+    const raw = await this.#fetch(tx, statement, parts.flatMap((p) => p.params));
+    const noted = this.#versions ? raw.map((row) => String(row.pop())) : undefined;
+    const rows = await this.#convert(raw);
+    const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
+    return this.#deliver(session, rows, rows.length < this.#pageSize, versions);
+  }
+
+  /**
+   * A page read by version: keys and versions of the next page of rows first (a few bytes a
+   * row), then in full only the rows `pick` asks for, by key, in the same snapshot.
+   */
+  async #pickedPage(session: Session, after: Predicate | undefined, pick: VersionPick): Promise<Page> {
+    const tx = session.tx!;
+    const keySelect = this.#table.key.map((i) => this.#table.columns[i]!.firebird.select).join(', ');
+    const probe = await this.#prepare(session, after ? 'probe-next' : 'probe-first', `${keySelect}, ${RECORD_VERSION}`, after?.sql);
+    const raw = await this.#fetch(tx, probe, after?.params ?? [], PROBE_FETCH_ROWS);
+    const final = raw.length < this.#pageSize;
+    const versions: VersionList = { keys: [], versions: [] };
+    let previous = this.#after;
+    const kinds = keyKinds(this.#table);
+    for (const row of raw) {
+      const key = this.#table.key.map((i, j) => {
+        const v = row[j];
+        return this.#table.columns[i]!.firebird.padded && typeof v === 'string' ? trimPadding(v) : ((v ?? null) as Key[number]);
+      });
+      this.#checkOrder(previous, key, kinds);
+      previous = key;
+      versions.keys.push(key);
+      versions.versions.push(String(row[row.length - 1]));
+    }
+    const { changed, gone } = await pick(versions, this.#after, final);
+    const picked: unknown[][] = [];
+    for (let i = 0; i < changed.length; i += KEYS_PER_READ) {
+      const chunk = changed.slice(i, i + KEYS_PER_READ);
+      while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
+      const byKey = keyOneOf(this.#columns, chunk);
+      const statement = await this.#prepare(session, 'by-key', this.#selectList, byKey.sql);
+      for (const row of await this.#fetch(tx, statement, byKey.params)) picked.push(row);
+    }
+    // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
+    const rows = (await this.#convert(picked, false)).sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
+    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
+    if (rows.length !== changed.length) throw outOfStepError();
+    return this.#deliver(session, rows, final, versions, gone);
+  }
+
+  /** Runs a prepared statement and fetches all its rows, text BLOBs read. */
+  async #fetch(tx: Firebird.Transaction, statement: Firebird.Statement, params: unknown[], fetchRows = FETCH_ROWS): Promise<unknown[][]> {
+    await statement.executeAsync(tx, params);
     const raw: unknown[][] = [];
     // Fetching through the statement keeps the driver from walking each row through a callback
     // chain (its fetchAll does), which is most of the cost of a page.
     for (;;) {
-      const chunk = (await statement.fetchAsync(tx, FETCH_ROWS)) as FetchResult;
+      const chunk = (await statement.fetchAsync(tx, fetchRows)) as FetchResult;
       // Only the server's end-of-cursor ends a page. The driver answers a fetch whose reply got
       // out of step (a killed attachment) with no rows at all; taken for the end, that would
       // make a short page look like the end of the table, and --delete would act on it.
@@ -213,13 +299,18 @@ export class FirebirdSource extends Readable {
       if (chunk.fetched) break;
     }
     await statement.closeAsync();
-    const rows = await this.#convert(raw);
+    return raw;
+  }
+
+  async #deliver(session: Session, rows: Row[], final: boolean, versions?: VersionList, gone?: Key[]): Promise<Page> {
     // A page read on a session given up for dead is not delivered: its replacement reads it again.
     if (!session.live) throw lostConnectionError();
-    const final = rows.length < this.#pageSize;
     const page: Page = { table: this.#table.source, seq: this.#seq++, columns: this.#names, rows, after: this.#after, final };
-    if (rows.length > 0) this.#after = keyOf(this.#table, rows[rows.length - 1]!);
-    debug('%s: page of %d rows%s', this.#table.source, rows.length, final ? ' (final)' : '');
+    if (versions) page.versions = versions;
+    if (gone) page.gone = gone;
+    const last = versions ? versions.keys[versions.keys.length - 1] : rows.length > 0 ? keyOf(this.#table, rows[rows.length - 1]!) : undefined;
+    if (last) this.#after = last;
+    debug('%s: page of %d rows%s', this.#table.source, versions?.keys.length ?? rows.length, final ? ' (final)' : '');
     if (final) {
       this.#done = true;
       await this.#endTransaction('commit');
@@ -246,19 +337,20 @@ export class FirebirdSource extends Readable {
     this.#endTransaction('rollback').then(() => this.push(null));
   }
 
-  /** The two statements of a scan (first page, and every page after a key), prepared once per session. */
-  async #prepare(session: Session, which: 'first' | 'next', where: string | undefined): Promise<Firebird.Statement> {
+  /** The statements of a scan (first page, every page after a key, …), prepared once per session. */
+  async #prepare(session: Session, which: StatementKind, selectList: string, where: string | undefined): Promise<Firebird.Statement> {
     const cached = session.statements.get(which);
     if (cached) return cached;
+    const scan = which !== 'by-key';
     const sql =
-      `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}` +
-      `${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
+      `SELECT ${scan ? `FIRST ${this.#pageSize} ` : ''}${selectList} FROM ${quoteFirebird(this.#table.source)}` +
+      `${where ? ` WHERE ${where}` : ''}${scan ? ` ORDER BY ${this.#orderBy}` : ''}`;
     const statement = await session.tx!.newStatementAsync(sql);
     session.statements.set(which, statement);
     return statement;
   }
 
-  async #convert(raw: unknown[][]): Promise<Row[]> {
+  async #convert(raw: unknown[][], ordered = true): Promise<Row[]> {
     const cols = this.#table.columns;
     const kinds = keyKinds(this.#table);
     let previous = this.#after;
@@ -270,19 +362,26 @@ export class FirebirdSource extends Readable {
         else if (read.padded && typeof v === 'string') row[i] = trimPadding(v);
         else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
       }
+      if (!ordered) continue;
       const key = keyOf(this.#table, row as Row);
-      // The diff stage trusts that keys arrive strictly ascending in the order it compares them
-      // in; a collation that disagrees would make it delete rows that exist, so stop instead.
-      if (previous && compareKeys(kinds, previous, key) >= 0) {
-        throw new FbsyncError(
-          'KEY_ORDER',
-          `Firebird returned ${describeKey(this.#table, key)} after ${describeKey(this.#table, previous)}: the primary key's collation does not order by code point`,
-          { hint: 'sync this table without --delete, or give its key a binary collation' },
-        );
-      }
+      this.#checkOrder(previous, key, kinds);
       previous = key;
     }
     return raw as Row[];
+  }
+
+  /**
+   * The diff stage trusts that keys arrive strictly ascending in the order it compares them in;
+   * a collation that disagrees would make it delete rows that exist, so stop instead.
+   */
+  #checkOrder(previous: Key | null, key: Key, kinds: readonly ValueKind[]): void {
+    if (previous && compareKeys(kinds, previous, key) >= 0) {
+      throw new FbsyncError(
+        'KEY_ORDER',
+        `Firebird returned ${describeKey(this.#table, key)} after ${describeKey(this.#table, previous)}: the primary key's collation does not order by code point`,
+        { hint: 'sync this table without --delete, or give its key a binary collation' },
+      );
+    }
   }
 
   #readError(err: unknown): FbsyncError {
@@ -324,6 +423,8 @@ export class FirebirdSource extends Readable {
  * server that does not answer in time is left to end it when the attachment goes.
  */
 const END_TIMEOUT_MS = 10_000;
+
+type StatementKind = 'first' | 'next' | 'probe-first' | 'probe-next' | 'by-key';
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
   return new FirebirdSource(options);

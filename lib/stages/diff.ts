@@ -86,9 +86,10 @@ export function targetRange(table: TableSpec, page: Page, withDeletes: boolean):
   return { after: page.after, from: null, through: page.final || !last ? null : keyOf(table, last) };
 }
 
-function keysOf(table: TableSpec, page: Page): TargetRange | undefined {
-  if (page.rows.length === 0) return undefined;
-  return { after: null, from: null, through: null, keys: page.rows.map((row) => keyOf(table, row)) };
+/** The page's own keys, and `also` (keys the source lost, to be found for deletes). */
+function keysOf(table: TableSpec, page: Page, also: readonly Key[] = []): TargetRange | undefined {
+  if (page.rows.length === 0 && also.length === 0) return undefined;
+  return { after: null, from: null, through: null, keys: [...page.rows.map((row) => keyOf(table, row)), ...also] };
 }
 
 /**
@@ -104,7 +105,9 @@ export function diffPage(table: TableSpec, page: Page, target: readonly Row[], o
 
   const keySet = new Set(table.key);
   const compared = table.columns.map((c, i) => ({ kind: c.kind, i })).filter(({ i }) => !keySet.has(i));
-  const counts: Counts = { read: page.rows.length, inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
+  // Rows picked by record version: the rest of the page's range kept its versions, so is unchanged.
+  const covered = page.versions?.keys.length ?? page.rows.length;
+  const counts: Counts = { read: covered, inserted: 0, updated: 0, unchanged: covered - page.rows.length, deleted: 0 };
   const upserts: Row[] = [];
   for (const row of page.rows) {
     const k = keyString(keyOf(table, row));
@@ -140,7 +143,8 @@ export function diffPage(table: TableSpec, page: Page, target: readonly Row[], o
     counts.deleted = deletes.length;
   }
   const last = page.rows[page.rows.length - 1];
-  return { table: table.source, seq: page.seq, through: last ? keyOf(table, last) : null, final: page.final, upserts, deletes, counts };
+  const through = page.versions ? (page.versions.keys[page.versions.keys.length - 1] ?? null) : last ? keyOf(table, last) : null;
+  return { table: table.source, seq: page.seq, through, final: page.final, upserts, deletes, counts };
 }
 
 /**
@@ -166,7 +170,8 @@ export function diffStage(options: DiffOptions): (page: Page) => Promise<ChangeS
   const withDeletes = Boolean(options.delete);
   if (withDeletes && options.sparse) throw new FbsyncError('OPTION', 'a diff of scattered keys cannot find deleted rows');
   return async (page: Page) => {
-    const range = options.sparse ? keysOf(table, page) : targetRange(table, page, withDeletes);
+    // A page picked by version holds scattered rows, and the keys it lost are known by name.
+    const range = page.gone ? keysOf(table, page, withDeletes ? page.gone : []) : options.sparse ? keysOf(table, page) : targetRange(table, page, withDeletes);
     const target = range ? await readTarget(range) : [];
     const changes = diffPage(table, page, target, { delete: withDeletes, range });
     debug('%s: %o', table.source, changes.counts);

@@ -1,0 +1,218 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type mysql from 'mysql2/promise';
+import createDebug from 'debug';
+import { CheckpointStore, decodeKey, encodeKeyParts } from '../checkpoint.js';
+import { FbsyncError, describeCause } from '../errors.js';
+import type { MysqlTarget } from '../mysql/connect.js';
+import { quoteMysql } from '../mysql/metadata.js';
+import { retryMysql } from '../mysql/retry.js';
+import { compareKeys } from '../keyset.js';
+import type { Key } from '../table.js';
+import type { ValueKind } from '../values.js';
+import type { VersionList } from './merge.js';
+
+const debug = createDebug('fbsync:versions');
+
+/** The record versions a run copied, one row per source page, in the target database. */
+export const ROW_VERSIONS_TABLE = 'fbsync_row_versions';
+/** Which set of notes in ROW_VERSIONS_TABLE is complete and valid, per target table. */
+export const VERSION_SETS_TABLE = 'fbsync_version_sets';
+
+/** The notes of one completed run. */
+export interface VersionSet {
+  generation: string;
+  /** What the notes hold for: source database, columns and how they are read (see versionFingerprint). */
+  fingerprint: string;
+  /** Rows the target table held when the run ended: fewer or more now means someone else wrote. */
+  targetRows: number;
+}
+
+/**
+ * Record versions kept in the target: each run writes a new generation of notes, page by page
+ * as its pages commit, and only a completed run makes its generation the valid one. Notes are
+ * small (a key and a number per row, gzipped), so keeping them costs the target far less than
+ * the rows themselves.
+ */
+export class VersionStore {
+  readonly #target: MysqlTarget;
+  readonly #table: string;
+  readonly #sets: CheckpointStore;
+  #writing: Promise<void> = Promise.resolve();
+  #writeError: unknown;
+
+  private constructor(target: MysqlTarget, table: string) {
+    this.#target = target;
+    this.#table = table;
+    this.#sets = new CheckpointStore(target, VERSION_SETS_TABLE);
+  }
+
+  /** The store of one target table, its tables created when missing (unless read only). */
+  static async open(target: MysqlTarget, table: string, options: { readOnly: boolean }): Promise<VersionStore> {
+    const store = new VersionStore(target, table);
+    if (!options.readOnly) {
+      await CheckpointStore.open(target, { required: true, table: VERSION_SETS_TABLE });
+      await store.#query(
+        () =>
+          target.pool.query(
+            `CREATE TABLE IF NOT EXISTS ${quoteMysql(ROW_VERSIONS_TABLE)} (
+               table_name VARCHAR(255) NOT NULL,
+               generation VARCHAR(40) NOT NULL,
+               seq INT NOT NULL,
+               entries LONGBLOB NOT NULL,
+               PRIMARY KEY (table_name, generation, seq)
+             ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+          ),
+        'create',
+      ).catch((err) => {
+        throw new FbsyncError('VERSIONS', `cannot create the table ${target.server.database}.${ROW_VERSIONS_TABLE}: ${describeCause(err)}`, {
+          hint: 'grant the MySQL user CREATE on the target database, or sync without --row-versions',
+          cause: err,
+        });
+      });
+    }
+    return store;
+  }
+
+  /** The valid notes for this table, if a completed run left some. */
+  async current(): Promise<VersionSet | null> {
+    const saved = await this.#sets.load(this.#table);
+    if (!saved) return null;
+    const [generation, fingerprint, targetRows] = saved as [string, string, number];
+    return { generation, fingerprint, targetRows };
+  }
+
+  /** Rows in the target table now. */
+  async targetRows(): Promise<number> {
+    const [rows] = await this.#query(() => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`), 'read');
+    return Number(rows[0]!.n);
+  }
+
+  /** Reads the notes of `generation` back in key order, one page of the run that wrote them at a time. */
+  reader(generation: string, kinds: readonly ValueKind[]): NotedVersions {
+    return new NotedVersions(async (afterSeq) => {
+      const [rows] = await this.#query(
+        () =>
+          this.#target.pool.query<mysql.RowDataPacket[]>(
+            `SELECT seq, entries FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation = ? AND seq > ? ORDER BY seq LIMIT 1`,
+            [this.#table, generation, afterSeq],
+          ),
+        'read',
+      );
+      const row = rows[0];
+      return row ? { seq: Number(row.seq), list: decodeList(row.entries as Buffer) } : undefined;
+    }, kinds);
+  }
+
+  /** Queues the notes of one page; writes go one at a time, in order. */
+  write(generation: string, seq: number, list: VersionList): void {
+    this.#writing = this.#writing.then(async () => {
+      if (this.#writeError) return;
+      try {
+        await this.#query(
+          () =>
+            this.#target.pool.query(
+              `INSERT INTO ${quoteMysql(ROW_VERSIONS_TABLE)} (table_name, generation, seq, entries) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE entries = VALUES(entries)`,
+              [this.#table, generation, seq, encodeList(list)],
+            ),
+          'upsert',
+        );
+      } catch (err) {
+        this.#writeError = err;
+      }
+    });
+  }
+
+  /** Waits for the queued writes; throws the first that failed. */
+  async flush(): Promise<void> {
+    await this.#writing;
+    if (this.#writeError) {
+      const err = this.#writeError;
+      throw new FbsyncError('VERSIONS', `writing record versions to ${this.#target.server.database}.${ROW_VERSIONS_TABLE} failed: ${describeCause(err)}`, {
+        hint: 'the rows themselves were written; the next run compares every row again',
+        cause: err,
+      });
+    }
+  }
+
+  /** Makes `set` the valid notes, then drops every other generation of this table. */
+  async commit(set: VersionSet): Promise<void> {
+    await this.flush();
+    await this.#sets.save(this.#table, [set.generation, set.fingerprint, set.targetRows]);
+    await this.dropOthers(set.generation);
+    debug('%s: generation %s is now valid (%d target rows)', this.#table, set.generation, set.targetRows);
+  }
+
+  /** Drops notes of generations other than `keep` (left by runs that did not complete). */
+  async dropOthers(keep: string | null): Promise<void> {
+    await this.#query(
+      () => this.#target.pool.query(`DELETE FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation <> ?`, [this.#table, keep ?? '']),
+      'delete',
+    );
+  }
+
+  /** Notes are idempotent to write and delete, so a lost or killed connection is simply retried. */
+  #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create'): Promise<T> {
+    return retryMysql(fn, { table: ROW_VERSIONS_TABLE, operation: operation === 'create' ? 'read' : operation, flavor: this.#target.server.flavor }, {});
+  }
+}
+
+/**
+ * A cursor over the notes of one generation. Pages of the current run rarely line up with the
+ * pages that wrote the notes, so it hands out notes by key (everything up to a key), loading
+ * the next stored page only when needed: memory stays at one stored page.
+ */
+export class NotedVersions {
+  readonly #load: (afterSeq: number) => Promise<{ seq: number; list: VersionList } | undefined>;
+  readonly #kinds: readonly ValueKind[];
+  #seq = -1;
+  #list: VersionList = { keys: [], versions: [] };
+  #pos = 0;
+  #exhausted = false;
+
+  constructor(load: (afterSeq: number) => Promise<{ seq: number; list: VersionList } | undefined>, kinds: readonly ValueKind[]) {
+    this.#load = load;
+    this.#kinds = kinds;
+  }
+
+  /** Puts notes handed out back in front, for a page that is read again. */
+  unread(list: VersionList): void {
+    this.#list = {
+      keys: [...list.keys, ...this.#list.keys.slice(this.#pos)],
+      versions: [...list.versions, ...this.#list.versions.slice(this.#pos)],
+    };
+    this.#pos = 0;
+  }
+
+  /** The notes for keys up to `through` (inclusive) not handed out yet; with null, all the rest. */
+  async through(through: Key | null): Promise<VersionList> {
+    const out: VersionList = { keys: [], versions: [] };
+    for (;;) {
+      while (this.#pos < this.#list.keys.length) {
+        const key = this.#list.keys[this.#pos]!;
+        if (through && compareKeys(this.#kinds, key, through) > 0) return out;
+        out.keys.push(key);
+        out.versions.push(this.#list.versions[this.#pos]!);
+        this.#pos++;
+      }
+      if (this.#exhausted) return out;
+      const next = await this.#load(this.#seq);
+      if (!next) {
+        this.#exhausted = true;
+        return out;
+      }
+      this.#seq = next.seq;
+      this.#list = next.list;
+      this.#pos = 0;
+    }
+  }
+}
+
+/** gzip(JSON): keys in the checkpoint's JSON form (binary parts as {"$hex": …}). */
+export function encodeList(list: VersionList): Buffer {
+  return gzipSync(JSON.stringify({ keys: list.keys.map(encodeKeyParts), versions: list.versions }), { level: 1 });
+}
+
+export function decodeList(entries: Buffer): VersionList {
+  const parsed = JSON.parse(gunzipSync(entries).toString('utf8')) as { keys: unknown[][]; versions: string[] };
+  return { keys: parsed.keys.map((k) => decodeKey(k)), versions: parsed.versions };
+}

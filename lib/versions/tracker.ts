@@ -1,0 +1,152 @@
+import { createHash, randomUUID } from 'node:crypto';
+import createDebug from 'debug';
+import type { FirebirdDatabase } from '../firebird/connect.js';
+import type { Page, VersionPick } from '../firebird/source.js';
+import { compareKeys } from '../keyset.js';
+import type { MysqlTarget } from '../mysql/connect.js';
+import { keyKinds, type Key, type TableSpec } from '../table.js';
+import type { ValueKind } from '../values.js';
+import { compareVersions, type VersionList } from './merge.js';
+import { VersionStore, type NotedVersions, type VersionSet } from './store.js';
+
+const debug = createDebug('fbsync:versions');
+
+/** How a run used record versions, for the report. */
+export interface VersionsReport {
+  /**
+   * `compared`: rows were read only where their version changed since the last run;
+   * `noted`: every row was read and compared, and versions were noted for the next run.
+   */
+  mode: 'compared' | 'noted';
+  /** Why the notes of the last run could not be used (with `noted`). */
+  reason?: string;
+}
+
+/**
+ * A source database and table shape the notes hold for. Notes taken from another database (or
+ * a restored copy, whose transaction numbers start again) or for other columns mean nothing.
+ */
+export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec): Promise<string> {
+  const [identity] = await db.queryAsync<{ NAME: string; CREATED: string }>(
+    'SELECT MON$DATABASE_NAME AS NAME, CAST(MON$CREATION_DATE AS VARCHAR(30)) AS CREATED FROM MON$DATABASE',
+    [],
+  );
+  const shape = {
+    database: [identity?.NAME?.trim(), identity?.CREATED],
+    table: table.source,
+    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select]),
+    key: table.key,
+  };
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
+}
+
+/**
+ * Record versions for one table's run (`rowVersions`): uses the notes of the last completed
+ * run to read only rows whose version changed, and notes this run's versions, page by page as
+ * pages commit, for the next one. A run whose notes are missing or cannot be trusted reads and
+ * compares every row, and notes versions as it goes.
+ */
+export class RowVersions {
+  readonly report: VersionsReport;
+  readonly #store: VersionStore;
+  readonly #table: TableSpec;
+  readonly #kinds: readonly ValueKind[];
+  readonly #fingerprint: string;
+  readonly #generation = `${Date.now()}-${randomUUID().slice(0, 8)}`;
+  readonly #noted: NotedVersions | undefined;
+  readonly #writes: boolean;
+  /** Versions of pages read but not yet committed, by page seq. */
+  readonly #pending = new Map<number, VersionList>();
+  #written = 0;
+  /** The notes handed out for the page last picked, given back if that page is read again. */
+  #last: { after: Key | null; taken: VersionList } | undefined;
+
+  private constructor(store: VersionStore, table: TableSpec, fingerprint: string, noted: NotedVersions | undefined, report: VersionsReport, writes: boolean) {
+    this.#store = store;
+    this.#table = table;
+    this.#kinds = keyKinds(table);
+    this.#fingerprint = fingerprint;
+    this.#noted = noted;
+    this.report = report;
+    this.#writes = writes;
+  }
+
+  static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean }): Promise<RowVersions> {
+    const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun });
+    const fingerprint = await versionFingerprint(db, table);
+    const set = await store.current();
+    const reason = await unusable(store, set, fingerprint);
+    if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
+    const noted = reason ? undefined : store.reader(set!.generation, keyKinds(table));
+    debug('%s: %s', table.source, reason ? `comparing every row: ${reason}` : `reading rows whose version changed since generation ${set!.generation}`);
+    return new RowVersions(store, table, fingerprint, noted, reason ? { mode: 'noted', reason } : { mode: 'compared' }, !options.dryRun);
+  }
+
+  /** What the source is given: collect versions, and with usable notes, pick rows by them. */
+  get source(): { pick?: VersionPick } {
+    return this.#noted ? { pick: (probe, after, final) => this.#pick(probe, after, final) } : {};
+  }
+
+  async #pick(probe: VersionList, after: Key | null, final: boolean): Promise<{ changed: Key[]; gone: Key[] }> {
+    const noted = this.#noted!;
+    // The same page read again (after a lost connection): its notes go back first.
+    if (this.#last && sameKey(this.#kinds, this.#last.after, after)) noted.unread(this.#last.taken);
+    const taken = await noted.through(final ? null : (probe.keys[probe.keys.length - 1] ?? null));
+    this.#last = { after, taken };
+    const verdict = compareVersions(this.#kinds, probe, taken);
+    debug('%s: %d rows, %d changed, %d gone', this.#table.source, probe.keys.length, verdict.changed.length, verdict.gone.length);
+    return verdict;
+  }
+
+  /** A pipeline stage: keeps each page's versions until its batches commit. */
+  readonly see = (page: Page): Page => {
+    if (this.#writes && page.versions) this.#pending.set(page.seq, page.versions);
+    return page;
+  };
+
+  /** Writes the notes of every page before `pagesDone` (all their batches committed). */
+  committed(pagesDone: number): void {
+    for (; this.#written < pagesDone; this.#written++) {
+      const list = this.#pending.get(this.#written);
+      this.#pending.delete(this.#written);
+      if (list) this.#store.write(this.#generation, this.#written, list);
+    }
+  }
+
+  /**
+   * After a completed run: its notes become the valid ones. Not when MySQL refused rows: the
+   * notes would say those rows are in the target; the last valid notes stay, and the refused
+   * rows are read again next time since their versions differ from those notes (or they are new).
+   */
+  async finish(pages: number, rejected: number): Promise<void> {
+    if (!this.#writes) return;
+    this.committed(pages);
+    if (rejected > 0) {
+      await this.#store.flush();
+      debug('%s: %d rows refused; the notes of this run are not kept', this.#table.source, rejected);
+      return;
+    }
+    const set: VersionSet = { generation: this.#generation, fingerprint: this.#fingerprint, targetRows: await this.#store.targetRows() };
+    await this.#store.commit(set);
+  }
+
+  /** After a run that failed or stopped early: waits for notes already sent, keeps the last valid set. */
+  async settle(): Promise<void> {
+    await this.#store.flush().catch((err) => debug('%s: %s', this.#table.source, (err as Error).message));
+  }
+}
+
+/** Why a set of notes cannot be trusted for this run, or undefined when it can. */
+async function unusable(store: VersionStore, set: VersionSet | null, fingerprint: string): Promise<string | undefined> {
+  if (!set) return 'no run noted versions before';
+  if (set.fingerprint !== fingerprint) return 'the notes were taken from another Firebird database or for other columns';
+  const rows = await store.targetRows();
+  // Rows added or removed by something else: the notes no longer describe the target.
+  if (rows !== set.targetRows) return `the target table has ${rows} rows, ${set.targetRows} when the last run ended`;
+  return undefined;
+}
+
+function sameKey(kinds: readonly ValueKind[], a: Key | null, b: Key | null): boolean {
+  if (!a || !b) return a === b;
+  return compareKeys(kinds, a, b) === 0;
+}
