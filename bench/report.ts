@@ -82,6 +82,7 @@ function ratio(c: CaseRecord, all: readonly CaseRecord[]): string {
       return read ? `${x(m.rowsPerSecond / read.rowsPerSecond)} raw read` : '';
     case 'resync-unchanged':
     case 'resync-changed':
+    case 'resync-compare-all':
     case 'resync-since':
       return full ? `${x(full.elapsedMs / m.elapsedMs)} faster than full` : '';
     case 'full-load-10x':

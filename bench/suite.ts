@@ -8,7 +8,7 @@ import { formatVerify, isIdentical, verifyTable } from './verify.js';
 import { BASELINE_TABLE, RAW_WRITE_TABLE, TARGET_TABLE, emptyMysqlTable, seedWatermark } from './fixtures.js';
 import { ESTOQUE_TABLE } from './estoque.js';
 
-export type CaseId = 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-since' | 'full-load-10x';
+export type CaseId = 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-compare-all' | 'resync-since' | 'full-load-10x';
 
 /** What one run's output says, once checked. */
 export interface RunOutput {
@@ -68,6 +68,13 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
   };
   const N = ctx.rows;
   const sizes = changeSizes(N);
+  // Rows 4-7 run as a nightly job would: --row-versions notes Firebird's record versions on the
+  // full load and then reads in full only rows written since. Row 9 is row 6 without it.
+  const VERSIONS = ['--row-versions'];
+  const changedCounts = (made: unknown) => {
+    const c = made as typeof sizes;
+    return { read: N, inserted: c.inserted, updated: c.updated, unchanged: N - c.updated - c.inserted, deleted: c.deleted };
+  };
 
   const suite: CaseSpec[] = [
     {
@@ -99,34 +106,40 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     {
       id: 'full-load',
       number: 4,
-      label: 'fbsync full load (empty target)',
+      label: 'fbsync full load (empty target), --row-versions',
       rows: N,
-      command: fbsync(ctx.firebird, false),
+      command: fbsync(ctx.firebird, false, VERSIONS),
       before: () => emptyMysqlTable(ctx.mysql, TARGET_TABLE),
-      check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: N, updated: 0, unchanged: 0, deleted: 0 }),
+      check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: N, updated: 0, unchanged: 0, deleted: 0 }, 'noted'),
       after: verifyAfter(ctx.firebird),
     },
     {
       id: 'resync-unchanged',
       number: 5,
-      label: 'fbsync re-sync --delete, nothing changed',
+      label: 'fbsync re-sync --delete --row-versions, nothing changed',
       rows: N,
-      command: fbsync(ctx.firebird, true),
-      check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: 0, updated: 0, unchanged: N, deleted: 0 }),
+      command: fbsync(ctx.firebird, true, VERSIONS),
+      check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: 0, updated: 0, unchanged: N, deleted: 0 }, 'compared'),
     },
     {
       id: 'resync-changed',
       number: 6,
-      label: 'fbsync re-sync --delete, 1%/0.1%/0.1% changed',
+      label: 'fbsync re-sync --delete --row-versions, 1%/0.1%/0.1% changed',
       rows: N,
-      command: fbsync(ctx.firebird, true),
+      command: fbsync(ctx.firebird, true, VERSIONS),
       // A fresh random change set in the source before every run, so no run repeats another's work.
       before: () => applyRandomChanges(ctx.firebird, sizes),
-      check: (stdout, made) => {
-        const c = made as typeof sizes;
-        const unchanged = N - c.updated - c.inserted;
-        return fbsyncOutput(stdout, { read: N, inserted: c.inserted, updated: c.updated, unchanged, deleted: c.deleted });
-      },
+      check: (stdout, made) => fbsyncOutput(stdout, changedCounts(made), 'compared'),
+      after: verifyAfter(ctx.firebird),
+    },
+    {
+      id: 'resync-compare-all',
+      number: 9,
+      label: 'row 6 without --row-versions: every row compared',
+      rows: N,
+      command: fbsync(ctx.firebird, true),
+      before: () => applyRandomChanges(ctx.firebird, sizes),
+      check: (stdout, made) => fbsyncOutput(stdout, changedCounts(made)),
       after: verifyAfter(ctx.firebird),
     },
     {
@@ -159,11 +172,11 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     suite.push({
       id: 'full-load-10x',
       number: 7,
-      label: 'fbsync full load of 10×N (empty target)',
+      label: 'fbsync full load of 10×N (empty target), --row-versions',
       rows: N * 10,
-      command: fbsync(ctx.firebird10x, false),
+      command: fbsync(ctx.firebird10x, false, VERSIONS),
       before: () => emptyMysqlTable(ctx.mysql, TARGET_TABLE),
-      check: (stdout) => fbsyncOutput(stdout, { read: N * 10, inserted: N * 10, updated: 0, unchanged: 0, deleted: 0 }),
+      check: (stdout) => fbsyncOutput(stdout, { read: N * 10, inserted: N * 10, updated: 0, unchanged: 0, deleted: 0 }, 'noted'),
     });
   }
   return suite;
@@ -194,12 +207,18 @@ interface FbsyncTotals {
   elapsedMs: number;
 }
 
-/** Checks fbsync's `--json` summary against the counts the run must report. */
-function fbsyncOutput(stdout: string, expected: Omit<FbsyncTotals, 'elapsedMs'>): RunOutput {
-  const summary = JSON.parse(stdout) as { total: FbsyncTotals };
+/**
+ * Checks fbsync's `--json` summary against the counts the run must report, and with
+ * --row-versions how it used them (a re-sync that fell back to comparing every row would
+ * otherwise pass as a slow fast path).
+ */
+function fbsyncOutput(stdout: string, expected: Omit<FbsyncTotals, 'elapsedMs'>, versions?: 'noted' | 'compared'): RunOutput {
+  const summary = JSON.parse(stdout) as { total: FbsyncTotals; tables: { versions?: { mode: string; reason?: string } }[] };
   const t = summary.total;
   const problems = (Object.keys(expected) as (keyof typeof expected)[])
     .filter((k) => t[k] !== expected[k])
     .map((k) => `fbsync reported ${k} = ${String(t[k])}, expected ${expected[k]}`);
+  const used = summary.tables[0]?.versions;
+  if (versions && used?.mode !== versions) problems.push(`--row-versions: mode ${used?.mode ?? 'none'}${used?.reason ? ` (${used.reason})` : ''}, expected ${versions}`);
   return { rows: t.read, elapsedMs: t.elapsedMs, detail: summary, problems };
 }

@@ -99,7 +99,7 @@ const PROBE_FETCH_ROWS = 1000;
  */
 const KEYS_PER_READ = 200;
 
-const RECORD_VERSION = 'RDB$RECORD_VERSION';
+const RECORD_VERSION = 'CAST(RDB$RECORD_VERSION AS DOUBLE PRECISION)';
 
 interface FetchResult {
   data?: unknown[][];
@@ -127,6 +127,9 @@ export class FirebirdSource extends Readable {
   #after: Key | null;
   readonly #where?: Predicate;
   readonly #versions?: { pick?: VersionPick };
+  readonly #kinds: readonly ValueKind[];
+  /** The probe of the next page, sent while the current one was being picked. */
+  #ahead: { session: Session; after: Key | null; rows: Promise<unknown[][]> } | undefined;
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -152,6 +155,7 @@ export class FirebirdSource extends Readable {
     this.#after = options.after ?? null;
     this.#where = options.where;
     this.#versions = options.versions;
+    this.#kinds = keyKinds(options.table);
     if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions cannot go with a filtered source');
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
@@ -227,9 +231,9 @@ export class FirebirdSource extends Readable {
       session.tx = await session.db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
       debug('%s: snapshot transaction started', this.#table.source);
     }
+    if (this.#versions?.pick) return this.#pickedPage(session, this.#versions.pick);
     const tx = session.tx;
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
-    if (this.#versions?.pick) return this.#pickedPage(session, after, this.#versions.pick);
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
     const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
     const raw = await this.#fetch(tx, statement, parts.flatMap((p) => p.params));
@@ -243,15 +247,18 @@ export class FirebirdSource extends Readable {
    * A page read by version: keys and versions of the next page of rows first (a few bytes a
    * row), then in full only the rows `pick` asks for, by key, in the same snapshot.
    */
-  async #pickedPage(session: Session, after: Predicate | undefined, pick: VersionPick): Promise<Page> {
+  async #pickedPage(session: Session, pick: VersionPick): Promise<Page> {
     const tx = session.tx!;
-    const keySelect = this.#table.key.map((i) => this.#table.columns[i]!.firebird.select).join(', ');
-    const probe = await this.#prepare(session, after ? 'probe-next' : 'probe-first', `${keySelect}, ${RECORD_VERSION}`, after?.sql);
-    const raw = await this.#fetch(tx, probe, after?.params ?? [], PROBE_FETCH_ROWS);
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    const usable = ahead && ahead.session === session && sameKey(this.#kinds, ahead.after, this.#after);
+    // A probe still running on this connection must finish before its statement runs again.
+    if (ahead && !usable && ahead.session === session) await ahead.rows.catch(() => undefined);
+    const raw = await (usable ? ahead.rows : this.#probe(session, this.#after));
     const final = raw.length < this.#pageSize;
     const versions: VersionList = { keys: [], versions: [] };
     let previous = this.#after;
-    const kinds = keyKinds(this.#table);
+    const kinds = this.#kinds;
     for (const row of raw) {
       const key = this.#table.key.map((i, j) => {
         const v = row[j];
@@ -261,6 +268,13 @@ export class FirebirdSource extends Readable {
       previous = key;
       versions.keys.push(key);
       versions.versions.push(String(row[row.length - 1]));
+    }
+    if (!final) {
+      // The next probe goes out now: Firebird works on it while this page is picked and read
+      // here (its by-key reads queue behind it on the connection).
+      const rows = this.#probe(session, previous);
+      rows.catch(() => undefined);
+      this.#ahead = { session, after: previous, rows };
     }
     const { changed, gone } = await pick(versions, this.#after, final);
     const picked: unknown[][] = [];
@@ -276,6 +290,17 @@ export class FirebirdSource extends Readable {
     // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
     if (rows.length !== changed.length) throw outOfStepError();
     return this.#deliver(session, rows, final, versions, gone);
+  }
+
+  /** Keys and versions of the page after `after`. */
+  #probe(session: Session, after: Key | null): Promise<unknown[][]> {
+    const predicate = after ? keyAfter(this.#columns, after) : undefined;
+    const keySelect = this.#table.key.map((i) => this.#table.columns[i]!.firebird.select).join(', ');
+    const work = this.#prepare(session, predicate ? 'probe-next' : 'probe-first', `${keySelect}, ${RECORD_VERSION}`, predicate?.sql).then((statement) =>
+      this.#fetch(session.tx!, statement, predicate?.params ?? [], PROBE_FETCH_ROWS),
+    );
+    // Awaited outside #attempt's race against the close, so raced here too.
+    return untilClosed(session.db, work);
   }
 
   /** Runs a prepared statement and fetches all its rows, text BLOBs read. */
@@ -325,6 +350,7 @@ export class FirebirdSource extends Readable {
   #connectionLost(): void {
     const session = this.#session;
     this.#session = undefined;
+    this.#ahead = undefined;
     if (!session) return;
     session.live = false;
     abandonFirebird(session.db);
@@ -352,7 +378,7 @@ export class FirebirdSource extends Readable {
 
   async #convert(raw: unknown[][], ordered = true): Promise<Row[]> {
     const cols = this.#table.columns;
-    const kinds = keyKinds(this.#table);
+    const kinds = this.#kinds;
     let previous = this.#after;
     for (const row of raw) {
       for (let i = 0; i < cols.length; i++) {
@@ -398,6 +424,9 @@ export class FirebirdSource extends Readable {
     const session = this.#session;
     // On a lost connection the server ends the transaction itself; asking could wait forever.
     if (!session?.live) return;
+    // Rolling back under a running fetch hangs the driver: a probe sent ahead finishes first.
+    await this.#ahead?.rows.catch(() => undefined);
+    this.#ahead = undefined;
     const tx = session.tx;
     session.tx = undefined;
     const statements = [...session.statements.values()];
@@ -431,6 +460,10 @@ export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
 }
 
 /** CHAR(n) arrives padded with blanks to n characters; the padding is not part of the value. */
+function sameKey(kinds: readonly ValueKind[], a: Key | null, b: Key | null): boolean {
+  return !a || !b ? a === b : compareKeys(kinds, a, b) === 0;
+}
+
 function trimPadding(v: string): string {
   let end = v.length;
   while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
