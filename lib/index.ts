@@ -8,7 +8,7 @@ export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } f
 export { againIfLost, type AgainIfLostOptions, type FirebirdRetryEvent } from './firebird/retry.js';
 export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';
 export { listFirebirdTables, chooseTables, type TableCatalog, type SkippedTable } from './firebird/catalog.js';
-export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions } from './firebird/source.js';
+export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions, type VersionPick } from './firebird/source.js';
 export { openMysql, MysqlTarget, type MysqlOptions, type ServerInfo, type Flavor } from './mysql/connect.js';
 export { describeMysqlTable, resolveMysqlTable, findMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
 export { createTableSql, mysqlColumnTypes, mysqlType, type TableDesign, type DdlColumn } from './mysql/ddl.js';
@@ -33,6 +33,9 @@ export { maskUri, redact } from './redact.js';
 export { sameValue, canonicalString, compareValues, type ValueKind, type Value } from './values.js';
 export type { TableSpec, ColumnSpec, Row, Key } from './table.js';
 export { sinceColumn, sinceFilter, WatermarkTracker, WATERMARK_TABLE, DEFAULT_SINCE_OVERLAP_SECONDS, type SinceColumn } from './watermark.js';
+export { compareVersions, type VersionList, type VersionVerdict } from './versions/merge.js';
+export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE, type VersionSet } from './versions/store.js';
+export { RowVersions, versionFingerprint, type VersionsReport } from './versions/tracker.js';
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary } from './sync-tables.js';
 export { summarize, formatSummary, formatRetry, type SyncSummary } from './report.js';
 export { passwordOf } from './redact.js';

@@ -58,6 +58,8 @@ export class RowVersions {
   /** Versions of pages read but not yet committed, by page seq. */
   readonly #pending = new Map<number, VersionList>();
   #written = 0;
+  /** Keys in the notes written so far. */
+  #notedRows = 0;
   /** The notes handed out for the page last picked, given back if that page is read again. */
   #last: { after: Key | null; taken: VersionList } | undefined;
 
@@ -71,11 +73,11 @@ export class RowVersions {
     this.#writes = writes;
   }
 
-  static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean }): Promise<RowVersions> {
+  static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean; delete: boolean }): Promise<RowVersions> {
     const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun });
     const fingerprint = await versionFingerprint(db, table);
     const set = await store.current();
-    const reason = await unusable(store, set, fingerprint);
+    const reason = await unusable(store, set, fingerprint, options.delete);
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
     const noted = reason ? undefined : store.reader(set!.generation, keyKinds(table));
     debug('%s: %s', table.source, reason ? `comparing every row: ${reason}` : `reading rows whose version changed since generation ${set!.generation}`);
@@ -109,7 +111,9 @@ export class RowVersions {
     for (; this.#written < pagesDone; this.#written++) {
       const list = this.#pending.get(this.#written);
       this.#pending.delete(this.#written);
-      if (list) this.#store.write(this.#generation, this.#written, list);
+      if (!list) continue;
+      this.#store.write(this.#generation, this.#written, list);
+      this.#notedRows += list.keys.length;
     }
   }
 
@@ -126,7 +130,7 @@ export class RowVersions {
       debug('%s: %d rows refused; the notes of this run are not kept', this.#table.source, rejected);
       return;
     }
-    const set: VersionSet = { generation: this.#generation, fingerprint: this.#fingerprint, targetRows: await this.#store.targetRows() };
+    const set: VersionSet = { generation: this.#generation, fingerprint: this.#fingerprint, targetRows: await this.#store.targetRows(), notedRows: this.#notedRows };
     await this.#store.commit(set);
   }
 
@@ -137,12 +141,17 @@ export class RowVersions {
 }
 
 /** Why a set of notes cannot be trusted for this run, or undefined when it can. */
-async function unusable(store: VersionStore, set: VersionSet | null, fingerprint: string): Promise<string | undefined> {
+async function unusable(store: VersionStore, set: VersionSet | null, fingerprint: string, withDelete: boolean): Promise<string | undefined> {
   if (!set) return 'no run noted versions before';
   if (set.fingerprint !== fingerprint) return 'the notes were taken from another Firebird database or for other columns';
   const rows = await store.targetRows();
   // Rows added or removed by something else: the notes no longer describe the target.
-  if (rows !== set.targetRows) return `the target table has ${rows} rows, ${set.targetRows} when the last run ended`;
+  if (rows !== set.targetRows) return `the target table has ${rows.toLocaleString('en-US')} rows, ${set.targetRows.toLocaleString('en-US')} when the last run ended`;
+  // Deletes are found as keys the notes hold and the source lacks: target rows the notes never
+  // held (left by a run without delete) would stay for good.
+  if (withDelete && set.notedRows !== set.targetRows) {
+    return `the notes hold ${set.notedRows ?? 'an unknown number'} of the ${set.targetRows} target rows (a run without delete left rows the source no longer has)`;
+  }
   return undefined;
 }
 
