@@ -12,6 +12,7 @@ import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from '.
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
+import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -99,8 +100,6 @@ const PROBE_FETCH_ROWS = 1000;
  */
 const KEYS_PER_READ = 200;
 
-const RECORD_VERSION = 'CAST(RDB$RECORD_VERSION AS DOUBLE PRECISION)';
-
 interface FetchResult {
   data?: unknown[][];
   fetched?: boolean;
@@ -129,7 +128,7 @@ export class FirebirdSource extends Readable {
   readonly #versions?: { pick?: VersionPick };
   readonly #kinds: readonly ValueKind[];
   /** The probe of the next page, sent while the current one was being picked. */
-  #ahead: { session: Session; after: Key | null; rows: Promise<unknown[][]> } | undefined;
+  #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -253,28 +252,17 @@ export class FirebirdSource extends Readable {
     this.#ahead = undefined;
     const usable = ahead && ahead.session === session && sameKey(this.#kinds, ahead.after, this.#after);
     // A probe still running on this connection must finish before its statement runs again.
-    if (ahead && !usable && ahead.session === session) await ahead.rows.catch(() => undefined);
-    const raw = await (usable ? ahead.rows : this.#probe(session, this.#after));
-    const final = raw.length < this.#pageSize;
-    const versions: VersionList = { keys: [], versions: [] };
-    let previous = this.#after;
+    if (ahead && !usable && ahead.session === session) await ahead.versions.catch(() => undefined);
+    const versions = await (usable ? ahead.versions : this.#probe(session, this.#after));
+    const final = versions.keys.length < this.#pageSize;
     const kinds = this.#kinds;
-    for (const row of raw) {
-      const key = this.#table.key.map((i, j) => {
-        const v = row[j];
-        return this.#table.columns[i]!.firebird.padded && typeof v === 'string' ? trimPadding(v) : ((v ?? null) as Key[number]);
-      });
-      this.#checkOrder(previous, key, kinds);
-      previous = key;
-      versions.keys.push(key);
-      versions.versions.push(String(row[row.length - 1]));
-    }
     if (!final) {
       // The next probe goes out now: Firebird works on it while this page is picked and read
       // here (its by-key reads queue behind it on the connection).
-      const rows = this.#probe(session, previous);
-      rows.catch(() => undefined);
-      this.#ahead = { session, after: previous, rows };
+      const after = versions.keys[versions.keys.length - 1]!;
+      const next = this.#probe(session, after);
+      next.catch(() => undefined);
+      this.#ahead = { session, after, versions: next };
     }
     const { changed, gone } = await pick(versions, this.#after, final);
     const picked: unknown[][] = [];
@@ -293,14 +281,25 @@ export class FirebirdSource extends Readable {
   }
 
   /** Keys and versions of the page after `after`. */
-  #probe(session: Session, after: Key | null): Promise<unknown[][]> {
+  #probe(session: Session, after: Key | null): Promise<VersionList> {
     const predicate = after ? keyAfter(this.#columns, after) : undefined;
-    const keySelect = this.#table.key.map((i) => this.#table.columns[i]!.firebird.select).join(', ');
-    const work = this.#prepare(session, predicate ? 'probe-next' : 'probe-first', `${keySelect}, ${RECORD_VERSION}`, predicate?.sql).then((statement) =>
-      this.#fetch(session.tx!, statement, predicate?.params ?? [], PROBE_FETCH_ROWS),
-    );
+    const which = predicate ? 'probe-next' : 'probe-first';
+    const work = async () => {
+      const statement = await this.#prepareSql(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql));
+      const raw = await this.#fetch(session.tx!, statement, predicate?.params ?? [], PROBE_FETCH_ROWS);
+      let previous = after;
+      const key = (row: unknown[]) =>
+        this.#table.key.map((i, j) => {
+          const v = row[j];
+          return this.#table.columns[i]!.firebird.padded && typeof v === 'string' ? trimPadding(v) : ((v ?? null) as Key[number]);
+        });
+      return probeVersions(this.#table, raw, key, (k) => {
+        this.#checkOrder(previous, k, this.#kinds);
+        previous = k;
+      });
+    };
     // Awaited outside #attempt's race against the close, so raced here too.
-    return untilClosed(session.db, work);
+    return untilClosed(session.db, work());
   }
 
   /** Runs a prepared statement and fetches all its rows, text BLOBs read. */
@@ -364,13 +363,17 @@ export class FirebirdSource extends Readable {
   }
 
   /** The statements of a scan (first page, every page after a key, …), prepared once per session. */
-  async #prepare(session: Session, which: StatementKind, selectList: string, where: string | undefined): Promise<Firebird.Statement> {
-    const cached = session.statements.get(which);
-    if (cached) return cached;
+  #prepare(session: Session, which: StatementKind, selectList: string, where: string | undefined): Promise<Firebird.Statement> {
     const scan = which !== 'by-key';
     const sql =
       `SELECT ${scan ? `FIRST ${this.#pageSize} ` : ''}${selectList} FROM ${quoteFirebird(this.#table.source)}` +
       `${where ? ` WHERE ${where}` : ''}${scan ? ` ORDER BY ${this.#orderBy}` : ''}`;
+    return this.#prepareSql(session, which, sql);
+  }
+
+  async #prepareSql(session: Session, which: StatementKind, sql: string): Promise<Firebird.Statement> {
+    const cached = session.statements.get(which);
+    if (cached) return cached;
     const statement = await session.tx!.newStatementAsync(sql);
     session.statements.set(which, statement);
     return statement;
@@ -425,7 +428,7 @@ export class FirebirdSource extends Readable {
     // On a lost connection the server ends the transaction itself; asking could wait forever.
     if (!session?.live) return;
     // Rolling back under a running fetch hangs the driver: a probe sent ahead finishes first.
-    await this.#ahead?.rows.catch(() => undefined);
+    await this.#ahead?.versions.catch(() => undefined);
     this.#ahead = undefined;
     const tx = session.tx;
     session.tx = undefined;
