@@ -49,7 +49,7 @@ export async function runPipeline(
   const tracker = since && new WatermarkTracker(since, watermark);
   if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
   // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
-  const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun) }) : undefined;
+  const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun), delete: Boolean(options.delete) }) : undefined;
   const versionsReport = options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined;
   const source: Readable = firebirdSource({
     db,

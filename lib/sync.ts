@@ -84,7 +84,8 @@ export interface SyncOptions {
    * deletes too. Changes made to the target by anything but fbsync are not seen (a changed row
    * count is, and makes the run compare every row). The first run, and any run whose notes
    * cannot be trusted (other source database or restored copy, other columns), compares every
-   * row and notes versions for the next. Default false.
+   * row and notes versions for the next; so does a run with `delete` when the target holds rows
+   * the notes do not (left by a run without `delete`). Default false.
    */
   rowVersions?: boolean;
   /** How far before the watermark to start again. Default 60 s; see DEFAULT_SINCE_OVERLAP_SECONDS. */

@@ -25,6 +25,12 @@ export interface VersionSet {
   fingerprint: string;
   /** Rows the target table held when the run ended: fewer or more now means someone else wrote. */
   targetRows: number;
+  /**
+   * Keys the notes hold (null in notes that did not count them). Fewer than `targetRows` means
+   * the target keeps rows the source had lost (a run without delete leaves them), which a run
+   * with delete can find only by comparing every row: the notes do not name them.
+   */
+  notedRows: number | null;
 }
 
 /**
@@ -77,8 +83,8 @@ export class VersionStore {
   async current(): Promise<VersionSet | null> {
     const saved = await this.#sets.load(this.#table);
     if (!saved) return null;
-    const [generation, fingerprint, targetRows] = saved as [string, string, number];
-    return { generation, fingerprint, targetRows };
+    const [generation, fingerprint, targetRows, notedRows] = saved as [string, string, number, number | undefined];
+    return { generation, fingerprint, targetRows, notedRows: notedRows ?? null };
   }
 
   /** Rows in the target table now. */
@@ -137,7 +143,7 @@ export class VersionStore {
   /** Makes `set` the valid notes, then drops every other generation of this table. */
   async commit(set: VersionSet): Promise<void> {
     await this.flush();
-    await this.#sets.save(this.#table, [set.generation, set.fingerprint, set.targetRows]);
+    await this.#sets.save(this.#table, [set.generation, set.fingerprint, set.targetRows, set.notedRows]);
     await this.dropOthers(set.generation);
     debug('%s: generation %s is now valid (%d target rows)', this.#table, set.generation, set.targetRows);
   }

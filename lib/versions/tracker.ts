@@ -150,7 +150,8 @@ async function unusable(store: VersionStore, set: VersionSet | null, fingerprint
   // Deletes are found as keys the notes hold and the source lacks: target rows the notes never
   // held (left by a run without delete) would stay for good.
   if (withDelete && set.notedRows !== set.targetRows) {
-    return `the notes hold ${set.notedRows ?? 'an unknown number'} of the ${set.targetRows} target rows (a run without delete left rows the source no longer has)`;
+    const noted = set.notedRows === null ? 'an unknown number' : set.notedRows.toLocaleString('en-US');
+    return `the notes hold ${noted} of the ${set.targetRows.toLocaleString('en-US')} target rows (a run without delete left rows the source no longer has)`;
   }
   return undefined;
 }

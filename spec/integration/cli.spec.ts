@@ -114,6 +114,22 @@ describe('fbsync sync (CLI)', function () {
     expect(Number(count)).to.equal(0);
   });
 
+  it('with --row-versions says when every row was compared and versions noted, and not once the notes are used', async function () {
+    const args = ['sync', ...uris(), '--tables', 'TB_ESTOQUE', '--row-versions', '--page-size', '500'];
+    const first = await fbsync(args);
+    expect(first.stderr).to.equal('');
+    expect(first.status).to.equal(0);
+    expect(first.stdout).to.include('(TB_ESTOQUE: every row was compared, since no run noted versions before; versions were noted for the next run)');
+
+    const second = await fbsync(args);
+    expect(second.stderr).to.equal('');
+    expect(second.status).to.equal(0);
+    expect(second.stdout).to.not.include('every row was compared');
+    const row = second.stdout.split('\n').find((l) => l.startsWith('TB_ESTOQUE'))!;
+    // read, inserted, updated, unchanged, deleted
+    expect(row.trim().split(/\s{2,}/).slice(1, 6)).to.deep.equal(['1,200', '0', '0', '1,200', '0']);
+  });
+
   it('refuses a number option given a word, quoting the word, with exit code 2', async function () {
     const run = await fbsync(['sync', ...uris(), '--tables', 'TB_CLIENTE', '--retries', 'abc']);
     expect(run.status).to.equal(2);

@@ -26,6 +26,14 @@ function page(rows: Row[], after: Key | null = null, final = false, seq = 0): Pa
   return { table: 'T', seq, columns: [], rows, after, final };
 }
 
+/**
+ * A page read by record version: `probed` are the keys of every source row in its range (with
+ * made-up versions), `rows` only the ones read in full, `gone` the noted keys the source lost.
+ */
+function pickedPage(probed: number[], rows: Row[], gone: number[], after: Key | null = null, final = false): Page {
+  return { ...page(rows, after, final), versions: { keys: probed.map((k) => [k]), versions: probed.map((k) => String(1000 + k)) }, gone: gone.map((k) => [k]) };
+}
+
 // ID INTEGER PRIMARY KEY, NAME VARCHAR, PRICE NUMERIC
 const items = tableSpec([
   ['ID', 'integer'],
@@ -231,6 +239,57 @@ describe('diff stage', () => {
       });
     });
 
+    describe('a page picked by record version', () => {
+      it('counts the rows not read in full as read and unchanged', () => {
+        // Keys 1-6 probed; only 2 (changed) and 5 (new) were read in full.
+        const changes = diffPage(items, pickedPage([1, 2, 3, 4, 5, 6], [[2, 'b2', '2'], [5, 'e', '5']], []), [[2, 'b', '2']]);
+        expect(changes.upserts).to.deep.equal([[2, 'b2', '2'], [5, 'e', '5']]);
+        expect(changes.counts).to.deep.equal({ read: 6, inserted: 1, updated: 1, unchanged: 4, deleted: 0 });
+      });
+
+      it('still counts a row read in full whose values did not change as unchanged', () => {
+        // Written again in Firebird with the same values: a new version, nothing to do.
+        const changes = diffPage(items, pickedPage([1, 2, 3], [[2, 'b', '2.0']], []), [[2, 'b', '2']]);
+        expect(changes.upserts).to.deep.equal([]);
+        expect(changes.counts).to.deep.equal({ read: 3, inserted: 0, updated: 0, unchanged: 3, deleted: 0 });
+      });
+
+      it('is all unchanged when no row was read in full', () => {
+        const changes = diffPage(items, pickedPage([10, 20, 30], [], [], [5]), [], { delete: true });
+        expect(changes).to.deep.include({ upserts: [], deletes: [], counts: { read: 3, inserted: 0, updated: 0, unchanged: 3, deleted: 0 } });
+      });
+
+      it('with delete deletes only the gone keys the target has', () => {
+        // Gone: 3 (still in the target) and 7 (never copied, or deleted already): only 3 goes.
+        const range: TargetRange = { after: null, from: null, through: null, keys: [[2], [3], [7]] };
+        const changes = diffPage(items, pickedPage([1, 2, 4], [[2, 'b2', '2']], [3, 7]), [[2, 'b', '2'], [3, 'c', '3']], { delete: true, range });
+        expect(changes.deletes).to.deep.equal([[3]]);
+        expect(changes.upserts).to.deep.equal([[2, 'b2', '2']]);
+        expect(changes.counts).to.deep.equal({ read: 3, inserted: 0, updated: 1, unchanged: 2, deleted: 1 });
+      });
+
+      it('without delete leaves gone keys alone', () => {
+        const changes = diffPage(items, pickedPage([1, 2], [], [3]), [[3, 'c', '3']]);
+        expect(changes.deletes).to.deep.equal([]);
+        expect(changes.counts.deleted).to.equal(0);
+      });
+
+      it('ends at the last probed key, not at the last row read in full', () => {
+        const changes = diffPage(items, pickedPage([1, 2, 3, 4], [[2, 'b', '2']], []), []);
+        expect(changes.through).to.deep.equal([4]);
+        expect(diffPage(items, pickedPage([7, 8], [], []), []).through, 'no row read in full').to.deep.equal([8]);
+      });
+
+      it('ends at null for an empty final page, and still deletes the keys gone past the last one', () => {
+        const range: TargetRange = { after: null, from: null, through: null, keys: [[11], [12]] };
+        const changes = diffPage(items, pickedPage([], [], [11, 12], [10], true), [[11, 'k', '1'], [12, 'l', '2']], { delete: true, range });
+        expect(changes.through).to.equal(null);
+        expect(changes.final).to.equal(true);
+        expect(changes.deletes).to.deep.equal([[11], [12]]);
+        expect(changes.counts).to.deep.equal({ read: 0, inserted: 0, updated: 0, unchanged: 0, deleted: 2 });
+      });
+    });
+
     describe('composite keys', () => {
       it('matches rows on every key column', () => {
         const source: Row[] = [
@@ -400,6 +459,41 @@ describe('diff stage', () => {
       await stage(page([[10, 'a', '1']], [5])).catch((err) => (error = err));
       expect(error).to.be.instanceOf(FbsyncError);
       expect((error as FbsyncError).code).to.equal('KEY_ORDER');
+    });
+
+    describe('with a page picked by record version', () => {
+      it('reads the target by the keys read in full, not by their range', async () => {
+        const reader = fakeReader([[2, 'b', '2']]);
+        const stage = diffStage({ table: items, readTarget: reader.read });
+        const changes = await stage(pickedPage([1, 2, 3, 4, 5], [[2, 'b2', '2'], [5, 'e', '5']], [4]));
+        expect(reader.calls).to.deep.equal([{ after: null, from: null, through: null, keys: [[2], [5]] }]);
+        expect(changes.counts).to.deep.equal({ read: 5, inserted: 1, updated: 1, unchanged: 3, deleted: 0 });
+      });
+
+      it('with delete also asks for the gone keys, and deletes those the target returns', async () => {
+        const reader = fakeReader([[2, 'b', '2'], [4, 'd', '4']]);
+        const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+        const changes = await stage(pickedPage([1, 2, 3], [[2, 'b2', '2']], [4, 6], [0]));
+        expect(reader.calls).to.deep.equal([{ after: null, from: null, through: null, keys: [[2], [4], [6]] }]);
+        expect(changes.deletes).to.deep.equal([[4]]);
+        expect(changes.through).to.deep.equal([3]);
+        expect(changes.counts).to.deep.equal({ read: 3, inserted: 0, updated: 1, unchanged: 2, deleted: 1 });
+      });
+
+      it('never calls the reader when no row was read in full and no key is gone', async () => {
+        const reader = fakeReader([[1, 'never', '0']]);
+        const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+        const changes = await stage(pickedPage([1, 2, 3], [], [], null, true));
+        expect(reader.calls).to.deep.equal([]);
+        expect(changes.counts).to.deep.equal({ read: 3, inserted: 0, updated: 0, unchanged: 3, deleted: 0 });
+      });
+
+      it('without delete does not ask for gone keys', async () => {
+        const reader = fakeReader([]);
+        const stage = diffStage({ table: items, readTarget: reader.read });
+        await stage(pickedPage([1, 2], [], [3], null, true));
+        expect(reader.calls).to.deep.equal([]);
+      });
     });
 
     it('passes a reader failure through', async () => {

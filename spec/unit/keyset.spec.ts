@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compareKeys, keyAfter, keyIn, keyRange, keyThrough } from '../../lib/keyset.js';
+import { compareKeys, keyAfter, keyIn, keyOneOf, keyRange, keyThrough } from '../../lib/keyset.js';
 
 describe('keyset', () => {
   describe('keyAfter', () => {
@@ -145,6 +145,35 @@ describe('keyset', () => {
 
     it('passes each parameter the way its column asks for it', () => {
       expect(keyIn([{ sql: 'C', param: 'CAST(? AS VARCHAR(3))' }], [['abc']])).to.deep.equal({ sql: 'C IN (CAST(? AS VARCHAR(3)))', params: ['abc'] });
+    });
+  });
+
+  describe('keyOneOf', () => {
+    it('single column: an IN list, one parameter per key', () => {
+      expect(keyOneOf(['ID'], [[3], [7], [9]])).to.deep.equal({ sql: 'ID IN (?, ?, ?)', params: [3, 7, 9] });
+    });
+
+    it('composite keys: an OR of ANDs (Firebird 3 has no row-value IN)', () => {
+      expect(keyOneOf(['A', 'B'], [[1, 'x'], [2, 'y']])).to.deep.equal({
+        sql: '((A = ? AND B = ?) OR (A = ? AND B = ?))',
+        params: [1, 'x', 2, 'y'],
+      });
+    });
+
+    it('three columns: parameters flattened key by key, in placeholder order', () => {
+      const p = keyOneOf(['A', 'B', 'C'], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+      expect(p.sql).to.equal('((A = ? AND B = ? AND C = ?) OR (A = ? AND B = ? AND C = ?) OR (A = ? AND B = ? AND C = ?))');
+      expect(p.params).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(p.params.length).to.equal(p.sql.split('?').length - 1);
+    });
+
+    it('passes each parameter the way its column asks for it', () => {
+      const columns = ['"ID"', { sql: '"COD"', param: 'CAST(? AS VARCHAR(3))' }];
+      expect(keyOneOf(columns, [[1, 'abc']])).to.deep.equal({ sql: '(("ID" = ? AND "COD" = CAST(? AS VARCHAR(3))))', params: [1, 'abc'] });
+      expect(keyOneOf([columns[1]!], [['abc'], ['def']])).to.deep.equal({
+        sql: '"COD" IN (CAST(? AS VARCHAR(3)), CAST(? AS VARCHAR(3)))',
+        params: ['abc', 'def'],
+      });
     });
   });
 });

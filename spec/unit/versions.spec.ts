@@ -1,0 +1,220 @@
+import { expect } from 'chai';
+import { compareVersions, emptyVersionList, type VersionList } from '../../lib/versions/merge.js';
+import { NotedVersions, decodeList, encodeList } from '../../lib/versions/store.js';
+import type { Key } from '../../lib/table.js';
+
+/** A VersionList from [key, version] pairs (single-column keys given as the bare value). */
+function list(...entries: Array<[key: Key[number] | Key, version: string]>): VersionList {
+  return {
+    keys: entries.map(([key]) => (Array.isArray(key) ? key : [key])),
+    versions: entries.map(([, version]) => version),
+  };
+}
+
+/**
+ * A NotedVersions over stored pages (seq 0, 1, …) whose loader counts its calls and remembers
+ * the seq it was asked to read after.
+ */
+function cursor(pages: VersionList[], kinds: Parameters<typeof compareVersions>[0] = ['integer']) {
+  const asked: number[] = [];
+  const noted = new NotedVersions(async (afterSeq) => {
+    asked.push(afterSeq);
+    const seq = afterSeq + 1;
+    return seq < pages.length ? { seq, list: pages[seq]! } : undefined;
+  }, kinds);
+  return { noted, asked };
+}
+
+describe('record versions', () => {
+  describe('compareVersions', () => {
+    it('counts rows whose version is the one noted as the same', () => {
+      const verdict = compareVersions(['integer'], list([1, '10'], [2, '11'], [3, '12']), list([1, '10'], [2, '11'], [3, '12']));
+      expect(verdict).to.deep.equal({ changed: [], gone: [], same: 3 });
+    });
+
+    it('picks rows whose version differs from the noted one', () => {
+      const verdict = compareVersions(['integer'], list([1, '10'], [2, '57'], [3, '12']), list([1, '10'], [2, '11'], [3, '12']));
+      expect(verdict).to.deep.equal({ changed: [[2]], gone: [], same: 2 });
+    });
+
+    it('picks keys the notes do not have: new rows', () => {
+      const verdict = compareVersions(['integer'], list([1, '10'], [2, '60'], [4, '61']), list([1, '10']));
+      expect(verdict).to.deep.equal({ changed: [[2], [4]], gone: [], same: 1 });
+    });
+
+    it('names noted keys the source no longer has as gone', () => {
+      const verdict = compareVersions(['integer'], list([2, '11']), list([1, '10'], [2, '11'], [3, '12']));
+      expect(verdict).to.deep.equal({ changed: [], gone: [[1], [3]], same: 1 });
+    });
+
+    it('sorts out a mix of same, changed, new and gone rows in one pass, keys in key order', () => {
+      const now = list([1, '10'], [2, '90'], [3, '91'], [5, '14'], [7, '92']);
+      const noted = list([1, '10'], [2, '11'], [4, '13'], [5, '14'], [6, '15']);
+      expect(compareVersions(['integer'], now, noted)).to.deep.equal({ changed: [[2], [3], [7]], gone: [[4], [6]], same: 2 });
+    });
+
+    it('orders integer keys as numbers, not as text', () => {
+      // As text '10' < '9'; a merge in that order would call both rows new and gone.
+      const verdict = compareVersions(['integer'], list([9, '1'], [10, '2']), list([9, '1'], [10, '2']));
+      expect(verdict).to.deep.equal({ changed: [], gone: [], same: 2 });
+    });
+
+    it('matches composite keys on every column', () => {
+      const kinds = ['integer', 'text'] as const;
+      const now = list([[1, 'A'], '5'], [[1, 'B'], '6'], [[2, 'A'], '9']);
+      const noted = list([[1, 'A'], '5'], [[1, 'C'], '7'], [[2, 'A'], '8']);
+      expect(compareVersions(kinds, now, noted)).to.deep.equal({ changed: [[1, 'B'], [2, 'A']], gone: [[1, 'C']], same: 1 });
+    });
+
+    it('orders text keys by code point, the way the source reads them', () => {
+      // U+FFFD sorts before U+1F600 by code point, after it by UTF-16 code unit.
+      const now = list(['\uFFFD', '1'], ['\u{1F600}', '2']);
+      const noted = list(['\u{1F600}', '2']);
+      expect(compareVersions(['text'], now, noted)).to.deep.equal({ changed: [['\uFFFD']], gone: [], same: 1 });
+    });
+
+    it('compares BIGINT keys given as strings beyond 2^53 exactly', () => {
+      const now = list(['9007199254740993', '4']);
+      const noted = list(['9007199254740992', '3'], ['9007199254740993', '4']);
+      expect(compareVersions(['bigint'], now, noted)).to.deep.equal({ changed: [], gone: [['9007199254740992']], same: 1 });
+    });
+
+    it('is empty for empty lists on both sides', () => {
+      expect(compareVersions(['integer'], emptyVersionList(), emptyVersionList())).to.deep.equal({ changed: [], gone: [], same: 0 });
+    });
+
+    it('calls every row changed when nothing was noted, and every noted key gone when the source is empty', () => {
+      expect(compareVersions(['integer'], list([1, '1'], [2, '2']), emptyVersionList())).to.deep.equal({ changed: [[1], [2]], gone: [], same: 0 });
+      expect(compareVersions(['integer'], emptyVersionList(), list([1, '1'], [2, '2']))).to.deep.equal({ changed: [], gone: [[1], [2]], same: 0 });
+    });
+  });
+
+  describe('encodeList / decodeList', () => {
+    it('round-trips keys and versions through gzipped JSON', () => {
+      const original = list([1, '100'], [2, '101'], [3, '250']);
+      const encoded = encodeList(original);
+      expect(Buffer.isBuffer(encoded)).to.equal(true);
+      expect(encoded.subarray(0, 2)).to.deep.equal(Buffer.from([0x1f, 0x8b]), 'gzip magic');
+      expect(decodeList(encoded)).to.deep.equal(original);
+    });
+
+    it('gives binary key parts back as Buffers', () => {
+      const original = list([[Buffer.from([0x00, 0xff, 0x10]), 7], '42'], [[Buffer.alloc(0), 8], '43']);
+      const decoded = decodeList(encodeList(original));
+      expect(Buffer.isBuffer(decoded.keys[0]![0])).to.equal(true);
+      expect(decoded).to.deep.equal(original);
+    });
+
+    it('keeps BIGINT keys given as strings as the same strings, digit for digit', () => {
+      const original = list(['9223372036854775807', '1'], ['-9223372036854775808', '2']);
+      const decoded = decodeList(encodeList(original));
+      expect(decoded.keys).to.deep.equal([['9223372036854775807'], ['-9223372036854775808']]);
+    });
+
+    it('keeps text with any characters, and NULL-free composite keys of mixed kinds', () => {
+      const original = list([['Conceição — nº 1 \u{1F600}', 12, '2024-02-29 23:59:59.9990'], '77']);
+      expect(decodeList(encodeList(original))).to.deep.equal(original);
+    });
+
+    it('round-trips an empty list', () => {
+      expect(decodeList(encodeList(emptyVersionList()))).to.deep.equal({ keys: [], versions: [] });
+    });
+  });
+
+  describe('NotedVersions', () => {
+    const pages = [list([1, 'a'], [2, 'b'], [3, 'c']), list([4, 'd'], [5, 'e']), list([6, 'f'], [7, 'g'], [8, 'h'])];
+
+    it('hands out the notes up to a key, inclusive, across stored pages', async () => {
+      const { noted } = cursor(pages);
+      expect(await noted.through([2])).to.deep.equal(list([1, 'a'], [2, 'b']));
+      expect(await noted.through([6])).to.deep.equal(list([3, 'c'], [4, 'd'], [5, 'e'], [6, 'f']));
+    });
+
+    it('hands out a key between noted keys as everything below it', async () => {
+      const { noted } = cursor([list([10, 'a'], [20, 'b'], [30, 'c'])]);
+      expect(await noted.through([25])).to.deep.equal(list([10, 'a'], [20, 'b']));
+      expect(await noted.through([26])).to.deep.equal(emptyVersionList());
+    });
+
+    it('with null hands out all the rest, then nothing', async () => {
+      const { noted } = cursor(pages);
+      await noted.through([4]);
+      expect(await noted.through(null)).to.deep.equal(list([5, 'e'], [6, 'f'], [7, 'g'], [8, 'h']));
+      expect(await noted.through(null)).to.deep.equal(emptyVersionList());
+    });
+
+    it('never hands out a note twice, whatever order the bounds come in', async () => {
+      const { noted } = cursor(pages);
+      await noted.through([5]);
+      expect(await noted.through([3]), 'a bound below what was handed out').to.deep.equal(emptyVersionList());
+      expect(await noted.through([7])).to.deep.equal(list([6, 'f'], [7, 'g']));
+    });
+
+    it('loads a stored page only when a bound reaches into it', async () => {
+      const { noted, asked } = cursor(pages);
+      expect(asked, 'nothing before the first call').to.deep.equal([]);
+      await noted.through([1]);
+      expect(asked).to.deep.equal([-1]);
+      await noted.through([3]);
+      // Key 3 ends page 0, but only page 1's first key says nothing more comes up to 3.
+      expect(asked).to.deep.equal([-1, 0]);
+      await noted.through([4]);
+      expect(asked, 'key 4 is in the page already loaded').to.deep.equal([-1, 0]);
+      await noted.through(null);
+      expect(asked, 'then page 2, then the end').to.deep.equal([-1, 0, 1, 2]);
+      await noted.through(null);
+      await noted.through([100]);
+      expect(asked, 'past the end the loader is not asked again').to.deep.equal([-1, 0, 1, 2]);
+    });
+
+    it('with no stored pages hands out nothing, asking the loader once', async () => {
+      const { noted, asked } = cursor([]);
+      expect(await noted.through([5])).to.deep.equal(emptyVersionList());
+      expect(await noted.through(null)).to.deep.equal(emptyVersionList());
+      expect(asked).to.deep.equal([-1]);
+    });
+
+    it('orders bounds by the key kinds it was given (composite, text by code point)', async () => {
+      const { noted } = cursor([list([[1, 'b'], 'v1'], [[1, '\uFFFD'], 'v2'], [[1, '\u{1F600}'], 'v3'], [[2, 'a'], 'v4'])], ['integer', 'text']);
+      expect(await noted.through([1, '\uFFFD'])).to.deep.equal(list([[1, 'b'], 'v1'], [[1, '\uFFFD'], 'v2']));
+      expect(await noted.through([1, '\u{FFFFF}'])).to.deep.equal(list([[1, '\u{1F600}'], 'v3']));
+    });
+
+    describe('unread', () => {
+      it('gives a page read again the same notes', async () => {
+        const { noted } = cursor(pages);
+        const first = await noted.through([2]);
+        noted.unread(first);
+        expect(await noted.through([2])).to.deep.equal(first);
+        expect(await noted.through([4])).to.deep.equal(list([3, 'c'], [4, 'd']));
+      });
+
+      it('gives back notes that spanned stored pages, in key order, without loading them again', async () => {
+        const { noted, asked } = cursor(pages);
+        await noted.through([1]);
+        const taken = await noted.through([7]);
+        expect(taken).to.deep.equal(list([2, 'b'], [3, 'c'], [4, 'd'], [5, 'e'], [6, 'f'], [7, 'g']));
+        const loads = asked.length;
+        noted.unread(taken);
+        expect(await noted.through([7])).to.deep.equal(taken);
+        expect(asked.length, 'no stored page is read twice').to.equal(loads);
+        expect(await noted.through(null)).to.deep.equal(list([8, 'h']));
+      });
+
+      it('lets a page read again end at another key (a new snapshot after a lost connection)', async () => {
+        const { noted } = cursor(pages);
+        const taken = await noted.through([5]);
+        noted.unread(taken);
+        expect(await noted.through([3])).to.deep.equal(list([1, 'a'], [2, 'b'], [3, 'c']));
+        expect(await noted.through([6])).to.deep.equal(list([4, 'd'], [5, 'e'], [6, 'f']));
+      });
+
+      it('gives back an empty hand-out as nothing', async () => {
+        const { noted } = cursor(pages);
+        await noted.through([2]);
+        noted.unread(emptyVersionList());
+        expect(await noted.through(null)).to.deep.equal(list([3, 'c'], [4, 'd'], [5, 'e'], [6, 'f'], [7, 'g'], [8, 'h']));
+      });
+    });
+  });
+});
