@@ -69,6 +69,22 @@ describe('--row-versions', function () {
     expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(source, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
   }
 
+  /** The valid notes, in key order, as [key, version] pairs. */
+  async function notedVersions(): Promise<unknown[][]> {
+    const { generation } = await notedSet();
+    const stored = await my.rows('SELECT entries FROM fbsync_row_versions WHERE table_name = ? AND generation = ? ORDER BY seq', ['TB_ESTOQUE', generation]);
+    return stored.flatMap(([entries]) => {
+      const list = decodeList(entries as Buffer);
+      return list.keys.map((key, i) => [key[0], list.versions[i]]);
+    });
+  }
+
+  /** Every source row's key and record version, as Firebird has them. */
+  async function firebirdVersions(): Promise<unknown[][]> {
+    const rows = await firebirdRows(fb, 'SELECT ID_ESTOQUE, RDB$RECORD_VERSION FROM TB_ESTOQUE ORDER BY ID_ESTOQUE');
+    return rows.map(([id, version]) => [id, String(version)]);
+  }
+
   /** A run, and the rows it inserted, updated and deleted in the target as triggers counted them. */
   async function syncCountingWrites(more: Partial<SyncOptions> = {}): Promise<{ report: SyncReport; wrote: WriteCounts }> {
     const before = await writes();
@@ -94,8 +110,7 @@ describe('--row-versions', function () {
     expect(stored.map(([, seq]) => seq)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
     const noted = stored.map(([, , entries]) => decodeList(entries as Buffer));
     expect(noted.map((l) => l.keys.length)).to.deep.equal([500, 500, 500, 500, 500, 500, 0]);
-    const versions = await firebirdRows(fb, 'SELECT ID_ESTOQUE, RDB$RECORD_VERSION FROM TB_ESTOQUE ORDER BY ID_ESTOQUE');
-    expect(noted.flatMap((l) => l.keys.map((key, i) => [key[0], l.versions[i]]))).to.deep.equal(versions.map(([id, v]) => [id, String(v)]));
+    expect(await notedVersions()).to.deep.equal(await firebirdVersions());
   });
 
   it('with nothing changed since, finds every row unchanged by its version and writes nothing', async function () {
@@ -144,6 +159,8 @@ describe('--row-versions', function () {
     expect(wrote).to.deep.equal({ inserts: 15, updates: 10, deletes: 7 });
     await expectTargetIsSource();
     expect(await notedSet()).to.include({ targetRows: now, notedRows: now });
+    // Versions now go up and down from key to key: the notes still hold each row's own.
+    expect(await notedVersions()).to.deep.equal(await firebirdVersions());
   });
 
   it('without delete, leaves the rows deleted in Firebird in the target', async function () {
@@ -314,6 +331,34 @@ describe('--row-versions', function () {
     expect((err as Error).message).to.match(/^--since-column and --row-versions are two ways of finding changed rows; use one/);
   });
 
+  describe('with integer keys from the lowest to the highest INTEGER, over many small pages', function () {
+    const KEYS = [-2147483648, -2147483647, -1000000, -70000, -1, 0, 1, 2, 3, 40000, 1000000, 2147483646, 2147483647];
+    const SOURCE = 'SELECT ID, NOME FROM TB_EXTREMO ORDER BY ID';
+    let extremo: SyncOptions;
+
+    before(async function () {
+      await fb.exec('CREATE TABLE TB_EXTREMO (ID INTEGER NOT NULL PRIMARY KEY, NOME VARCHAR(20) NOT NULL)');
+      for (const id of KEYS) await fb.exec(`INSERT INTO TB_EXTREMO VALUES (${id}, 'n${id}')`);
+      await my.exec('CREATE TABLE TB_EXTREMO (ID INT NOT NULL PRIMARY KEY, NOME VARCHAR(20) NOT NULL)');
+      extremo = { from: fb.uri, to: my.uri, table: 'TB_EXTREMO', rowVersions: true, pageSize: 3 };
+      const first = await syncTable(extremo);
+      expect(first).to.include({ read: KEYS.length, inserted: KEYS.length });
+    });
+
+    it('finds the changed, new and gone keys at both ends of the range', async function () {
+      await fb.exec(
+        "UPDATE TB_EXTREMO SET NOME = 'changed' WHERE ID IN (-2147483648, 0, 2147483647)",
+        "INSERT INTO TB_EXTREMO VALUES (-2, 'new')",
+        "INSERT INTO TB_EXTREMO VALUES (2000000000, 'new')",
+        'DELETE FROM TB_EXTREMO WHERE ID IN (-2147483647, 1, 2147483646)',
+      );
+      const report = await syncTable({ ...extremo, delete: true });
+      expect(report.versions).to.deep.equal({ mode: 'compared' });
+      expect(report).to.include({ read: KEYS.length - 1, inserted: 2, updated: 3, unchanged: KEYS.length - 6, deleted: 3 });
+      expectSameRows(await my.rows(SOURCE), await firebirdRows(fb, SOURCE), 'TB_EXTREMO');
+    });
+  });
+
   describe('with a composite key whose text part is a padded CHAR', function () {
     const FIREBIRD_DDL = `CREATE TABLE TB_SALDO (
       ID_LOJA INTEGER NOT NULL,
@@ -361,7 +406,7 @@ describe('--row-versions', function () {
 
     it('keeps its notes apart from the other table’s', async function () {
       const tables = await my.rows('SELECT table_name FROM fbsync_version_sets ORDER BY table_name');
-      expect(tables).to.deep.equal([['TB_ESTOQUE'], ['TB_SALDO']]);
+      expect(tables).to.deep.equal([['TB_ESTOQUE'], ['TB_EXTREMO'], ['TB_SALDO']]);
       const report = await syncTable(saldo);
       expect(report.versions).to.deep.equal({ mode: 'compared' });
       expect(report).to.include({ read: 1199, unchanged: 1199 });
