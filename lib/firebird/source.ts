@@ -428,7 +428,7 @@ export class FirebirdSource extends Readable {
     // On a lost connection the server ends the transaction itself; asking could wait forever.
     if (!session?.live) return;
     // Rolling back under a running fetch hangs the driver: a probe sent ahead finishes first.
-    await this.#ahead?.versions.catch(() => undefined);
+    if (this.#ahead) await within(this.#ahead.versions, END_TIMEOUT_MS).catch(() => undefined);
     this.#ahead = undefined;
     const tx = session.tx;
     session.tx = undefined;
