@@ -109,8 +109,8 @@ export class VersionStore {
     }, kinds);
   }
 
-  /** Queues the notes of one page; writes go one at a time, in order. */
-  write(generation: string, seq: number, list: VersionList): void {
+  /** Queues the notes of one page (encodeList's form); writes go one at a time, in order. */
+  write(generation: string, seq: number, entries: Buffer): void {
     this.#writing = this.#writing.then(async () => {
       if (this.#writeError) return;
       try {
@@ -118,7 +118,7 @@ export class VersionStore {
           () =>
             this.#target.pool.query(
               `INSERT INTO ${quoteMysql(ROW_VERSIONS_TABLE)} (table_name, generation, seq, entries) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE entries = VALUES(entries)`,
-              [this.#table, generation, seq, encodeList(list)],
+              [this.#table, generation, seq, entries],
             ),
           'upsert',
         );

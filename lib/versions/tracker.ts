@@ -7,7 +7,7 @@ import type { MysqlTarget } from '../mysql/connect.js';
 import { keyKinds, type Key, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import { compareVersions, type VersionList } from './merge.js';
-import { VersionStore, type NotedVersions, type VersionSet } from './store.js';
+import { VersionStore, encodeList, type NotedVersions, type VersionSet } from './store.js';
 
 const debug = createDebug('fbsync:versions');
 
@@ -56,7 +56,8 @@ export class RowVersions {
   readonly #noted: NotedVersions | undefined;
   readonly #writes: boolean;
   /** Versions of pages read but not yet committed, by page seq. */
-  readonly #pending = new Map<number, VersionList>();
+  /** Kept encoded: a page's keys and versions as arrays would weigh far more while they wait. */
+  readonly #pending = new Map<number, { entries: Buffer; keys: number }>();
   #written = 0;
   /** Keys in the notes written so far. */
   #notedRows = 0;
@@ -102,18 +103,18 @@ export class RowVersions {
 
   /** A pipeline stage: keeps each page's versions until its batches commit. */
   readonly see = (page: Page): Page => {
-    if (this.#writes && page.versions) this.#pending.set(page.seq, page.versions);
+    if (this.#writes && page.versions) this.#pending.set(page.seq, { entries: encodeList(page.versions), keys: page.versions.keys.length });
     return page;
   };
 
   /** Writes the notes of every page before `pagesDone` (all their batches committed). */
   committed(pagesDone: number): void {
     for (; this.#written < pagesDone; this.#written++) {
-      const list = this.#pending.get(this.#written);
+      const notes = this.#pending.get(this.#written);
       this.#pending.delete(this.#written);
-      if (!list) continue;
-      this.#store.write(this.#generation, this.#written, list);
-      this.#notedRows += list.keys.length;
+      if (!notes) continue;
+      this.#store.write(this.#generation, this.#written, notes.entries);
+      this.#notedRows += notes.keys;
     }
   }
 
