@@ -17,6 +17,11 @@ export function compareKeys(kinds: readonly ValueKind[], a: Key, b: Key): number
   return 0;
 }
 
+/** Equal keys, or both absent (null: before the first key). */
+export function sameKey(kinds: readonly ValueKind[], a: Key | null, b: Key | null): boolean {
+  return !a || !b ? a === b : compareKeys(kinds, a, b) === 0;
+}
+
 export interface Predicate {
   sql: string;
   params: unknown[];

@@ -1,6 +1,7 @@
 import type { Key, TableSpec } from '../table.js';
 import type { VersionList } from '../versions/merge.js';
 import { quoteFirebird } from './metadata.js';
+import { trimPadding } from './rows.js';
 
 /**
  * The record version of a row: the number of the transaction that wrote it. Read as a DOUBLE
@@ -48,14 +49,18 @@ END`;
 }
 
 /**
- * The probe's answer as a VersionList, keys converted as `key` says (CHAR padding), in the order
- * read; `check` sees every key after the one before it.
+ * The probe's answer as a VersionList, CHAR padding trimmed from the keys as from rows, in the
+ * order read; `check` sees every key after the one before it.
  */
-export function probeVersions(table: TableSpec, raw: unknown[][], key: (row: unknown[]) => Key, check: (key: Key) => void): VersionList {
+export function probeVersions(table: TableSpec, raw: unknown[][], check: (key: Key) => void): VersionList {
   const list: VersionList = { keys: [], versions: [] };
   if (!packsProbe(table)) {
+    const padded = table.key.map((i) => Boolean(table.columns[i]!.firebird.padded));
     for (const row of raw) {
-      const k = key(row);
+      const k = padded.map((trim, j) => {
+        const v = row[j] ?? null;
+        return trim && typeof v === 'string' ? trimPadding(v) : (v as Key[number]);
+      });
       check(k);
       list.keys.push(k);
       list.versions.push(String(row[row.length - 1]));

@@ -2,13 +2,14 @@ import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { compareKeys, keyAfter, keyOneOf, type Predicate } from '../keyset.js';
+import { compareKeys, keyAfter, keyOneOf, sameKey, type Predicate } from '../keyset.js';
 import { retryOptions, type RetryOptions } from '../retry.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
+import { fetchAll, readBlob, trimPadding, type BlobFetch } from './rows.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
@@ -88,9 +89,7 @@ export interface FirebirdSourceOptions {
 
 export const DEFAULT_PAGE_SIZE = 10_000;
 
-/** Rows asked for per wire fetch; the server caps a fetch by its buffer size anyway. */
-const FETCH_ROWS = 400;
-/** The same for a probe of keys and versions, whose rows are a few bytes: fewer round trips. */
+/** Rows per wire fetch for a probe of keys and versions, whose rows are a few bytes: fewer round trips. */
 const PROBE_FETCH_ROWS = 1000;
 
 /**
@@ -99,13 +98,6 @@ const PROBE_FETCH_ROWS = 1000;
  * 64 KB of parameters stay far away.
  */
 const KEYS_PER_READ = 200;
-
-interface FetchResult {
-  data?: unknown[][];
-  fetched?: boolean;
-  /** Readers of the page's text BLOBs, which the driver leaves to the caller on this path. */
-  arrBlob?: Array<(tx: Firebird.Transaction) => Promise<{ row: number; column: number | string; value: unknown }>>;
-}
 
 /**
  * A Readable of keyset pages over one table. Every page is read inside one read-only snapshot
@@ -235,7 +227,7 @@ export class FirebirdSource extends Readable {
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
     const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
-    const raw = await this.#fetch(tx, statement, parts.flatMap((p) => p.params));
+    const raw = await fetchAll(tx, statement, parts.flatMap((p) => p.params));
     const noted = this.#versions ? raw.map((row) => String(row.pop())) : undefined;
     const rows = await this.#convert(raw);
     const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
@@ -271,7 +263,7 @@ export class FirebirdSource extends Readable {
       while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await this.#prepare(session, 'by-key', this.#selectList, byKey.sql);
-      for (const row of await this.#fetch(tx, statement, byKey.params)) picked.push(row);
+      for (const row of await fetchAll(tx, statement, byKey.params)) picked.push(row);
     }
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
     const rows = (await this.#convert(picked, false)).sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
@@ -286,44 +278,15 @@ export class FirebirdSource extends Readable {
     const which = predicate ? 'probe-next' : 'probe-first';
     const work = async () => {
       const statement = await this.#prepareSql(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql));
-      const raw = await this.#fetch(session.tx!, statement, predicate?.params ?? [], PROBE_FETCH_ROWS);
+      const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], PROBE_FETCH_ROWS);
       let previous = after;
-      const key = (row: unknown[]) =>
-        this.#table.key.map((i, j) => {
-          const v = row[j];
-          return this.#table.columns[i]!.firebird.padded && typeof v === 'string' ? trimPadding(v) : ((v ?? null) as Key[number]);
-        });
-      return probeVersions(this.#table, raw, key, (k) => {
+      return probeVersions(this.#table, raw, (k) => {
         this.#checkOrder(previous, k, this.#kinds);
         previous = k;
       });
     };
     // Awaited outside #attempt's race against the close, so raced here too.
     return untilClosed(session.db, work());
-  }
-
-  /** Runs a prepared statement and fetches all its rows, text BLOBs read. */
-  async #fetch(tx: Firebird.Transaction, statement: Firebird.Statement, params: unknown[], fetchRows = FETCH_ROWS): Promise<unknown[][]> {
-    await statement.executeAsync(tx, params);
-    const raw: unknown[][] = [];
-    // Fetching through the statement keeps the driver from walking each row through a callback
-    // chain (its fetchAll does), which is most of the cost of a page.
-    for (;;) {
-      const chunk = (await statement.fetchAsync(tx, fetchRows)) as FetchResult;
-      // Only the server's end-of-cursor ends a page. The driver answers a fetch whose reply got
-      // out of step (a killed attachment) with no rows at all; taken for the end, that would
-      // make a short page look like the end of the table, and --delete would act on it.
-      if (!chunk.fetched && !chunk.data?.length) throw outOfStepError();
-      const offset = raw.length;
-      for (const row of chunk.data ?? []) raw.push(row);
-      for (const readText of chunk.arrBlob ?? []) {
-        const blob = await readText(tx);
-        raw[offset + blob.row]![blob.column as number] = blob.value;
-      }
-      if (chunk.fetched) break;
-    }
-    await statement.closeAsync();
-    return raw;
   }
 
   async #deliver(session: Session, rows: Row[], final: boolean, versions?: VersionList, gone?: Key[]): Promise<Page> {
@@ -460,29 +423,4 @@ type StatementKind = 'first' | 'next' | 'probe-first' | 'probe-next' | 'by-key';
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
   return new FirebirdSource(options);
-}
-
-/** CHAR(n) arrives padded with blanks to n characters; the padding is not part of the value. */
-function sameKey(kinds: readonly ValueKind[], a: Key | null, b: Key | null): boolean {
-  return !a || !b ? a === b : compareKeys(kinds, a, b) === 0;
-}
-
-function trimPadding(v: string): string {
-  let end = v.length;
-  while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
-  return end === v.length ? v : v.slice(0, end);
-}
-
-type BlobFetch = (cb: (err: unknown, name: string, emitter: NodeJS.EventEmitter) => void) => void;
-
-function readBlob(fetch: BlobFetch): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    fetch((err, _name, emitter) => {
-      if (err) return reject(err);
-      const chunks: Buffer[] = [];
-      emitter.on('data', (c: Buffer) => chunks.push(c));
-      emitter.on('end', () => resolve(Buffer.concat(chunks)));
-      emitter.on('error', reject);
-    });
-  });
 }

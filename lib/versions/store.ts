@@ -46,17 +46,18 @@ export class VersionStore {
   #writing: Promise<void> = Promise.resolve();
   #writeError: unknown;
 
-  private constructor(target: MysqlTarget, table: string) {
+  private constructor(target: MysqlTarget, table: string, sets: CheckpointStore) {
     this.#target = target;
     this.#table = table;
-    this.#sets = new CheckpointStore(target, VERSION_SETS_TABLE);
+    this.#sets = sets;
   }
 
   /** The store of one target table, its tables created when missing (unless read only). */
   static async open(target: MysqlTarget, table: string, options: { readOnly: boolean }): Promise<VersionStore> {
-    const store = new VersionStore(target, table);
+    // Read only, the sets table may be missing: its load() then finds no notes.
+    const sets = options.readOnly ? new CheckpointStore(target, VERSION_SETS_TABLE) : await CheckpointStore.open(target, { required: true, table: VERSION_SETS_TABLE });
+    const store = new VersionStore(target, table, sets!);
     if (!options.readOnly) {
-      await CheckpointStore.open(target, { required: true, table: VERSION_SETS_TABLE });
       await store.#query(
         () =>
           target.pool.query(

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import type { FirebirdDatabase } from '../firebird/connect.js';
 import type { Page, VersionPick } from '../firebird/source.js';
-import { compareKeys } from '../keyset.js';
+import { sameKey } from '../keyset.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import { keyKinds, type Key, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
@@ -55,8 +55,10 @@ export class RowVersions {
   readonly #generation = `${Date.now()}-${randomUUID().slice(0, 8)}`;
   readonly #noted: NotedVersions | undefined;
   readonly #writes: boolean;
-  /** Versions of pages read but not yet committed, by page seq. */
-  /** Kept encoded: a page's keys and versions as arrays would weigh far more while they wait. */
+  /**
+   * Versions of pages read but not yet committed, by page seq; kept encoded, since a page's keys
+   * and versions as arrays would weigh far more while they wait.
+   */
   readonly #pending = new Map<number, { entries: Buffer; keys: number }>();
   #written = 0;
   /** Keys in the notes written so far. */
@@ -155,9 +157,4 @@ async function unusable(store: VersionStore, set: VersionSet | null, fingerprint
     return `the notes hold ${noted} of the ${set.targetRows.toLocaleString('en-US')} target rows (a run without delete left rows the source no longer has)`;
   }
   return undefined;
-}
-
-function sameKey(kinds: readonly ValueKind[], a: Key | null, b: Key | null): boolean {
-  if (!a || !b) return a === b;
-  return compareKeys(kinds, a, b) === 0;
 }
