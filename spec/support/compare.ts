@@ -14,6 +14,7 @@
  */
 import { expect } from 'chai';
 import type { FirebirdFixture, MysqlFixture } from './databases.js';
+import { readBlob, type BlobFetch } from '../../lib/firebird/rows.js';
 
 export interface CompareOptions {
   /** The MySQL table; default the Firebird name. */
@@ -167,17 +168,3 @@ function mysqlValue(f: FieldInfo, v: unknown): unknown {
   return v;
 }
 
-type BlobFetch = (cb: (err: unknown, name: string, emitter: NodeJS.EventEmitter) => void) => void;
-
-/** A binary BLOB's bytes; the driver's fetch function opens a transaction of its own. */
-function readBlob(fetch: BlobFetch): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    fetch((err, _name, emitter) => {
-      if (err) return reject(err);
-      const chunks: Buffer[] = [];
-      emitter.on('data', (c: Buffer) => chunks.push(c));
-      emitter.on('end', () => resolve(Buffer.concat(chunks)));
-      emitter.on('error', reject);
-    });
-  });
-}
