@@ -83,7 +83,8 @@ async function main(): Promise<void> {
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
           .option('parallel', { default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
           .option('page-size', { default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
-          .option('batch-rows', { default: 1000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
+          .option('batch-rows', { default: 4000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
+          .option('load-data', { type: 'boolean', default: true, describe: 'write new rows with LOAD DATA LOCAL INFILE where the server allows it (--no-load-data: INSERT only)' })
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
           .option('since-column', { type: 'string', describe: 'read only rows whose TIMESTAMP/DATE column COL changed since the last completed run (cannot see deletes)' })
           .option('since-overlap', { default: 60, coerce: wholeNumber('since-overlap'), describe: 'seconds before the last watermark to read again (--since-column)' })
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
           parallel: argv.parallel,
           pageSize: argv.pageSize,
           batchRows: argv.batchRows,
+          loadData: argv.loadData,
           excludeColumns: list(argv.excludeColumns ?? []),
           resume: argv.resume,
           signal: stop.signal,

@@ -104,6 +104,7 @@ export async function runPipeline(
     parallel,
     ...retry,
     maxErrors: options.maxErrors,
+    loadData: options.loadData,
     onReject: bothHandlers(faults.rejectFile?.write, options.onReject),
     rejectsWhere: faults.rejectFile?.path,
     onCommit: (batch) => {

@@ -49,10 +49,15 @@ export interface SyncOptions {
   parallel?: number;
   /** Source rows per keyset page. Default 10,000. */
   pageSize?: number;
-  /** Rows per INSERT/DELETE statement. Default 1,000. */
+  /** Rows per INSERT/DELETE/LOAD DATA statement. Default 4,000. */
   batchRows?: number;
   /** Bytes per statement; default derived from the server's max_allowed_packet. */
   batchBytes?: number;
+  /**
+   * Write rows new to the target with LOAD DATA LOCAL INFILE where the server allows it
+   * (`local_infile`); rows it would warn about go by INSERT. Default true.
+   */
+  loadData?: boolean;
   /** Source column names to leave out. */
   excludeColumns?: readonly string[];
   /** MySQL names for Firebird tables and columns (e.g. `lowerCaseNames`); default: the same names. */

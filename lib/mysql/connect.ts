@@ -16,6 +16,8 @@ export interface ServerInfo {
   database: string;
   maxAllowedPacket: number;
   maxConnections: number;
+  /** The server accepts LOAD DATA LOCAL INFILE (`local_infile`). */
+  localInfile: boolean;
 }
 
 export interface MysqlOptions {
@@ -98,7 +100,7 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
   let sqlMode: string;
   try {
     const [rows] = await probe.query<mysql.RowDataPacket[]>(
-      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@SESSION.sql_mode AS mode',
+      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@local_infile AS loadable, @@SESSION.sql_mode AS mode',
     );
     const r = rows[0]!;
     sqlMode = String(r.mode ?? '');
@@ -113,6 +115,7 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
       database: String(r.db),
       maxAllowedPacket: Number(r.packet),
       maxConnections: Number(r.maxc),
+      localInfile: Number(r.loadable) === 1,
     };
   } finally {
     await probe.end().catch(() => undefined);

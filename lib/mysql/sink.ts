@@ -1,4 +1,5 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { retryOptions } from '../retry.js';
@@ -8,6 +9,7 @@ import type { Value } from '../values.js';
 import type { Batch } from '../stages/batch.js';
 import type { MysqlTarget } from './connect.js';
 import { statementsFor, type Statements } from './dialect.js';
+import { loadStatementFor, type LoadStatement } from './load.js';
 import { isRowMysqlError, isTransientMysqlError, mysqlErrorInfo } from './errors.js';
 import { retryMysql, type MysqlRetryOptions } from './retry.js';
 
@@ -26,6 +28,11 @@ export interface MysqlSinkOptions extends MysqlRetryOptions {
   maxErrors?: number;
   /** Where rejected rows are kept (a reject file's path), for the message that stops the run. */
   rejectsWhere?: string;
+  /**
+   * Write batches of rows new to the target with LOAD DATA LOCAL INFILE when the server allows
+   * it (`local_infile`); see lib/mysql/load.ts. Default true.
+   */
+  loadData?: boolean;
 }
 
 export const DEFAULT_PARALLEL = 4;
@@ -49,6 +56,9 @@ export class MysqlSink extends Writable {
   readonly #table: TableSpec;
   readonly #parallel: number;
   readonly #statements: Statements;
+  /** Set while batches of new rows go by LOAD DATA; cleared for good once it does not pay. */
+  #load: LoadStatement | undefined;
+  #loaded = 0;
   readonly #onCommit?: (batch: Batch) => void;
   readonly #onReject?: RejectHandler;
   readonly #maxErrors: number;
@@ -81,6 +91,7 @@ export class MysqlSink extends Writable {
     this.#table = options.table;
     this.#parallel = options.parallel;
     this.#statements = statementsFor(options.table, options.target.server);
+    if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table);
     this.#onCommit = options.onCommit;
     this.#onReject = options.onReject;
     this.#maxErrors = maxErrors;
@@ -91,6 +102,11 @@ export class MysqlSink extends Writable {
   /** Batches currently being written. */
   get inFlight(): number {
     return this.#inFlight.size;
+  }
+
+  /** Rows written by LOAD DATA so far (the rest went by INSERT). */
+  get loaded(): number {
+    return this.#loaded;
   }
 
   /** Rows MySQL refused so far. */
@@ -151,8 +167,9 @@ export class MysqlSink extends Writable {
     const n = batch.kind === 'upsert' ? batch.rows.length : batch.keys.length;
     // A page with nothing to write still sends one empty batch, to mark the page as done.
     if (n === 0) return;
-    if (batch.kind === 'upsert') await this.#upsert(batch.rows);
-    else await this.#delete(batch.keys);
+    if (batch.kind === 'delete') await this.#delete(batch.keys);
+    else if (batch.fresh && this.#load) await this.#insertFresh(batch.rows, this.#load);
+    else await this.#upsert(batch.rows);
     debug('%s: %s of %d rows (%d bytes) in %d ms', this.#table.target, batch.kind, n, batch.bytes, Date.now() - started);
   }
 
@@ -170,6 +187,59 @@ export class MysqlSink extends Writable {
     const half = Math.ceil(rows.length / 2);
     await this.#upsert(rows.slice(0, half));
     await this.#upsert(rows.slice(half));
+  }
+
+  /** Rows new to the target: by LOAD DATA when it takes them all, else by the upsert. */
+  async #insertFresh(rows: Row[], load: LoadStatement): Promise<void> {
+    const lines = load.lines(rows);
+    if (lines && (await this.#loadLines(rows, lines, load))) {
+      this.#loaded += rows.length;
+      return;
+    }
+    const rejectedBefore = this.#rejected;
+    await this.#upsert(rows);
+    // Warnings the INSERT found nothing wrong behind (a key another writer added meanwhile, a
+    // value LOAD DATA rounds with a note) would cost every later batch two writes.
+    if (lines && this.#rejected === rejectedBefore && this.#load) {
+      debug('%s: LOAD DATA warned where INSERT did not; INSERT from now on', this.#table.target);
+      this.#load = undefined;
+    }
+  }
+
+  /**
+   * One LOAD DATA in its own transaction, retried like a statement. False when the server warned
+   * (a value it would cut or refuse, a duplicate key it skipped): the load was rolled back.
+   */
+  async #loadLines(rows: Row[], lines: Buffer, load: LoadStatement): Promise<boolean> {
+    const attempt = () =>
+      this.#target.withConnection(async (conn) => {
+        await conn.beginTransaction();
+        try {
+          const [result] = await conn.query<ResultSetHeader>({ sql: load.sql, infileStreamFactory: () => Readable.from([lines]) });
+          if (result.warningStatus === 0) {
+            await conn.commit();
+            return true;
+          }
+          if (debug.enabled) {
+            const [warnings] = await conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3');
+            debug('%s: LOAD DATA of %d rows gave %d warnings (%j); rolled back, writing them by INSERT', this.#table.target, rows.length, result.warningStatus, warnings);
+          }
+          await conn.rollback();
+          return false;
+        } catch (err) {
+          await conn.rollback().catch(() => undefined);
+          throw err;
+        }
+      });
+    try {
+      return await retryMysql(attempt, { table: this.#table.target, operation: 'upsert', flavor: this.#target.server.flavor }, { ...this.#retry, signal: this.#abort.signal });
+    } catch (err) {
+      // A transient error was retried already, as often as an INSERT would be.
+      if (isTransientMysqlError(err)) throw this.#batchError('upsert', rows.map((r) => keyOf(this.#table, r)), err);
+      debug('%s: LOAD DATA failed (%s); INSERT from now on', this.#table.target, describeCause(err));
+      this.#load = undefined;
+      return false;
+    }
   }
 
   /**

@@ -10,7 +10,12 @@ import type { ChangeSet } from './diff.js';
  * A page with nothing to write still yields one empty batch, which the sink commits at once.
  */
 export type Batch = (
-  | { kind: 'upsert'; rows: Row[] }
+  | {
+      kind: 'upsert';
+      rows: Row[];
+      /** None of the rows' keys was in the target when the page was compared: they are all inserts. */
+      fresh: boolean;
+    }
   | { kind: 'delete'; keys: Key[] }
 ) & {
   table: string;
@@ -30,7 +35,7 @@ export interface BatchOptions {
   maxBytes: number;
 }
 
-export const DEFAULT_BATCH_ROWS = 1000;
+export const DEFAULT_BATCH_ROWS = 4000;
 
 /**
  * The byte bound for statements sent to a server with the given max_allowed_packet. The
@@ -80,8 +85,9 @@ export class Batcher {
     ];
     if (parts.length === 0) parts.push({ kind: 'upsert', items: [], bytes: 0 });
     const page = { table: changes.table, seq: changes.seq, through: changes.through, pageBatches: parts.length };
+    const fresh = changes.counts.updated === 0;
     return parts.map(({ kind, items, bytes }) =>
-      kind === 'upsert' ? { kind, rows: items, bytes, ...page } : { kind, keys: items, bytes, ...page },
+      kind === 'upsert' ? { kind, rows: items, fresh, bytes, ...page } : { kind, keys: items, bytes, ...page },
     );
   }
 

@@ -60,8 +60,9 @@ describe('faults', function () {
 
       // From the fixture's own session: the sync's connections are the others of this user on
       // this database. Only those running the sync's own statements on TB_ESTOQUE (the sink's
-      // upserts, the diff's reads) are killed; an idle pooled connection may be handed next to
-      // some other query (the catalog, a checkpoint) whose retries are not what this is about.
+      // LOAD DATA of new rows and upserts, the diff's reads) are killed; an idle pooled
+      // connection may be handed next to some other query (the catalog, a checkpoint) whose
+      // retries are not what this is about.
       const killed: number[] = [];
       const [[me]] = await my.rows('SELECT CURRENT_USER()');
       const user = String(me).split('@')[0];
@@ -69,7 +70,8 @@ describe('faults', function () {
         const ids = await my.rows(
           `SELECT ID FROM information_schema.PROCESSLIST
             WHERE USER = ? AND DB = ? AND ID <> CONNECTION_ID() AND COMMAND = 'Query'
-              AND (INFO LIKE 'INSERT INTO \`TB_ESTOQUE\`%' OR INFO LIKE 'SELECT % FROM \`TB_ESTOQUE\`%')`,
+              AND (INFO LIKE 'INSERT INTO \`TB_ESTOQUE\`%' OR INFO LIKE 'LOAD DATA LOCAL INFILE % INTO TABLE \`TB_ESTOQUE\`%'
+                   OR INFO LIKE 'SELECT % FROM \`TB_ESTOQUE\`%')`,
           [user, my.database],
         );
         for (const [id] of ids.slice(0, 2)) {

@@ -12,9 +12,10 @@ const MiB = 1024 * 1024;
 let nextSeq = 0;
 
 /** The changes of one page; pages are numbered in the order they are made. */
-function changes(upserts: Row[], deletes: Key[] = [], table = 'T', seq = nextSeq++): ChangeSet {
+function changes(upserts: Row[], deletes: Key[] = [], table = 'T', seq = nextSeq++, updated = 0): ChangeSet {
   const through = upserts.length ? [upserts[upserts.length - 1]![0]!] : null;
-  return { table, seq, through, final: false, upserts, deletes, counts: zeroCounts() };
+  const counts = { ...zeroCounts(), inserted: upserts.length - updated, updated, deleted: deletes.length };
+  return { table, seq, through, final: false, upserts, deletes, counts };
 }
 
 /** What every batch of a page carries besides its rows. */
@@ -110,7 +111,7 @@ describe('batch stage', () => {
       const batcher = new Batcher({ maxRows: 3, maxBytes: MiB });
       const first = changes([[1], [2]]);
       const second = changes([[3], [4]]);
-      expect(batcher.add(first)).to.deep.equal([{ kind: 'upsert', rows: [[1], [2]], bytes: 2 * rowBytes([1]), ...pageOf(first, 1) }]);
+      expect(batcher.add(first)).to.deep.equal([{ kind: 'upsert', rows: [[1], [2]], fresh: true, bytes: 2 * rowBytes([1]), ...pageOf(first, 1) }]);
       expect(batcher.add(second).map(ids)).to.deep.equal([[3, 4]]);
       expect(batcher.flush()).to.deep.equal([]);
     });
@@ -152,7 +153,7 @@ describe('batch stage', () => {
       const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
       const page = changes([[1, 'a'], [2, 'b']], [[7], [8]]);
       expect(batcher.add(page)).to.deep.equal([
-        { kind: 'upsert', rows: [[1, 'a'], [2, 'b']], bytes: rowBytes([1, 'a']) + rowBytes([2, 'b']), ...pageOf(page, 2) },
+        { kind: 'upsert', rows: [[1, 'a'], [2, 'b']], fresh: true, bytes: rowBytes([1, 'a']) + rowBytes([2, 'b']), ...pageOf(page, 2) },
         { kind: 'delete', keys: [[7], [8]], bytes: 2 * rowBytes([7]), ...pageOf(page, 2) },
       ]);
     });
@@ -187,7 +188,19 @@ describe('batch stage', () => {
     it('marks a page without changes with one empty batch', () => {
       const batcher = new Batcher({ maxRows: 1, maxBytes: MiB });
       const page = changes([]);
-      expect(batcher.add(page)).to.deep.equal([{ kind: 'upsert', rows: [], bytes: 0, ...pageOf(page, 1) }]);
+      expect(batcher.add(page)).to.deep.equal([{ kind: 'upsert', rows: [], fresh: true, bytes: 0, ...pageOf(page, 1) }]);
+    });
+
+    it('marks the batches of a page that updates no row as fresh: all inserts, which the sink may LOAD', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
+      const out = batcher.add(changes([[1], [2], [3]]));
+      expect(out.map((b) => b.kind === 'upsert' && b.fresh)).to.deep.equal([true, true]);
+    });
+
+    it('marks every upsert batch of a page that updates a row as not fresh, even a batch of inserts only', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
+      const out = batcher.add(changes([[1], [2], [3]], [], 'T', nextSeq++, 1));
+      expect(out.map((b) => b.kind === 'upsert' && b.fresh)).to.deep.equal([false, false]);
     });
 
     it('labels batches with the table of the changes', () => {
@@ -195,8 +208,8 @@ describe('batch stage', () => {
       expect(batcher.add(changes([[1]], [], 'TB_ESTOQUE'))[0]!.table).to.equal('TB_ESTOQUE');
     });
 
-    it('the default batch size is 1000 rows', () => {
-      expect(DEFAULT_BATCH_ROWS).to.equal(1000);
+    it('the default batch size is 4000 rows', () => {
+      expect(DEFAULT_BATCH_ROWS).to.equal(4000);
     });
   });
 
