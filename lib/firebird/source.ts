@@ -9,7 +9,7 @@ import type { ValueKind } from '../values.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
-import { fetchAll, readBlob, trimPadding, type BlobFetch } from './rows.js';
+import { FetchSize, FIRST_FETCH_ROWS, fetchAll, readBlob, trimPadding, type BlobFetch } from './rows.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
@@ -89,8 +89,8 @@ export interface FirebirdSourceOptions {
 
 export const DEFAULT_PAGE_SIZE = 10_000;
 
-/** Rows per wire fetch for a probe of keys and versions, whose rows are a few bytes: fewer round trips. */
-const PROBE_FETCH_ROWS = 1000;
+/** Rows of a probe's first fetch: keys and versions are a few bytes a row, unless packed. */
+const PROBE_FIRST_FETCH_ROWS = 1000;
 
 /**
  * Keys per statement when rows are read by key: one prepared statement serves every chunk (a
@@ -119,6 +119,8 @@ export class FirebirdSource extends Readable {
   readonly #where?: Predicate;
   readonly #versions?: { pick?: VersionPick };
   readonly #kinds: readonly ValueKind[];
+  /** Rows per fetch, learnt from the rows' width on the wire: for pages, rows read by key, probes. */
+  readonly #fetch = { page: new FetchSize(FIRST_FETCH_ROWS), byKey: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
   /** The probe of the next page, sent while the current one was being picked. */
   #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
   /** The current attachment; undefined between losing one and attaching again. */
@@ -227,7 +229,7 @@ export class FirebirdSource extends Readable {
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
     const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
-    const raw = await fetchAll(tx, statement, parts.flatMap((p) => p.params));
+    const raw = await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch.page);
     const noted = this.#versions ? raw.map((row) => String(row.pop())) : undefined;
     const rows = await this.#convert(raw);
     const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
@@ -263,7 +265,7 @@ export class FirebirdSource extends Readable {
       while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await this.#prepare(session, 'by-key', this.#selectList, byKey.sql);
-      for (const row of await fetchAll(tx, statement, byKey.params)) picked.push(row);
+      for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey)) picked.push(row);
     }
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
     const rows = (await this.#convert(picked, false)).sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
@@ -278,7 +280,7 @@ export class FirebirdSource extends Readable {
     const which = predicate ? 'probe-next' : 'probe-first';
     const work = async () => {
       const statement = await this.#prepareSql(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql));
-      const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], PROBE_FETCH_ROWS);
+      const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
       let previous = after;
       return probeVersions(this.#table, raw, (k) => {
         this.#checkOrder(previous, k, this.#kinds);
