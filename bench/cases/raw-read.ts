@@ -1,9 +1,12 @@
 /**
  * Row 1, the source ceiling: node-firebird alone reads all of TB_ESTOQUE in keyset pages of
- * 10,000 rows inside one read-only snapshot transaction (as fbsync's source does, with the same
- * select list) and does nothing else with the rows. No pipeline can read faster than this.
+ * 10,000 rows inside one read-only snapshot transaction, as fbsync's source does — the same
+ * select list, prepared statements, fetches sized to stay under node's 64 KiB socket reads
+ * (lib/firebird/rows.ts) — and does nothing else with the rows: no conversion, no pipeline.
+ * No pipeline can read faster than this.
  */
 import Firebird from 'node-firebird';
+import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from '../../lib/firebird/rows.js';
 import { ESTOQUE_SELECT_LIST, ESTOQUE_TABLE, FIREBIRD_READ_OPTIONS } from '../estoque.js';
 import { runCase } from './child.js';
 
@@ -14,11 +17,13 @@ runCase(async ({ from, pageSize }) => {
   let pages = 0;
   try {
     const tx = await db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
+    const select = `SELECT FIRST ${pageSize} ${ESTOQUE_SELECT_LIST} FROM "${ESTOQUE_TABLE}"`;
+    const first = await tx.newStatementAsync(`${select} ORDER BY "ID_ESTOQUE"`);
+    const next = await tx.newStatementAsync(`${select} WHERE "ID_ESTOQUE" > ? ORDER BY "ID_ESTOQUE"`);
+    const size = new FetchSize(FIRST_FETCH_ROWS);
     let after: unknown;
     for (;;) {
-      const where = after === undefined ? '' : ' WHERE "ID_ESTOQUE" > ?';
-      const sql = `SELECT FIRST ${pageSize} ${ESTOQUE_SELECT_LIST} FROM "${ESTOQUE_TABLE}"${where} ORDER BY "ID_ESTOQUE"`;
-      const page = await tx.executeAsync<unknown[]>(sql, after === undefined ? [] : [after]);
+      const page = after === undefined ? await fetchAll(tx, first, [], size) : await fetchAll(tx, next, [after], size);
       rows += page.length;
       pages++;
       if (page.length < pageSize) break;
