@@ -2,6 +2,7 @@
  * The rows of the bench table: what each one runs (always a child process), what it prepares
  * untimed before every run, and what its output must say for the run to count as correct.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyRandomChanges, changeSizes, latestStamp } from './changes.js';
 import { formatVerify, isIdentical, verifyTable } from './verify.js';
@@ -56,9 +57,11 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     args: ['--import', 'tsx', join(ctx.root, 'bench', 'cases', script), ...args],
     env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: to },
   });
+  const bin = join(ctx.root, 'dist', 'bin', 'fbsync.js');
   const fbsync = (from: string, withDelete: boolean, extra: string[] = []): CaseSpec['command'] => ({
     file: process.execPath,
-    args: [join(ctx.root, 'dist', 'bin', 'fbsync.js'), 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : []), ...extra],
+    // With the node flags of the bin's first line, as `npx fbsync` runs it.
+    args: [...shebangFlags(bin), bin, 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : []), ...extra],
     env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: ctx.mysql },
   });
   const verifyAfter = (from: string) => async () => {
@@ -221,4 +224,12 @@ function fbsyncOutput(stdout: string, expected: Omit<FbsyncTotals, 'elapsedMs'>,
   const used = summary.tables[0]?.versions;
   if (versions && used?.mode !== versions) problems.push(`--row-versions: mode ${used?.mode ?? 'none'}${used?.reason ? ` (${used.reason})` : ''}, expected ${versions}`);
   return { rows: t.read, elapsedMs: t.elapsedMs, detail: summary, problems };
+}
+
+/** `--max-semi-space-size=8` from `#!/usr/bin/env -S node --max-semi-space-size=8`. */
+export function shebangFlags(file: string): string[] {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const words = first.replace(/^#!/, '').trim().split(/\s+/);
+  const node = words.findIndex((w) => w === 'node' || w.endsWith('/node'));
+  return node < 0 ? [] : words.slice(node + 1);
 }

@@ -1,7 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 /**
  * The fbsync command: parses arguments and hands them to the library. Every failure ends as
  * one line on stderr with the passwords of --from/--to masked, and a non-zero exit code.
+ *
+ * The first line caps V8's young generation at 8 MB semi-spaces (node's default grows them to
+ * 16 MB or more): rows stream through far faster than they die young, and the default let the
+ * peak RSS of a 1M-row full load reach 190-204 MB against 152-165 MB capped, for the same speed
+ * within the noise. `node dist/bin/fbsync.js` skips that line; `npx fbsync` does not.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
