@@ -128,7 +128,7 @@ export async function runPipeline(
   if (finished) await store?.clear(table.target);
   // Only a completed run moves the watermark: an interrupted one has not seen every change.
   if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
-  if (finished) await versions?.finish(checkpoints.pagesDone, sink.rejected);
+  if (finished) await versions?.finish(checkpoints.pagesDone, sink.rejected, counts);
   return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport(), versions: versionsReport };
 }
 

@@ -61,13 +61,16 @@ export class RowVersions {
    */
   readonly #pending = new Map<number, { entries: Buffer; keys: number }>();
   #written = 0;
+  /** Rows the target table had when the run started. */
+  readonly #startRows: number;
   /** Keys in the notes written so far. */
   #notedRows = 0;
   /** The notes handed out for the page last picked, given back if that page is read again. */
   #last: { after: Key | null; taken: VersionList } | undefined;
 
-  private constructor(store: VersionStore, table: TableSpec, fingerprint: string, noted: NotedVersions | undefined, report: VersionsReport, writes: boolean) {
+  private constructor(store: VersionStore, table: TableSpec, fingerprint: string, startRows: number, noted: NotedVersions | undefined, report: VersionsReport, writes: boolean) {
     this.#store = store;
+    this.#startRows = startRows;
     this.#table = table;
     this.#kinds = keyKinds(table);
     this.#fingerprint = fingerprint;
@@ -80,11 +83,12 @@ export class RowVersions {
     const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun });
     const fingerprint = await versionFingerprint(db, table);
     const set = await store.current();
-    const reason = await unusable(store, set, fingerprint, options.delete);
+    const rows = await store.targetRows();
+    const reason = unusable(set, rows, fingerprint, options.delete);
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
     const noted = reason ? undefined : store.reader(set!.generation, keyKinds(table));
     debug('%s: %s', table.source, reason ? `comparing every row: ${reason}` : `reading rows whose version changed since generation ${set!.generation}`);
-    return new RowVersions(store, table, fingerprint, noted, reason ? { mode: 'noted', reason } : { mode: 'compared' }, !options.dryRun);
+    return new RowVersions(store, table, fingerprint, rows, noted, reason ? { mode: 'noted', reason } : { mode: 'compared' }, !options.dryRun);
   }
 
   /** What the source is given: collect versions, and with usable notes, pick rows by them. */
@@ -125,7 +129,7 @@ export class RowVersions {
    * notes would say those rows are in the target; the last valid notes stay, and the refused
    * rows are read again next time since their versions differ from those notes (or they are new).
    */
-  async finish(pages: number, rejected: number): Promise<void> {
+  async finish(pages: number, rejected: number, written: { inserted: number; deleted: number }): Promise<void> {
     if (!this.#writes) return;
     this.committed(pages);
     if (rejected > 0) {
@@ -133,7 +137,11 @@ export class RowVersions {
       debug('%s: %d rows refused; the notes of this run are not kept', this.#table.source, rejected);
       return;
     }
-    const set: VersionSet = { generation: this.#generation, fingerprint: this.#fingerprint, targetRows: await this.#store.targetRows(), notedRows: this.#notedRows };
+    // Counted rather than asked of MySQL (a COUNT(*) of a large table takes a while): should
+    // another writer have added or removed rows meanwhile, the next run finds the count off and
+    // compares every row, which is the safe side.
+    const targetRows = this.#startRows + written.inserted - written.deleted;
+    const set: VersionSet = { generation: this.#generation, fingerprint: this.#fingerprint, targetRows, notedRows: this.#notedRows };
     await this.#store.commit(set);
   }
 
@@ -144,10 +152,9 @@ export class RowVersions {
 }
 
 /** Why a set of notes cannot be trusted for this run, or undefined when it can. */
-async function unusable(store: VersionStore, set: VersionSet | null, fingerprint: string, withDelete: boolean): Promise<string | undefined> {
+function unusable(set: VersionSet | null, rows: number, fingerprint: string, withDelete: boolean): string | undefined {
   if (!set) return 'no run noted versions before';
   if (set.fingerprint !== fingerprint) return 'the notes were taken from another Firebird database or for other columns';
-  const rows = await store.targetRows();
   // Rows added or removed by something else: the notes no longer describe the target.
   if (rows !== set.targetRows) return `the target table has ${rows.toLocaleString('en-US')} rows, ${set.targetRows.toLocaleString('en-US')} when the last run ended`;
   // Deletes are found as keys the notes hold and the source lacks: target rows the notes never
