@@ -226,7 +226,7 @@ function fbsyncOutput(stdout: string, expected: Omit<FbsyncTotals, 'elapsedMs'>,
   return { rows: t.read, elapsedMs: t.elapsedMs, detail: summary, problems };
 }
 
-/** `--max-semi-space-size=8` from `#!/usr/bin/env -S node --max-semi-space-size=8`. */
+/** `--max-semi-space-size=4` from `#!/usr/bin/env -S node --max-semi-space-size=4`. */
 export function shebangFlags(file: string): string[] {
   const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
   const words = first.replace(/^#!/, '').trim().split(/\s+/);
