@@ -90,7 +90,7 @@ async function main(): Promise<void> {
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
           .option('parallel', { default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
           .option('page-size', { default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
-          .option('batch-rows', { default: 4000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/DELETE statement' })
+          .option('batch-rows', { default: 4000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/LOAD DATA/DELETE statement' })
           .option('load-data', { type: 'boolean', default: true, describe: 'write new rows with LOAD DATA LOCAL INFILE where the server allows it (--no-load-data: INSERT only)' })
           .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
           .option('since-column', { type: 'string', describe: 'read only rows whose TIMESTAMP/DATE column COL changed since the last completed run (cannot see deletes)' })
