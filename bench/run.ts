@@ -14,7 +14,7 @@ import { maskUri } from '../lib/redact.js';
 import { ensureBuilt, sourceState } from './build.js';
 import { changeSizes, ensureInsertRoom } from './changes.js';
 import { cpuDelta, cpuSnapshot } from './cpu.js';
-import { benchFirebirdUri, benchMysqlUri, ensureEstoqueFirebird, prepareBenchMysql, serverVersions } from './fixtures.js';
+import { benchFirebirdUri, benchMysqlUri, ensureEstoqueFirebird, prepareBenchMysql, serverVersions, sweepFirebird } from './fixtures.js';
 import { measure, rssMethod, type Measurement } from './measure.js';
 import { parseBenchOptions } from './options.js';
 import { cpuText, formatReport } from './report.js';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   await ensureEstoqueFirebird(firebird, N, log);
   const moved = await ensureInsertRoom(firebird, changeSizes(N).inserted);
   if (moved) log(`moved ${moved} random rows past the last key, leaving free keys for random inserts`);
+  sweepFirebird(firebird, log);
   if (firebird10x) await ensureEstoqueFirebird(firebird10x, N * 10, log);
   await prepareBenchMysql(mysql);
   const versions = await serverVersions(firebird, mysql);
