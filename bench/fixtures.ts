@@ -50,8 +50,10 @@ export async function ensureEstoqueFirebird(uri: string, rows: number, log: (lin
 
 /**
  * Sweeps a fixture (`gfix -sweep`): every change set a bench applies leaves old record versions
- * and moved rows behind, and reading through them costs Firebird more at every later bench (the
- * 1M-row fixture after ~40 change sets: 5.5 CPU-seconds to read against 4.8). The password goes
+ * behind, which later benches' reads would otherwise walk through and collect. (It was suspected
+ * of a 4.8 → 5.5 CPU-second drift in Firebird's reads of the 1M-row fixture; the bench after the
+ * first sweep showed the same drift on the untouched 10M-row fixture, so that was the machine.)
+ * The password goes
  * in ISC_PASSWORD, not on gfix's command line. Without gfix (firebird3.0-utils) it says so and
  * goes on: the figures are then only less repeatable.
  */
