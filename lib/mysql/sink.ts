@@ -1,5 +1,5 @@
 import { Readable, Writable } from 'node:stream';
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { retryOptions } from '../retry.js';
@@ -211,28 +211,15 @@ export class MysqlSink extends Writable {
    * (a value it would cut or refuse, a duplicate key it skipped): the load was rolled back.
    */
   async #loadLines(rows: Row[], lines: Buffer, load: LoadStatement): Promise<boolean> {
-    const attempt = () =>
-      this.#target.withConnection(async (conn) => {
-        await conn.beginTransaction();
-        try {
-          const [result] = await conn.query<ResultSetHeader>({ sql: load.sql, infileStreamFactory: () => Readable.from([lines]) });
-          if (result.warningStatus === 0) {
-            await conn.commit();
-            return true;
-          }
-          if (debug.enabled) {
-            const [warnings] = await conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3');
-            debug('%s: LOAD DATA of %d rows gave %d warnings (%j); rolled back, writing them by INSERT', this.#table.target, rows.length, result.warningStatus, warnings);
-          }
-          await conn.rollback();
-          return false;
-        } catch (err) {
-          await conn.rollback().catch(() => undefined);
-          throw err;
-        }
-      });
     try {
-      return await retryMysql(attempt, { table: this.#table.target, operation: 'upsert', flavor: this.#target.server.flavor }, { ...this.#retry, signal: this.#abort.signal });
+      return await this.#inTransaction('upsert', async (conn) => {
+        const [result] = await conn.query<ResultSetHeader>({ sql: load.sql, infileStreamFactory: () => Readable.from([lines]) });
+        if (result.warningStatus > 0 && debug.enabled) {
+          const [warnings] = await conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 3');
+          debug('%s: LOAD DATA of %d rows gave %d warnings (%j); rolled back, writing them by INSERT', this.#table.target, rows.length, result.warningStatus, warnings);
+        }
+        return result.warningStatus === 0;
+      });
     } catch (err) {
       // A transient error was retried already, as often as an INSERT would be.
       if (isTransientMysqlError(err)) throw this.#batchError('upsert', rows.map((r) => keyOf(this.#table, r)), err);
@@ -255,14 +242,26 @@ export class MysqlSink extends Writable {
   }
 
   /** One statement in its own transaction, on a pooled connection, retried on transient errors. */
-  #statement(kind: 'upsert' | 'delete', values: Row[] | Key[]): Promise<void> {
+  async #statement(kind: 'upsert' | 'delete', values: Row[] | Key[]): Promise<void> {
     const sql = kind === 'upsert' ? this.#statements.upsert : this.#statements.delete;
+    await this.#inTransaction(kind, async (conn) => {
+      await conn.query(sql, [values]);
+      return true;
+    });
+  }
+
+  /**
+   * `work` in a transaction of its own on a pooled connection, committed when it returns true
+   * and rolled back when it returns false or throws; the whole retried on transient errors.
+   */
+  #inTransaction(kind: 'upsert' | 'delete', work: (conn: PoolConnection) => Promise<boolean>): Promise<boolean> {
     const attempt = () =>
       this.#target.withConnection(async (conn) => {
         await conn.beginTransaction();
         try {
-          await conn.query(sql, [values]);
-          await conn.commit();
+          const keep = await work(conn);
+          await (keep ? conn.commit() : conn.rollback());
+          return keep;
         } catch (err) {
           await conn.rollback().catch(() => undefined);
           throw err;
