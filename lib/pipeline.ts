@@ -33,7 +33,12 @@ export async function runPipeline(
   table: TableSpec,
   options: SyncOptions,
   counts: Counts,
-  faults: { rejectFile: RejectFile | undefined; signal: AbortSignal; reconnect: (() => Promise<FirebirdDatabase>) | undefined },
+  faults: {
+    rejectFile: RejectFile | undefined;
+    signal: AbortSignal;
+    reconnect: (() => Promise<FirebirdDatabase>) | undefined;
+    attachSide: (() => Promise<FirebirdDatabase>) | undefined;
+  },
 ): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since']; versions?: SyncReport['versions'] }> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
@@ -60,6 +65,7 @@ export async function runPipeline(
     signal: options.signal,
     reconnect: faults.reconnect,
     versions: versions?.source,
+    attachSide: faults.attachSide,
     ...retry,
   });
   let finished = false;

@@ -161,7 +161,8 @@ async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: P
   // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
   if (p.create && options.dryRun) return wouldInsertAll(lane.db, p);
   const reconnect = async () => (lane.db = await openFirebird(options.from));
-  return syncTable({ ...options, from: lane.db, reconnect, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
+  const attachSide = () => openFirebird(options.from);
+  return syncTable({ ...options, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
 }
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {

@@ -35,6 +35,14 @@ export interface SyncOptions {
    * stops the run (with its checkpoint kept).
    */
   reconnect?: () => Promise<FirebirdDatabase>;
+  /**
+   * A further attachment to the same database, which fbsync detaches when done: with
+   * `rowVersions`, the rows written since the last run are read on it while the next page's
+   * versions are read on the first (a re-sync then waits less on Firebird). When `from` is a
+   * URI, fbsync attaches it by itself; when it is a database and this is missing, every read
+   * goes through that one attachment.
+   */
+  attachSide?: () => Promise<FirebirdDatabase>;
   /** MySQL URI (`mysql://user:pass@host:port/db`) or an open target (not closed here). */
   to: string | MysqlTarget;
   /** Firebird table name. */
@@ -169,6 +177,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     const again = typeof uri === 'string' ? () => openFirebird(uri) : options.reconnect;
     // `db` follows every new attachment, for the planning and for the closing below.
     const reconnect = again && (async () => (db = await again()));
+    const attachSide = typeof uri === 'string' ? () => openFirebird(uri) : options.attachSide;
     // One connection reads the target for the diff while `parallel` others write.
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
     // Planning reads Firebird's catalog: a connection lost meanwhile is replaced, like a page read's.
@@ -179,7 +188,7 @@ export async function syncTable(options: SyncOptions): Promise<SyncReport> {
     };
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
     const counts = zeroCounts();
-    const { resumedAfter, interrupted, rejected, since, versions } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect });
+    const { resumedAfter, interrupted, rejected, since, versions } = await runPipeline(db, target, table, options, counts, { rejectFile, signal: retries.signal, reconnect, attachSide });
     const elapsedMs = Date.now() - started;
     const report: SyncReport = {
       table: table.source,

@@ -14,6 +14,7 @@ import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
 import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
+import { SideReader } from './side-reader.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -85,6 +86,12 @@ export interface FirebirdSourceOptions {
    * last run copied at the same version are never read.
    */
   versions?: { pick?: VersionPick };
+  /**
+   * Opens another attachment to the same database, which the source detaches when done. With
+   * a version pick, the rows picked are read on it while the snapshot's attachment probes the
+   * next page (see SideReader); without it, both queue on the one attachment.
+   */
+  attachSide?: () => Promise<FirebirdDatabase>;
 }
 
 export const DEFAULT_PAGE_SIZE = 10_000;
@@ -123,6 +130,7 @@ export class FirebirdSource extends Readable {
   readonly #fetch = { page: new FetchSize(FIRST_FETCH_ROWS), byKey: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
   /** The probe of the next page, sent while the current one was being picked. */
   #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
+  readonly #side?: SideReader;
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -160,6 +168,7 @@ export class FirebirdSource extends Readable {
     // Noted with every row, unless rows are picked by version: then a probe reads the versions.
     if (options.versions && !options.versions.pick) this.#selectList += `, ${RECORD_VERSION}`;
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
+    if (options.versions?.pick && options.attachSide) this.#side = new SideReader(options.attachSide, options.table.source);
   }
 
   override _read(): void {
@@ -259,19 +268,57 @@ export class FirebirdSource extends Readable {
       this.#ahead = { session, after, versions: next };
     }
     const { changed, gone } = await pick(versions, this.#after, final);
+    const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
+    const rest = aside ? aside.rest : changed;
     const picked: unknown[][] = [];
-    for (let i = 0; i < changed.length; i += KEYS_PER_READ) {
-      const chunk = changed.slice(i, i + KEYS_PER_READ);
-      while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
+    for (const chunk of keyChunks(rest)) {
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await this.#prepare(session, 'by-key', this.#selectList, byKey.sql);
       for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey)) picked.push(row);
     }
+    const rows = await this.#convert(picked, false);
+    if (aside) rows.push(...aside.rows);
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
-    const rows = (await this.#convert(picked, false)).sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
+    rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
     // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
     if (rows.length !== changed.length) throw outOfStepError();
     return this.#deliver(session, rows, final, versions, gone);
+  }
+
+  /**
+   * Reads `changed` on the side attachment and keeps the rows whose record version is the one
+   * the probe saw; `rest` are the keys to read in the snapshot (changed or deleted since it
+   * began). Undefined when the side attachment cannot be used: then all are read in the snapshot.
+   */
+  async #readAside(side: SideReader, probe: VersionList, changed: Key[]): Promise<{ rows: Row[]; rest: Key[] } | undefined> {
+    const raw: unknown[][] = [];
+    for (const chunk of keyChunks(changed)) {
+      const byKey = keyOneOf(this.#columns, chunk);
+      const got = await side.read(`SELECT ${this.#selectList}, ${RECORD_VERSION} FROM ${quoteFirebird(this.#table.source)} WHERE ${byKey.sql}`, byKey.params);
+      if (!got) return undefined;
+      for (const row of got) raw.push(row);
+    }
+    const versions = raw.map((row) => String(row.pop()));
+    // BLOBs are read through the side transaction too.
+    const rows = await side.use(() => this.#convert(raw, false));
+    if (!rows) return undefined;
+    const kinds = this.#kinds;
+    const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i] }));
+    read.sort((a, b) => compareKeys(kinds, a.key, b.key));
+    const kept: Row[] = [];
+    const rest: Key[] = [];
+    // Both lists in key order, as the probe's: one walk pairs each key with its version and its row.
+    let p = 0;
+    let r = 0;
+    for (const key of changed) {
+      while (p < probe.keys.length && compareKeys(kinds, probe.keys[p]!, key) < 0) p++;
+      while (r < read.length && compareKeys(kinds, read[r]!.key, key) < 0) r++;
+      const same = p < probe.keys.length && r < read.length && compareKeys(kinds, read[r]!.key, key) === 0 && compareKeys(kinds, probe.keys[p]!, key) === 0;
+      if (same && read[r]!.version === probe.versions[p]) kept.push(read[r]!.row);
+      else rest.push(key);
+    }
+    if (rest.length > 0) debug('%s: %d of %d rows changed since the snapshot began: read in the snapshot', this.#table.source, rest.length, changed.length);
+    return { rows: kept, rest };
   }
 
   /** Keys and versions of the page after `after`. */
@@ -389,6 +436,10 @@ export class FirebirdSource extends Readable {
   }
 
   async #endTransaction(how: 'commit' | 'rollback'): Promise<void> {
+    await Promise.all([this.#endSnapshot(how), this.#side?.close()]);
+  }
+
+  async #endSnapshot(how: 'commit' | 'rollback'): Promise<void> {
     const session = this.#session;
     // On a lost connection the server ends the transaction itself; asking could wait forever.
     if (!session?.live) return;
@@ -422,6 +473,15 @@ export class FirebirdSource extends Readable {
 const END_TIMEOUT_MS = 10_000;
 
 type StatementKind = 'first' | 'next' | 'probe-first' | 'probe-next' | 'by-key';
+
+/** Keys in chunks of KEYS_PER_READ, a short last chunk filled up by repeating its last key. */
+function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
+  for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
+    const chunk = keys.slice(i, i + KEYS_PER_READ);
+    while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
+    yield chunk;
+  }
+}
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
   return new FirebirdSource(options);
