@@ -1,7 +1,7 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type mysql from 'mysql2/promise';
 import createDebug from 'debug';
-import { CheckpointStore, decodeKey, encodeKeyParts } from '../checkpoint.js';
+import { CheckpointStore } from '../checkpoint.js';
+import { decodeList } from './codec.js';
 import { FbsyncError, describeCause } from '../errors.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import { quoteMysql } from '../mysql/metadata.js';
@@ -36,7 +36,7 @@ export interface VersionSet {
 /**
  * Record versions kept in the target: each run writes a new generation of notes, page by page
  * as its pages commit, and only a completed run makes its generation the valid one. Notes are
- * small (a key and a number per row, gzipped), so keeping them costs the target far less than
+ * small (a key and a number per row, a few bytes: see codec.ts), so keeping them costs the target far less than
  * the rows themselves.
  */
 export class VersionStore {
@@ -212,14 +212,4 @@ export class NotedVersions {
       this.#pos = 0;
     }
   }
-}
-
-/** gzip(JSON): keys in the checkpoint's JSON form (binary parts as {"$hex": …}). */
-export function encodeList(list: VersionList): Buffer {
-  return gzipSync(JSON.stringify({ keys: list.keys.map(encodeKeyParts), versions: list.versions }), { level: 1 });
-}
-
-export function decodeList(entries: Buffer): VersionList {
-  const parsed = JSON.parse(gunzipSync(entries).toString('utf8')) as { keys: unknown[][]; versions: string[] };
-  return { keys: parsed.keys.map((k) => decodeKey(k)), versions: parsed.versions };
 }

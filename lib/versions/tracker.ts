@@ -7,7 +7,8 @@ import type { MysqlTarget } from '../mysql/connect.js';
 import { keyKinds, type Key, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import { compareVersions, type VersionList } from './merge.js';
-import { VersionStore, encodeList, type NotedVersions, type VersionSet } from './store.js';
+import { VersionStore, type NotedVersions, type VersionSet } from './store.js';
+import { encodeList } from './codec.js';
 
 const debug = createDebug('fbsync:versions');
 
@@ -25,7 +26,12 @@ export interface VersionsReport {
 /**
  * A source database and table shape the notes hold for. Notes taken from another database (or
  * a restored copy, whose transaction numbers start again) or for other columns mean nothing.
+ * The notes' form is in it too, so that an fbsync keeping them in another form (one before
+ * codec.ts's compact form, after a downgrade) compares every row once instead of failing on them.
  */
+/** Bumped whenever codec.ts changes what it writes. */
+const NOTES_FORM = 2;
+
 export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec): Promise<string> {
   const [identity] = await db.queryAsync<{ NAME: string; CREATED: string }>(
     'SELECT MON$DATABASE_NAME AS NAME, CAST(MON$CREATION_DATE AS VARCHAR(30)) AS CREATED FROM MON$DATABASE',
@@ -36,6 +42,7 @@ export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec)
     table: table.source,
     columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select]),
     key: table.key,
+    notes: NOTES_FORM,
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
@@ -154,7 +161,7 @@ export class RowVersions {
 /** Why a set of notes cannot be trusted for this run, or undefined when it can. */
 function unusable(set: VersionSet | null, rows: number, fingerprint: string, withDelete: boolean): string | undefined {
   if (!set) return 'no run noted versions before';
-  if (set.fingerprint !== fingerprint) return 'the notes were taken from another Firebird database or for other columns';
+  if (set.fingerprint !== fingerprint) return 'the notes were taken from another Firebird database, for other columns or by another version of fbsync';
   // Rows added or removed by something else: the notes no longer describe the target.
   if (rows !== set.targetRows) return `the target table has ${rows.toLocaleString('en-US')} rows, ${set.targetRows.toLocaleString('en-US')} when the last run ended`;
   // Deletes are found as keys the notes hold and the source lacks: target rows the notes never

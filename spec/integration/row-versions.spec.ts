@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { FbsyncError, syncTable, type Page, type RetryEvent, type SyncOptions, type SyncReport } from '../../lib/index.js';
-import { decodeList } from '../../lib/versions/store.js';
+import { decodeList } from '../../lib/versions/codec.js';
 import { ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createEstoqueDatabases, createFirebirdDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, watchWrites, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT, type WriteCounts } from '../support/rows.js';
@@ -20,7 +20,7 @@ interface NotedSet {
 
 describe('--row-versions', function () {
   const ROWS = 3000;
-  const ANOTHER_DATABASE = 'the notes were taken from another Firebird database or for other columns';
+  const ANOTHER_DATABASE = 'the notes were taken from another Firebird database, for other columns or by another version of fbsync';
   let fb: FirebirdFixture;
   let my: MysqlFixture;
   let other: FirebirdFixture | undefined;

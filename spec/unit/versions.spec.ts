@@ -1,6 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { compareVersions, emptyVersionList, type VersionList } from '../../lib/versions/merge.js';
-import { NotedVersions, decodeList, encodeList } from '../../lib/versions/store.js';
+import { NotedVersions } from '../../lib/versions/store.js';
+import { decodeList, encodeList } from '../../lib/versions/codec.js';
 import type { Key } from '../../lib/table.js';
 
 /** A VersionList from [key, version] pairs (single-column keys given as the bare value). */
@@ -90,17 +92,50 @@ describe('record versions', () => {
   });
 
   describe('encodeList / decodeList', () => {
-    it('round-trips keys and versions through gzipped JSON', () => {
+    it('writes single integer keys compactly: a marker byte, the count, then differences as varints', () => {
       const original = list([1, '100'], [2, '101'], [3, '250']);
       const encoded = encodeList(original);
-      expect(Buffer.isBuffer(encoded)).to.equal(true);
+      // 1, 3 rows; key +1 → 2, version +100 → 200 (two bytes); +1 → 2, +1 → 2; +1 → 2, +149 → 298 (two bytes).
+      expect([...encoded]).to.deep.equal([0x01, 3, 2, 0xc8, 0x01, 2, 2, 2, 0xaa, 0x02]);
+      expect(decodeList(encoded)).to.deep.equal(original);
+    });
+
+    it('round-trips integer keys across the whole INTEGER range, versions up to 2^48, in any steps', () => {
+      const original = list([-2147483648, '0'], [-1, '281474976710655'], [0, '1'], [5, '1'], [2147483647, '7']);
+      const encoded = encodeList(original);
+      expect(encoded[0]).to.equal(0x01);
+      expect(decodeList(encoded)).to.deep.equal(original);
+    });
+
+    it('takes a few bytes a row for a page of 10,000 keys', () => {
+      const page = list(...Array.from({ length: 10_000 }, (_, i): [number, string] => [i + 1, String(1_000_000 + (i % 7) * 131)]));
+      const encoded = encodeList(page);
+      expect(encoded.length).to.be.below(4 * 10_000);
+      expect(decodeList(encoded)).to.deep.equal(page);
+    });
+
+    it('keeps versions that are not in canonical decimal exactly, in gzipped JSON', () => {
+      const original = list([1, '007'], [2, '1e3']);
+      const encoded = encodeList(original);
       expect(encoded.subarray(0, 2)).to.deep.equal(Buffer.from([0x1f, 0x8b]), 'gzip magic');
       expect(decodeList(encoded)).to.deep.equal(original);
     });
 
-    it('gives binary key parts back as Buffers', () => {
+    it('reads notes an earlier fbsync wrote as gzipped JSON, integer keys included', () => {
+      const earlier = gzipSync(JSON.stringify({ keys: [[1], [2]], versions: ['100', '101'] }));
+      expect(decodeList(earlier)).to.deep.equal(list([1, '100'], [2, '101']));
+    });
+
+    it('refuses compact notes cut short rather than guess the rest', () => {
+      const encoded = encodeList(list([1, '100'], [2, '300']));
+      expect(() => decodeList(encoded.subarray(0, encoded.length - 1))).to.throw(/cut short/);
+    });
+
+    it('writes keys that are not one integer as gzipped JSON, binary key parts given back as Buffers', () => {
       const original = list([[Buffer.from([0x00, 0xff, 0x10]), 7], '42'], [[Buffer.alloc(0), 8], '43']);
-      const decoded = decodeList(encodeList(original));
+      const encoded = encodeList(original);
+      expect(encoded.subarray(0, 2)).to.deep.equal(Buffer.from([0x1f, 0x8b]), 'gzip magic');
+      const decoded = decodeList(encoded);
       expect(Buffer.isBuffer(decoded.keys[0]![0])).to.equal(true);
       expect(decoded).to.deep.equal(original);
     });
