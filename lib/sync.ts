@@ -75,7 +75,11 @@ export interface SyncOptions {
    * into binary columns; a character set name (`WIN1252`, `UTF8`, …) reads it as text in that set.
    */
   noneCharset?: string;
-  /** Stages applied to each page before the diff (e.g. masking a column). */
+  /**
+   * Stages applied to each page before the diff (e.g. masking a column). With `rowVersions`,
+   * rows whose Firebird version did not change are not read: after changing a transform, run
+   * once without `rowVersions` so that every row goes through it.
+   */
   transforms?: readonly PageStage[];
   /**
    * Continue after the checkpoint an earlier, unfinished run left in the target (default false:
