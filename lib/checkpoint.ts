@@ -38,6 +38,8 @@ export class CheckpointTracker {
   /** Records a committed batch; returns true when the checkpoint moved. */
   committed(batch: Pick<Batch, 'seq' | 'through' | 'pageBatches'>): boolean {
     const page = this.#pages.get(batch.seq) ?? { committed: 0, total: batch.pageBatches, through: batch.through };
+    // A page diffed in several change sets learns its total from the batches of its last one.
+    page.total = Math.min(page.total, batch.pageBatches);
     page.committed++;
     this.#pages.set(batch.seq, page);
     let moved = false;

@@ -25,7 +25,8 @@ function readExpression(column: TableSpec['columns'][number], quoted: string): s
 
 /**
  * Reads the target rows of one key range, for the diff stage. Only the range of one source
- * page is ever read, so memory follows the page size, not the table size. A read that fails
+ * page is ever read, and at most `limit` rows of it at a time, so memory follows the page size,
+ * not the table size. A read that fails
  * for a transient reason (lost connection, server restarting) is retried like a write.
  */
 export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options: MysqlReaderOptions = {}): TargetReader {
@@ -35,7 +36,7 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
   const order = ` ORDER BY ${keyCols.join(', ')}`;
   const { attempts } = retryOptions(options.retry);
   const what = { table: table.target, operation: 'read' as const, flavor: target.server.flavor };
-  return async (range: TargetRange) => {
+  return async (range: TargetRange, limit?: number) => {
     const parts: Predicate[] = [];
     if (range.after) parts.push(keyAfter(keyCols, range.after));
     if (range.from) parts.push(keyAfter(keyCols, range.from, true));
@@ -45,7 +46,8 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
     const params = parts.flatMap((p) => p.params);
     try {
       // pool.query drops a connection that broke, so each attempt gets a working one.
-      const [rows] = await retryMysql(() => target.pool.query<mysql.RowDataPacket[]>({ sql: head + where + order, rowsAsArray: true }, params), what, options);
+      const sql = head + where + order + (limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`);
+      const [rows] = await retryMysql(() => target.pool.query<mysql.RowDataPacket[]>({ sql, rowsAsArray: true }, params), what, options);
       return rows as unknown as Row[];
     } catch (err) {
       if (!isTransientMysqlError(err)) throw err;

@@ -24,7 +24,10 @@ export type Batch = (
   seq: number;
   /** Key of the page's last source row (null for an empty page). */
   through: Key | null;
-  /** Batches the page was split into (this one included). */
+  /**
+   * Batches the page was split into (this one included); Infinity while more change sets of
+   * the page are to come (ChangeSet.more), whose batches then carry the total.
+   */
   pageBatches: number;
 };
 
@@ -70,6 +73,8 @@ export function rowBytes(row: readonly Value[]): number {
 /** Splits each page's changes into batches bounded by rows and bytes. */
 export class Batcher {
   readonly #options: BatchOptions;
+  /** Batches made so far of a page whose change sets are not all in yet, by page seq. */
+  readonly #earlier = new Map<number, number>();
 
   constructor(options: BatchOptions) {
     if (!(options.maxRows >= 1)) throw new RangeError(`maxRows must be at least 1, not ${options.maxRows}`);
@@ -83,8 +88,17 @@ export class Batcher {
       ...this.#split('upsert', changes.upserts),
       ...this.#split('delete', changes.deletes),
     ];
-    if (parts.length === 0) parts.push({ kind: 'upsert', items: [], bytes: 0 });
-    const page = { table: changes.table, seq: changes.seq, through: changes.through, pageBatches: parts.length };
+    const earlier = this.#earlier.get(changes.seq) ?? 0;
+    if (changes.more) {
+      this.#earlier.set(changes.seq, earlier + parts.length);
+    } else {
+      this.#earlier.delete(changes.seq);
+      // An empty batch when there is nothing (left) to write: the page's last change set always
+      // makes a batch, which carries the page's total of batches.
+      if (parts.length === 0) parts.push({ kind: 'upsert', items: [], bytes: 0 });
+    }
+    const pageBatches = changes.more ? Number.POSITIVE_INFINITY : earlier + parts.length;
+    const page = { table: changes.table, seq: changes.seq, through: changes.through, pageBatches };
     const fresh = changes.counts.updated === 0;
     return parts.map(({ kind, items, bytes }) =>
       kind === 'upsert' ? { kind, rows: items, fresh, bytes, ...page } : { kind, keys: items, bytes, ...page },

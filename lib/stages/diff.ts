@@ -35,8 +35,15 @@ export interface ChangeSet {
   seq: number;
   /** Key of the page's last source row, null for an empty page. */
   through: Key | null;
-  /** The page was the source's last. */
+  /** The page was the source's last (said by its last change set only, see `more`). */
   final: boolean;
+  /**
+   * More change sets of the same page follow. A page whose target range holds far more rows
+   * than the page (rows deleted in Firebird by the million, an emptied source table) is diffed
+   * in slices of the target, and the deletes found go on as they fill up, so that memory follows
+   * the page size rather than the target; the last change set has the page's upserts and counts.
+   */
+  more?: true;
   /** Rows to insert or update, in key order. */
   upserts: Row[];
   /** Keys of target rows the source no longer has (only with `delete`). */
@@ -56,8 +63,17 @@ export interface TargetRange {
   keys?: Key[];
 }
 
-/** Reads the target rows of a key range, columns in TableSpec order, in key order. */
-export type TargetReader = (range: TargetRange) => Promise<Row[]>;
+/**
+ * Reads the target rows of a key range, columns in TableSpec order, in key order; with `limit`,
+ * only the first `limit` of them.
+ */
+export type TargetReader = (range: TargetRange, limit?: number) => Promise<Row[]>;
+
+/**
+ * Target rows read at once for a page's key range: twice the page's rows, and no fewer than
+ * this. A range holding more is read on after the last key read.
+ */
+export const TARGET_READ_ROWS = 10_000;
 
 export interface DiffOptions {
   table: TableSpec;
@@ -97,6 +113,34 @@ function keysOf(table: TableSpec, page: Page, also: readonly Key[] = []): Target
  * rows are passed in, so this is where the rules live and what the unit specs exercise.
  */
 export function diffPage(table: TableSpec, page: Page, target: readonly Row[], options: { delete?: boolean; range?: TargetRange } = {}): ChangeSet {
+  const range = options.range ?? (options.delete ? targetRange(table, page, true) : undefined);
+  const compared = compareRows(table, page.rows, target, Boolean(options.delete), range);
+  return changeSet(table, page, compared);
+}
+
+/** What compareRows finds: the counts of rows compared, without `read`. */
+interface Compared {
+  upserts: Row[];
+  deletes: Key[];
+  counts: Counts;
+}
+
+/** The page's change set from what its rows were found to be. */
+function changeSet(table: TableSpec, page: Page, compared: Compared): ChangeSet {
+  // Rows picked by record version: the rest of the page's range kept its versions, so is unchanged.
+  const covered = page.versions?.keys.length ?? page.rows.length;
+  const counts = { ...compared.counts, read: covered, unchanged: compared.counts.unchanged + covered - page.rows.length };
+  return { table: table.source, seq: page.seq, through: pageThrough(table, page), final: page.final, upserts: compared.upserts, deletes: compared.deletes, counts };
+}
+
+/** Key of the page's last source row (or version), null for an empty page. */
+function pageThrough(table: TableSpec, page: Page): Key | null {
+  const last = page.rows[page.rows.length - 1];
+  return page.versions ? (page.versions.keys[page.versions.keys.length - 1] ?? null) : last ? keyOf(table, last) : null;
+}
+
+/** Source rows against the target rows of the same key range (`range`: what was read, for deletes). */
+function compareRows(table: TableSpec, rows: readonly Row[], target: readonly Row[], withDeletes: boolean, range: TargetRange | undefined): Compared {
   const kinds = keyKinds(table);
   // JSON keeps composite keys apart whatever characters their text parts contain.
   const keyString = (key: Key) => (key.length === 1 ? canonicalString(kinds[0]!, key[0]!) : JSON.stringify(key.map((v, i) => canonicalString(kinds[i]!, v))));
@@ -105,11 +149,9 @@ export function diffPage(table: TableSpec, page: Page, target: readonly Row[], o
 
   const keySet = new Set(table.key);
   const compared = table.columns.map((c, i) => ({ kind: c.kind, i })).filter(({ i }) => !keySet.has(i));
-  // Rows picked by record version: the rest of the page's range kept its versions, so is unchanged.
-  const covered = page.versions?.keys.length ?? page.rows.length;
-  const counts: Counts = { read: covered, inserted: 0, updated: 0, unchanged: covered - page.rows.length, deleted: 0 };
+  const counts = zeroCounts();
   const upserts: Row[] = [];
-  for (const row of page.rows) {
+  for (const row of rows) {
     const k = keyString(keyOf(table, row));
     const old = existing.get(k);
     if (!old) {
@@ -133,8 +175,7 @@ export function diffPage(table: TableSpec, page: Page, target: readonly Row[], o
   }
 
   const deletes: Key[] = [];
-  if (options.delete) {
-    const range = options.range ?? targetRange(table, page, true);
+  if (withDeletes) {
     for (const row of existing.values()) {
       const key = keyOf(table, row);
       assertInRange(table, kinds, key, range);
@@ -142,9 +183,7 @@ export function diffPage(table: TableSpec, page: Page, target: readonly Row[], o
     }
     counts.deleted = deletes.length;
   }
-  const last = page.rows[page.rows.length - 1];
-  const through = page.versions ? (page.versions.keys[page.versions.keys.length - 1] ?? null) : last ? keyOf(table, last) : null;
-  return { table: table.source, seq: page.seq, through, final: page.final, upserts, deletes, counts };
+  return { upserts, deletes, counts };
 }
 
 /**
@@ -164,17 +203,51 @@ function assertInRange(table: TableSpec, kinds: ReturnType<typeof keyKinds>, key
   }
 }
 
-/** The diff as a pipeline stage: an async function from a Page to a ChangeSet. */
-export function diffStage(options: DiffOptions): (page: Page) => Promise<ChangeSet> {
+/**
+ * The diff as a pipeline stage: an async generator from a Page to its ChangeSet — one, unless
+ * the page's target range holds more rows than one read (see ChangeSet.more).
+ */
+export function diffStage(options: DiffOptions): (page: Page) => AsyncGenerator<ChangeSet> {
   const { table, readTarget } = options;
   const withDeletes = Boolean(options.delete);
   if (withDeletes && options.sparse) throw new FbsyncError('OPTION', 'a diff of scattered keys cannot find deleted rows');
-  return async (page: Page) => {
-    // A page picked by version holds scattered rows, and the keys it lost are known by name.
+  return async function* (page: Page) {
+    // A page picked by version holds scattered rows, and the keys it lost are known by name:
+    // as many as the page (and the notes of one page), so they are read at once.
     const range = page.gone ? keysOf(table, page, withDeletes ? page.gone : []) : options.sparse ? keysOf(table, page) : targetRange(table, page, withDeletes);
-    const target = range ? await readTarget(range) : [];
-    const changes = diffPage(table, page, target, { delete: withDeletes, range });
+    if (!range || range.keys) {
+      const changes = diffPage(table, page, range ? await readTarget(range) : [], { delete: withDeletes, range });
+      debug('%s: %o', table.source, changes.counts);
+      yield changes;
+      return;
+    }
+    const limit = Math.max(TARGET_READ_ROWS, 2 * page.rows.length);
+    const kinds = keyKinds(table);
+    const found: Compared = { upserts: [], deletes: [], counts: zeroCounts() };
+    // The target range in slices of `limit` rows, each compared with the page's rows up to its
+    // last key: a slice holds every target row of its key span, since slices follow the key.
+    let slice: TargetRange = range;
+    let next = 0;
+    for (;;) {
+      const target = await readTarget(slice, limit);
+      const end = target.length < limit ? null : keyOf(table, target[target.length - 1]!);
+      const first = next;
+      while (next < page.rows.length && (!end || compareKeys(kinds, keyOf(table, page.rows[next]!), end) <= 0)) next++;
+      const part = compareRows(table, page.rows.slice(first, next), target, withDeletes, { ...slice, through: end ?? range.through });
+      found.upserts.push(...part.upserts);
+      found.deletes.push(...part.deletes);
+      addCounts(found.counts, part.counts);
+      if (!end) break;
+      if (found.deletes.length >= limit) {
+        debug('%s: page %d: %d deletes so far, more target rows to read', table.source, page.seq, found.deletes.length);
+        yield { table: table.source, seq: page.seq, through: pageThrough(table, page), final: false, more: true, upserts: [], deletes: found.deletes, counts: { ...zeroCounts(), deleted: found.deletes.length } };
+        found.deletes = [];
+        found.counts.deleted = 0;
+      }
+      slice = { after: end, from: null, through: range.through };
+    }
+    const changes = changeSet(table, page, found);
     debug('%s: %o', table.source, changes.counts);
-    return changes;
+    yield changes;
   };
 }

@@ -161,6 +161,17 @@ describe('syncTable', function () {
       expectSameRows(await t.target(), await t.source(), 'TB_ESTOQUE');
     });
 
+    it('deletes target ranges far larger than a page in slices, and completes (with delete)', async function () {
+      await t.fb.exec('DELETE FROM TB_ESTOQUE WHERE ID_ESTOQUE BETWEEN 100 AND 2900');
+      // 30,000 rows only in MySQL above the last source key: three reads for the final page.
+      await t.my.exec(
+        `INSERT INTO TB_ESTOQUE SELECT seq, CONCAT('ORFAO-', seq), 'Só no destino', 1.000, 2.0000, 3.0000, '2022-01-01 00:00:00.0000', 'S', NULL FROM seq_100000_to_129999`,
+      );
+      const report = await t.sync({ delete: true, pageSize: 73 });
+      expect(report).to.include({ read: ROWS - 2801, inserted: 0, updated: 0, deleted: 2801 + 30_000, interrupted: false });
+      expectSameRows(await t.target(), await t.source(), 'TB_ESTOQUE');
+    });
+
     it('leaves target-only rows alone without delete', async function () {
       await t.fb.exec('DELETE FROM TB_ESTOQUE WHERE ID_ESTOQUE = 1500', `UPDATE TB_ESTOQUE SET ATIVO = 'N' WHERE ID_ESTOQUE = 11`);
       await t.my.exec(targetOnlyRow(-100), targetOnlyRow(99_999));

@@ -116,6 +116,23 @@ describe('batch stage', () => {
       expect(batcher.flush()).to.deep.equal([]);
     });
 
+    it('numbers the batches of a page diffed in several change sets: Infinity until its last one, which carries the total', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
+      const seq = nextSeq++;
+      const first = batcher.add({ ...changes([], [[1], [2], [3]], 'T', seq), more: true });
+      const last = batcher.add(changes([[9]], [[4]], 'T', seq));
+      expect(first.map((b) => [b.kind, b.pageBatches])).to.deep.equal([['delete', Infinity], ['delete', Infinity]]);
+      expect(last.map((b) => [b.kind, b.pageBatches])).to.deep.equal([['upsert', 4], ['delete', 4]]);
+    });
+
+    it('ends a page diffed in several change sets with an empty batch carrying the total when nothing is left to write', () => {
+      const batcher = new Batcher({ maxRows: 10, maxBytes: MiB });
+      const seq = nextSeq++;
+      batcher.add({ ...changes([], [[1], [2]], 'T', seq), more: true });
+      const last = batcher.add(changes([], [], 'T', seq));
+      expect(last.map((b) => [b.kind, b.kind === 'upsert' ? b.rows.length : -1, b.pageBatches])).to.deep.equal([['upsert', 0, 2]]);
+    });
+
     it('tells every batch how many batches its page has', () => {
       const batcher = new Batcher({ maxRows: 2, maxBytes: MiB });
       const page = changes([[1], [2], [3]], [[9]]);

@@ -13,6 +13,16 @@ describe('checkpoint tracker', () => {
     expect(new CheckpointTracker().key).to.equal(null);
   });
 
+  it('completes a page diffed in several change sets only when the batches of its last one committed', () => {
+    const t = new CheckpointTracker();
+    expect(t.committed(batch(0, Infinity, 100))).to.equal(false);
+    expect(t.committed(batch(0, Infinity, 100))).to.equal(false);
+    expect(t.committed(batch(0, 4, 100))).to.equal(false);
+    expect(t.key).to.equal(null);
+    expect(t.committed(batch(0, 4, 100))).to.equal(true);
+    expect(t.key).to.deep.equal([100]);
+  });
+
   it('moves to the last key of a page once all its batches committed', () => {
     const t = new CheckpointTracker();
     expect(t.committed(batch(0, 2, 100))).to.equal(false);

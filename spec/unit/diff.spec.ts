@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { FbsyncError } from '../../lib/errors.js';
 import type { Page } from '../../lib/firebird/source.js';
-import { addCounts, diffPage, diffStage, targetRange, zeroCounts, type TargetRange } from '../../lib/stages/diff.js';
+import { addCounts, diffPage, diffStage, targetRange, zeroCounts, TARGET_READ_ROWS, type ChangeSet, type DiffOptions, type TargetRange } from '../../lib/stages/diff.js';
 import type { Key, Row, TableSpec } from '../../lib/table.js';
 import type { ValueKind } from '../../lib/values.js';
 
@@ -396,6 +396,23 @@ describe('diff stage', () => {
   });
 
   describe('diffStage', () => {
+    /** Every change set the stage makes of one page. */
+    async function changeSetsOf(stage: ReturnType<typeof diffStage>, p: Page): Promise<ChangeSet[]> {
+      const out: ChangeSet[] = [];
+      for await (const changes of stage(p)) out.push(changes);
+      return out;
+    }
+
+    /** The stage, for pages it answers with exactly one change set. */
+    function oneChangeSet(options: DiffOptions): (p: Page) => Promise<ChangeSet> {
+      const stage = diffStage(options);
+      return async (p: Page) => {
+        const all = await changeSetsOf(stage, p);
+        expect(all, 'change sets of the page').to.have.length(1);
+        return all[0]!;
+      };
+    }
+
     function fakeReader(rows: Row[]) {
       const calls: TargetRange[] = [];
       const read = async (range: TargetRange) => {
@@ -407,7 +424,7 @@ describe('diff stage', () => {
 
     it('reads the page’s own key range from the target and diffs against it', async () => {
       const reader = fakeReader([[10, 'a', '1']]);
-      const stage = diffStage({ table: items, readTarget: reader.read });
+      const stage = oneChangeSet({ table: items, readTarget: reader.read });
       const changes = await stage(page([[10, 'a', '1'], [20, 'b', '2']], [5]));
       expect(reader.calls).to.deep.equal([{ after: null, from: [10], through: [20] }]);
       expect(changes.upserts).to.deep.equal([[20, 'b', '2']]);
@@ -416,7 +433,7 @@ describe('diff stage', () => {
 
     it('with delete reads from `after` up to the last key on a middle page', async () => {
       const reader = fakeReader([[7, 'orphan', '0'], [10, 'a', '1']]);
-      const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+      const stage = oneChangeSet({ table: items, readTarget: reader.read, delete: true });
       const changes = await stage(page([[10, 'a', '1'], [20, 'b', '2']], [5]));
       expect(reader.calls).to.deep.equal([{ after: [5], from: null, through: [20] }]);
       expect(changes.deletes).to.deep.equal([[7]]);
@@ -424,7 +441,7 @@ describe('diff stage', () => {
 
     it('with delete reads everything above `after` on the final page', async () => {
       const reader = fakeReader([[30, 'z', '0']]);
-      const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+      const stage = oneChangeSet({ table: items, readTarget: reader.read, delete: true });
       const changes = await stage(page([[20, 'b', '2']], [10], true));
       expect(reader.calls).to.deep.equal([{ after: [10], from: null, through: null }]);
       expect(changes.deletes).to.deep.equal([[30]]);
@@ -432,7 +449,7 @@ describe('diff stage', () => {
 
     it('with delete still reads the target for an empty final page', async () => {
       const reader = fakeReader([[11, 'x', '0']]);
-      const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+      const stage = oneChangeSet({ table: items, readTarget: reader.read, delete: true });
       const changes = await stage(page([], [10], true));
       expect(reader.calls).to.deep.equal([{ after: [10], from: null, through: null }]);
       expect(changes.deletes).to.deep.equal([[11]]);
@@ -440,7 +457,7 @@ describe('diff stage', () => {
 
     it('never calls the reader for an empty page without delete', async () => {
       const reader = fakeReader([[1, 'never', '0']]);
-      const stage = diffStage({ table: items, readTarget: reader.read });
+      const stage = oneChangeSet({ table: items, readTarget: reader.read });
       const changes = await stage(page([], [10], true));
       expect(reader.calls).to.deep.equal([]);
       expect(changes).to.deep.equal({ table: 'T', seq: 0, through: null, final: true, upserts: [], deletes: [], counts: zeroCounts() });
@@ -448,13 +465,13 @@ describe('diff stage', () => {
 
     it('passes composite key ranges to the reader', async () => {
       const reader = fakeReader([]);
-      const stage = diffStage({ table: stock, readTarget: reader.read, delete: true });
+      const stage = oneChangeSet({ table: stock, readTarget: reader.read, delete: true });
       await stage(page([[1, 'A', 1], [1, 'B', 2]], [0, 'Z']));
       expect(reader.calls).to.deep.equal([{ after: [0, 'Z'], from: null, through: [1, 'B'] }]);
     });
 
     it('rejects with KEY_ORDER when the reader returns a row outside the range', async () => {
-      const stage = diffStage({ table: items, readTarget: async () => [[99, 'x', '0']], delete: true });
+      const stage = oneChangeSet({ table: items, readTarget: async () => [[99, 'x', '0']], delete: true });
       let error: unknown;
       await stage(page([[10, 'a', '1']], [5])).catch((err) => (error = err));
       expect(error).to.be.instanceOf(FbsyncError);
@@ -464,7 +481,7 @@ describe('diff stage', () => {
     describe('with a page picked by record version', () => {
       it('reads the target by the keys read in full, not by their range', async () => {
         const reader = fakeReader([[2, 'b', '2']]);
-        const stage = diffStage({ table: items, readTarget: reader.read });
+        const stage = oneChangeSet({ table: items, readTarget: reader.read });
         const changes = await stage(pickedPage([1, 2, 3, 4, 5], [[2, 'b2', '2'], [5, 'e', '5']], [4]));
         expect(reader.calls).to.deep.equal([{ after: null, from: null, through: null, keys: [[2], [5]] }]);
         expect(changes.counts).to.deep.equal({ read: 5, inserted: 1, updated: 1, unchanged: 3, deleted: 0 });
@@ -472,7 +489,7 @@ describe('diff stage', () => {
 
       it('with delete also asks for the gone keys, and deletes those the target returns', async () => {
         const reader = fakeReader([[2, 'b', '2'], [4, 'd', '4']]);
-        const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+        const stage = oneChangeSet({ table: items, readTarget: reader.read, delete: true });
         const changes = await stage(pickedPage([1, 2, 3], [[2, 'b2', '2']], [4, 6], [0]));
         expect(reader.calls).to.deep.equal([{ after: null, from: null, through: null, keys: [[2], [4], [6]] }]);
         expect(changes.deletes).to.deep.equal([[4]]);
@@ -482,7 +499,7 @@ describe('diff stage', () => {
 
       it('never calls the reader when no row was read in full and no key is gone', async () => {
         const reader = fakeReader([[1, 'never', '0']]);
-        const stage = diffStage({ table: items, readTarget: reader.read, delete: true });
+        const stage = oneChangeSet({ table: items, readTarget: reader.read, delete: true });
         const changes = await stage(pickedPage([1, 2, 3], [], [], null, true));
         expect(reader.calls).to.deep.equal([]);
         expect(changes.counts).to.deep.equal({ read: 3, inserted: 0, updated: 0, unchanged: 3, deleted: 0 });
@@ -490,14 +507,71 @@ describe('diff stage', () => {
 
       it('without delete does not ask for gone keys', async () => {
         const reader = fakeReader([]);
-        const stage = diffStage({ table: items, readTarget: reader.read });
+        const stage = oneChangeSet({ table: items, readTarget: reader.read });
         await stage(pickedPage([1, 2], [], [3], null, true));
         expect(reader.calls).to.deep.equal([]);
       });
     });
 
+    describe('with a key range holding more target rows than one read', () => {
+      /** A target of the given keys (NAME 't<key>', PRICE '1'), read as MySQL would: in key order, up to a limit. */
+      function bigTarget(keys: number[]) {
+        const rows: Row[] = keys.map((k) => [k, `t${k}`, '1']);
+        const calls: Array<{ range: TargetRange; limit: number | undefined; returned: number }> = [];
+        const read = async (range: TargetRange, limit?: number) => {
+          const after = range.after?.[0] as number | undefined;
+          const from = range.from?.[0] as number | undefined;
+          const through = range.through?.[0] as number | undefined;
+          const inRange = rows.filter(([k]) => (after === undefined || (k as number) > after) && (from === undefined || (k as number) >= from) && (through === undefined || (k as number) <= through));
+          const out = limit === undefined ? inRange : inRange.slice(0, limit);
+          calls.push({ range, limit, returned: out.length });
+          return out;
+        };
+        return { read, calls };
+      }
+
+      const keys = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
+
+      it('reads it in slices of TARGET_READ_ROWS, each after the last key read', async () => {
+        const reader = bigTarget(keys(25_000));
+        await changeSetsOf(diffStage({ table: items, readTarget: reader.read, delete: true }), page([], [0], true));
+        expect(reader.calls.map((c) => [c.range.after, c.limit, c.returned])).to.deep.equal([
+          [[0], TARGET_READ_ROWS, 10_000],
+          [[10_000], TARGET_READ_ROWS, 10_000],
+          [[20_000], TARGET_READ_ROWS, 5_000],
+        ]);
+      });
+
+      it('sends the deletes on as they fill up, marked more, and ends with the page’s upserts and counts', async () => {
+        const reader = bigTarget(keys(25_000));
+        const source: Row[] = [[5, 't5', '1'], [15_000, 'changed', '1'], [30_000, 'new', '1']];
+        const sets = await changeSetsOf(diffStage({ table: items, readTarget: reader.read, delete: true }), page(source, [0], true, 7));
+        expect(sets.map((c) => [c.more ?? false, c.deletes.length, c.upserts.length, c.final, c.seq])).to.deep.equal([
+          [true, 19_998, 0, false, 7],
+          [false, 5_000, 2, true, 7],
+        ]);
+        expect(sets.every((c) => c.through?.[0] === 30_000), 'every change set names the page’s last key').to.equal(true);
+        expect(sets[1]!.upserts).to.deep.equal([[15_000, 'changed', '1'], [30_000, 'new', '1']]);
+        expect(sets[1]!.counts).to.deep.equal({ read: 3, inserted: 1, updated: 1, unchanged: 1, deleted: 5_000 });
+        expect(sets.reduce((n, c) => n + c.counts.deleted, 0)).to.equal(24_998);
+        const deleted = sets.flatMap((c) => c.deletes.map((k) => k[0]));
+        expect(new Set(deleted).size).to.equal(24_998);
+        expect(deleted).to.not.include.members([5, 15_000]);
+      });
+
+      it('without delete reads the page’s own range in slices too, deleting nothing', async () => {
+        const reader = bigTarget(keys(30_000));
+        const source: Row[] = [[1, 'changed', '1'], [29_999, 't29999', '1']];
+        const sets = await changeSetsOf(diffStage({ table: items, readTarget: reader.read }), page(source, [0]));
+        expect(reader.calls.map((c) => c.returned)).to.deep.equal([10_000, 10_000, 9_999]);
+        expect(sets).to.have.length(1);
+        expect(sets[0]!.upserts).to.deep.equal([[1, 'changed', '1']]);
+        expect(sets[0]!.counts).to.deep.equal({ read: 2, inserted: 0, updated: 1, unchanged: 1, deleted: 0 });
+      });
+    });
+
     it('passes a reader failure through', async () => {
-      const stage = diffStage({ table: items, readTarget: async () => Promise.reject(new Error('connection lost')) });
+      const stage = oneChangeSet({ table: items, readTarget: async () => Promise.reject(new Error('connection lost')) });
       let error: unknown;
       await stage(page([[1, 'a', '1']])).catch((err) => (error = err));
       expect((error as Error).message).to.equal('connection lost');
