@@ -44,9 +44,11 @@ export interface Page {
 
 /**
  * Given the keys and record versions of a page's rows (`final`: the page reaches past the last
- * key), says which rows to read in full and which keys noted before are gone.
+ * key), says which rows to read in full and which keys noted before are gone — or, with
+ * `whole`, that every row is to be read and the page diffed by its key range, as without
+ * versions (when far more keys were noted there than the page holds: too many to name).
  */
-export type VersionPick = (probe: VersionList, after: Key | null, final: boolean) => Promise<{ changed: Key[]; gone: Key[] }>;
+export type VersionPick = (probe: VersionList, after: Key | null, final: boolean) => Promise<{ changed: Key[]; gone: Key[]; whole?: boolean }>;
 
 export interface FirebirdSourceOptions {
   db: FirebirdDatabase;
@@ -267,7 +269,7 @@ export class FirebirdSource extends Readable {
       next.catch(() => undefined);
       this.#ahead = { session, after, versions: next };
     }
-    const { changed, gone } = await pick(versions, this.#after, final);
+    const { changed, gone, whole } = await pick(versions, this.#after, final);
     const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
     const rest = aside ? aside.rest : changed;
     const picked: unknown[][] = [];
@@ -282,7 +284,8 @@ export class FirebirdSource extends Readable {
     rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
     // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
     if (rows.length !== changed.length) throw outOfStepError();
-    return this.#deliver(session, rows, final, versions, gone);
+    // Without `gone`, the diff reads the page's key range rather than its keys.
+    return this.#deliver(session, rows, final, versions, whole ? undefined : gone);
   }
 
   /**

@@ -163,6 +163,14 @@ export class VersionStore {
   }
 }
 
+/** A place in the notes (NotedVersions.mark). */
+export interface NotesMark {
+  readonly seq: number;
+  readonly list: VersionList;
+  readonly pos: number;
+  readonly exhausted: boolean;
+}
+
 /**
  * A cursor over the notes of one generation. Pages of the current run rarely line up with the
  * pages that wrote the notes, so it hands out notes by key (everything up to a key), loading
@@ -181,24 +189,38 @@ export class NotedVersions {
     this.#kinds = kinds;
   }
 
-  /** Puts notes handed out back in front, for a page that is read again. */
-  unread(list: VersionList): void {
-    this.#list = {
-      keys: [...list.keys, ...this.#list.keys.slice(this.#pos)],
-      versions: [...list.versions, ...this.#list.versions.slice(this.#pos)],
-    };
-    this.#pos = 0;
+  /** Where the cursor is, for `rewind`: the stored page in hand and the place in it. */
+  mark(): NotesMark {
+    return { seq: this.#seq, list: this.#list, pos: this.#pos, exhausted: this.#exhausted };
+  }
+
+  /** Back to a mark, for a page that is read again: its notes are handed out again. */
+  rewind(mark: NotesMark): void {
+    this.#seq = mark.seq;
+    this.#list = mark.list;
+    this.#pos = mark.pos;
+    this.#exhausted = mark.exhausted;
   }
 
   /** The notes for keys up to `through` (inclusive) not handed out yet; with null, all the rest. */
   async through(through: Key | null): Promise<VersionList> {
-    const out: VersionList = { keys: [], versions: [] };
+    return (await this.throughAtMost(through, Number.POSITIVE_INFINITY))!;
+  }
+
+  /**
+   * As `through`, unless more than `limit` notes lie there: then they are passed over without
+   * being kept, and the answer is undefined. A range the source lost millions of rows from
+   * would otherwise hold millions of notes at once.
+   */
+  async throughAtMost(through: Key | null, limit: number): Promise<VersionList | undefined> {
+    let out: VersionList | undefined = { keys: [], versions: [] };
     for (;;) {
       while (this.#pos < this.#list.keys.length) {
         const key = this.#list.keys[this.#pos]!;
         if (through && compareKeys(this.#kinds, key, through) > 0) return out;
-        out.keys.push(key);
-        out.versions.push(this.#list.versions[this.#pos]!);
+        if (out && out.keys.length >= limit) out = undefined;
+        out?.keys.push(key);
+        out?.versions.push(this.#list.versions[this.#pos]!);
         this.#pos++;
       }
       if (this.#exhausted) return out;

@@ -4,10 +4,11 @@ import type { FirebirdDatabase } from '../firebird/connect.js';
 import type { Page, VersionPick } from '../firebird/source.js';
 import { sameKey } from '../keyset.js';
 import type { MysqlTarget } from '../mysql/connect.js';
+import { TARGET_READ_ROWS } from '../stages/diff.js';
 import { keyKinds, type Key, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import { compareVersions, type VersionList } from './merge.js';
-import { VersionStore, type NotedVersions, type VersionSet } from './store.js';
+import { VersionStore, type NotedVersions, type NotesMark, type VersionSet } from './store.js';
 import { encodeList } from './codec.js';
 
 const debug = createDebug('fbsync:versions');
@@ -73,7 +74,7 @@ export class RowVersions {
   /** Keys in the notes written so far. */
   #notedRows = 0;
   /** The notes handed out for the page last picked, given back if that page is read again. */
-  #last: { after: Key | null; taken: VersionList } | undefined;
+  #last: { after: Key | null; mark: NotesMark } | undefined;
 
   private constructor(store: VersionStore, table: TableSpec, fingerprint: string, startRows: number, noted: NotedVersions | undefined, report: VersionsReport, writes: boolean) {
     this.#store = store;
@@ -103,12 +104,19 @@ export class RowVersions {
     return this.#noted ? { pick: (probe, after, final) => this.#pick(probe, after, final) } : {};
   }
 
-  async #pick(probe: VersionList, after: Key | null, final: boolean): Promise<{ changed: Key[]; gone: Key[] }> {
+  async #pick(probe: VersionList, after: Key | null, final: boolean): ReturnType<VersionPick> {
     const noted = this.#noted!;
     // The same page read again (after a lost connection): its notes go back first.
-    if (this.#last && sameKey(this.#kinds, this.#last.after, after)) noted.unread(this.#last.taken);
-    const taken = await noted.through(final ? null : (probe.keys[probe.keys.length - 1] ?? null));
-    this.#last = { after, taken };
+    if (this.#last && sameKey(this.#kinds, this.#last.after, after)) noted.rewind(this.#last.mark);
+    this.#last = { after, mark: noted.mark() };
+    const limit = Math.max(TARGET_READ_ROWS, 2 * probe.keys.length);
+    const taken = await noted.throughAtMost(final ? null : (probe.keys[probe.keys.length - 1] ?? null), limit);
+    if (!taken) {
+      // Far more rows noted than the page has: the source lost most of this range. Its rows are
+      // read in full and the diff compares the range slice by slice, deletes included.
+      debug('%s: %d rows, more than %d noted in their range: the page is compared in full', this.#table.source, probe.keys.length, limit);
+      return { changed: probe.keys, gone: [], whole: true };
+    }
     const verdict = compareVersions(this.#kinds, probe, taken);
     debug('%s: %d rows, %d changed, %d gone', this.#table.source, probe.keys.length, verdict.changed.length, verdict.gone.length);
     return verdict;

@@ -359,6 +359,37 @@ describe('--row-versions', function () {
     });
   });
 
+  describe('after the source lost far more rows of a range than a page holds', function () {
+    const SOURCE = 'SELECT ID, NOME FROM TB_MUITOS ORDER BY ID';
+    let muitos: SyncOptions;
+
+    before(async function () {
+      await fb.exec(
+        'CREATE TABLE TB_MUITOS (ID INTEGER NOT NULL PRIMARY KEY, NOME VARCHAR(20) NOT NULL)',
+        `EXECUTE BLOCK AS DECLARE i INTEGER = 1; BEGIN WHILE (i <= 30000) DO BEGIN INSERT INTO TB_MUITOS VALUES (:i, 'n' || :i); i = i + 1; END END`,
+      );
+      await my.exec('CREATE TABLE TB_MUITOS (ID INT NOT NULL PRIMARY KEY, NOME VARCHAR(20) NOT NULL)');
+      muitos = { from: fb.uri, to: my.uri, table: 'TB_MUITOS', rowVersions: true, delete: true, pageSize: 100 };
+      expect(await syncTable(muitos)).to.include({ read: 30_000, inserted: 30_000 });
+    });
+
+    it('compares those pages by their key range, deleting every gone row, and the others by version', async function () {
+      // 12,000 rows gone between two kept ones, and the 12,000 above the last kept one: more
+      // notes in each page's range than TARGET_READ_ROWS, where they would be held at once.
+      await fb.exec('DELETE FROM TB_MUITOS WHERE ID BETWEEN 5001 AND 17000 OR ID > 18000', "UPDATE TB_MUITOS SET NOME = 'changed' WHERE ID IN (7, 17001)");
+      const report = await syncTable(muitos);
+      expect(report.versions).to.deep.equal({ mode: 'compared' });
+      expect(report).to.include({ read: 6000, inserted: 0, updated: 2, unchanged: 5998, deleted: 24_000 });
+      expectSameRows(await my.rows(SOURCE), await firebirdRows(fb, SOURCE), 'TB_MUITOS');
+    });
+
+    it('and the next run finds nothing to do by version', async function () {
+      const report = await syncTable(muitos);
+      expect(report.versions).to.deep.equal({ mode: 'compared' });
+      expect(report).to.include({ read: 6000, inserted: 0, updated: 0, unchanged: 6000, deleted: 0 });
+    });
+  });
+
   describe('with a composite key whose text part is a padded CHAR', function () {
     const FIREBIRD_DDL = `CREATE TABLE TB_SALDO (
       ID_LOJA INTEGER NOT NULL,
@@ -406,7 +437,7 @@ describe('--row-versions', function () {
 
     it('keeps its notes apart from the other table’s', async function () {
       const tables = await my.rows('SELECT table_name FROM fbsync_version_sets ORDER BY table_name');
-      expect(tables).to.deep.equal([['TB_ESTOQUE'], ['TB_EXTREMO'], ['TB_SALDO']]);
+      expect(tables).to.deep.equal([['TB_ESTOQUE'], ['TB_EXTREMO'], ['TB_MUITOS'], ['TB_SALDO']]);
       const report = await syncTable(saldo);
       expect(report.versions).to.deep.equal({ mode: 'compared' });
       expect(report).to.include({ read: 1199, unchanged: 1199 });

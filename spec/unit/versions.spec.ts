@@ -215,40 +215,64 @@ describe('record versions', () => {
       expect(await noted.through([1, '\u{FFFFF}'])).to.deep.equal(list([[1, '\u{1F600}'], 'v3']));
     });
 
-    describe('unread', () => {
-      it('gives a page read again the same notes', async () => {
+    describe('mark and rewind', () => {
+      it('give a page read again the same notes', async () => {
         const { noted } = cursor(pages);
+        const mark = noted.mark();
         const first = await noted.through([2]);
-        noted.unread(first);
+        noted.rewind(mark);
         expect(await noted.through([2])).to.deep.equal(first);
         expect(await noted.through([4])).to.deep.equal(list([3, 'c'], [4, 'd']));
       });
 
-      it('gives back notes that spanned stored pages, in key order, without loading them again', async () => {
+      it('give back notes that spanned stored pages, in key order, loading those pages again', async () => {
         const { noted, asked } = cursor(pages);
         await noted.through([1]);
+        const mark = noted.mark();
         const taken = await noted.through([7]);
         expect(taken).to.deep.equal(list([2, 'b'], [3, 'c'], [4, 'd'], [5, 'e'], [6, 'f'], [7, 'g']));
-        const loads = asked.length;
-        noted.unread(taken);
+        noted.rewind(mark);
         expect(await noted.through([7])).to.deep.equal(taken);
-        expect(asked.length, 'no stored page is read twice').to.equal(loads);
+        expect(asked).to.deep.equal([-1, 0, 1, 0, 1]);
         expect(await noted.through(null)).to.deep.equal(list([8, 'h']));
       });
 
-      it('lets a page read again end at another key (a new snapshot after a lost connection)', async () => {
+      it('let a page read again end at another key (a new snapshot after a lost connection)', async () => {
         const { noted } = cursor(pages);
-        const taken = await noted.through([5]);
-        noted.unread(taken);
+        const mark = noted.mark();
+        await noted.through([5]);
+        noted.rewind(mark);
         expect(await noted.through([3])).to.deep.equal(list([1, 'a'], [2, 'b'], [3, 'c']));
         expect(await noted.through([6])).to.deep.equal(list([4, 'd'], [5, 'e'], [6, 'f']));
       });
 
-      it('gives back an empty hand-out as nothing', async () => {
+      it('rewind from past the end of the notes', async () => {
         const { noted } = cursor(pages);
-        await noted.through([2]);
-        noted.unread(emptyVersionList());
-        expect(await noted.through(null)).to.deep.equal(list([3, 'c'], [4, 'd'], [5, 'e'], [6, 'f'], [7, 'g'], [8, 'h']));
+        await noted.through([6]);
+        const mark = noted.mark();
+        expect(await noted.through(null)).to.deep.equal(list([7, 'g'], [8, 'h']));
+        noted.rewind(mark);
+        expect(await noted.through(null)).to.deep.equal(list([7, 'g'], [8, 'h']));
+      });
+    });
+
+    describe('throughAtMost', () => {
+      it('hands out the notes up to a key when there are no more than the limit, across stored pages', async () => {
+        const { noted } = cursor(pages);
+        expect(await noted.throughAtMost([5], 5)).to.deep.equal(list([1, 'a'], [2, 'b'], [3, 'c'], [4, 'd'], [5, 'e']));
+      });
+
+      it('passes over more notes than the limit without keeping them, and goes on after them', async () => {
+        const { noted } = cursor(pages);
+        expect(await noted.throughAtMost([7], 3)).to.equal(undefined);
+        expect(await noted.through(null)).to.deep.equal(list([8, 'h']));
+      });
+
+      it('passes over everything left with null as the bound', async () => {
+        const { noted } = cursor(pages);
+        await noted.through([1]);
+        expect(await noted.throughAtMost(null, 2)).to.equal(undefined);
+        expect(await noted.through(null)).to.deep.equal(emptyVersionList());
       });
     });
   });
