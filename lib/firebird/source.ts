@@ -279,7 +279,7 @@ export class FirebirdSource extends Readable {
       for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey)) picked.push(row);
     }
     const rows = await this.#convert(picked, false);
-    if (aside) rows.push(...aside.rows);
+    for (const row of aside?.rows ?? []) rows.push(row);
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
     rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
     // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.

@@ -26,8 +26,8 @@ function readExpression(column: TableSpec['columns'][number], quoted: string): s
 /**
  * Reads the target rows of one key range, for the diff stage. Only the range of one source
  * page is ever read, and at most `limit` rows of it at a time, so memory follows the page size,
- * not the table size. A read that fails
- * for a transient reason (lost connection, server restarting) is retried like a write.
+ * not the table size. A read that fails for a transient reason (lost connection, server
+ * restarting) is retried like a write.
  */
 export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options: MysqlReaderOptions = {}): TargetReader {
   const cols = table.columns.map((c) => quoteMysql(c.target));

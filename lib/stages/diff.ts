@@ -234,8 +234,9 @@ export function diffStage(options: DiffOptions): (page: Page) => AsyncGenerator<
       const first = next;
       while (next < page.rows.length && (!end || compareKeys(kinds, keyOf(table, page.rows[next]!), end) <= 0)) next++;
       const part = compareRows(table, page.rows.slice(first, next), target, withDeletes, { ...slice, through: end ?? range.through });
-      found.upserts.push(...part.upserts);
-      found.deletes.push(...part.deletes);
+      // Loops, not push(...): a spread of a large page's rows can exceed the engine's argument limit.
+      for (const row of part.upserts) found.upserts.push(row);
+      for (const key of part.deletes) found.deletes.push(key);
       addCounts(found.counts, part.counts);
       if (!end) break;
       if (found.deletes.length >= limit) {

@@ -36,8 +36,8 @@ export interface VersionSet {
 /**
  * Record versions kept in the target: each run writes a new generation of notes, page by page
  * as its pages commit, and only a completed run makes its generation the valid one. Notes are
- * small (a key and a number per row, a few bytes: see codec.ts), so keeping them costs the target far less than
- * the rows themselves.
+ * small (a key and a number per row, a few bytes: see codec.ts), so keeping them costs the
+ * target far less than the rows themselves.
  */
 export class VersionStore {
   readonly #target: MysqlTarget;
