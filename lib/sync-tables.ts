@@ -1,4 +1,5 @@
 import createDebug from 'debug';
+import Firebird from 'node-firebird';
 import { FbsyncError } from './errors.js';
 import { chooseTables, type SkippedTable } from './firebird/catalog.js';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
@@ -167,7 +168,15 @@ async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: P
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {
   const started = Date.now();
-  const [row] = await db.queryAsync<{ N: number | string }>(`SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
+  // In a read-only snapshot, as the sync itself reads: the driver's default transaction
+  // (read committed, no_rec_version) would wait for any row another transaction is changing.
+  const tx = await db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
+  let row: { N: number | string } | undefined;
+  try {
+    [row] = await tx.queryAsync<{ N: number | string }>(`SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
+  } finally {
+    await tx.commitAsync();
+  }
   const n = Number(row?.N ?? 0);
   const elapsedMs = Date.now() - started;
   return {

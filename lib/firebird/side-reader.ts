@@ -97,9 +97,13 @@ export class SideReader {
     let db: FirebirdDatabase | undefined;
     try {
       db = await this.#attach();
-      // Read committed and read-only: Firebird starts such a transaction pre-committed, so
-      // however long the run, it holds back no garbage collection.
-      const tx = await untilClosed(db, db.transactionAsync({ isolation: Firebird.ISOLATION_READ_COMMITTED_READ_ONLY }));
+      // Read committed, read-only: Firebird starts such a transaction pre-committed, so however
+      // long the run, it holds back no garbage collection. With rec_version, which node-firebird
+      // calls ISOLATION_READ_UNCOMMITTED (Firebird has no dirty reads: it reads the last
+      // committed version), and without waiting: its ISOLATION_READ_COMMITTED(_READ_ONLY) is
+      // no_rec_version, which waits for a row another transaction is updating, and an ERP may
+      // leave such a transaction open for hours.
+      const tx = await untilClosed(db, db.transactionAsync({ isolation: Firebird.ISOLATION_READ_UNCOMMITTED, readOnly: true, wait: false }));
       debug('%s: a side attachment reads rows by key', this.#table);
       return { db, tx, statements: new Map() };
     } catch (err) {

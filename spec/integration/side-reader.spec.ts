@@ -4,6 +4,7 @@
  * with a pick of their own, so they choose the rows read and what happens meanwhile.
  */
 import { expect } from 'chai';
+import Firebird from 'node-firebird';
 import {
   abandonFirebird, closeFirebird, firebirdSource, openFirebird, openMysql, planSync,
   type FirebirdDatabase, type MysqlTarget, type Row, type TableSpec, type VersionPick,
@@ -105,6 +106,20 @@ describe('rows picked by version, read on a side attachment', function () {
     const { rows } = await readPicked({ keys: [3, 503], meanwhile: () => fb.exec('DELETE FROM TB_ITEM WHERE ID IN (3, 503)') });
     expect(rows).to.deep.equal([original(3), original(503)]);
     await fb.exec("INSERT INTO TB_ITEM VALUES (3, 'Item 3', x'00FF', 'obs 3')", "INSERT INTO TB_ITEM VALUES (503, 'Item 503', x'00FF', 'obs 503')");
+  });
+
+  it('does not wait for a row another transaction is updating: it reads the committed row', async function () {
+    const writer = await fb.db.transactionAsync({ isolation: Firebird.ISOLATION_READ_COMMITTED });
+    try {
+      await writer.queryAsync("UPDATE TB_ITEM SET NOME = 'not yet' WHERE ID IN (6, 506)", []);
+      const read = readPicked({ keys: [6, 506] });
+      const stuck = new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting after 10 s'));
+      const outcome = await Promise.race([read, stuck]);
+      expect(outcome).to.not.be.a('string');
+      expect((outcome as Awaited<typeof read>).rows).to.deep.equal([original(6), original(506)]);
+    } finally {
+      await writer.rollbackAsync();
+    }
   });
 
   it('reads on the snapshot attachment alone when no side attachment can be opened', async function () {

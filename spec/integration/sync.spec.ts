@@ -4,7 +4,8 @@
  * temporal columns CAST to text) and compared with what MySQL holds, value by value.
  */
 import { expect } from 'chai';
-import { syncTable, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import Firebird from 'node-firebird';
+import { syncTable, syncTables, type SyncOptions, type SyncReport } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, watchWrites, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
@@ -410,6 +411,34 @@ describe('syncTable', function () {
       const run = await fbsyncIn(ZONES[1]!, '--delete');
       expect(run.status).to.equal(0);
       expect(JSON.parse(run.stdout).tables[0]).to.include({ read: VALUES.length, inserted: 0, updated: 0, unchanged: VALUES.length, deleted: 0 });
+    });
+  });
+
+  describe('while another transaction has rows of the table changed and not committed', function () {
+    const t = withEstoque();
+
+    /** Runs `work` while an open transaction holds an update of rows 10 and 2000; fails if `work` waits 10 s. */
+    async function whileUpdating<T>(work: () => Promise<T>): Promise<T> {
+      const writer = await t.fb.db.transactionAsync({ isolation: Firebird.ISOLATION_READ_COMMITTED });
+      try {
+        await writer.queryAsync("UPDATE TB_ESTOQUE SET ATIVO = 'N' WHERE ID_ESTOQUE IN (10, 2000)", []);
+        const stuck = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('still waiting after 10 s')), 10_000).unref());
+        return await Promise.race([work(), stuck]);
+      } finally {
+        await writer.rollbackAsync();
+      }
+    }
+
+    it('syncs without waiting for it, as the rows were committed', async function () {
+      const report = await whileUpdating(() => t.sync({ delete: true }));
+      expect(report).to.include({ read: ROWS, inserted: ROWS });
+      expectSameRows(await t.target(), await t.source(), 'TB_ESTOQUE');
+    });
+
+    it('counts the rows of a table a dry run would create without waiting for it', async function () {
+      await t.my.exec('DROP TABLE TB_ESTOQUE');
+      const summary = await whileUpdating(() => syncTables({ from: t.fb.uri, to: t.my.uri, tables: ['TB_ESTOQUE'], createTables: true, dryRun: true }));
+      expect(summary.total).to.include({ read: ROWS, inserted: ROWS, dryRun: true });
     });
   });
 });
