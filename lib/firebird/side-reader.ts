@@ -1,6 +1,10 @@
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { describeCause } from '../errors.js';
+import { compareKeys } from '../keyset.js';
+import type { Key } from '../table.js';
+import type { ValueKind } from '../values.js';
+import type { VersionList } from '../versions/merge.js';
 import { abandonFirebird, closeFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
 
@@ -113,6 +117,30 @@ export class SideReader {
       return undefined;
     }
   }
+}
+
+/**
+ * Of the rows read on the side attachment for the keys `changed` (a subset of the probe's keys,
+ * in key order), the ones that are as the snapshot has them: their record version is the one
+ * the probe saw. `rest`: the keys to read in the snapshot — rows written or deleted since it
+ * began, and any the side read did not return.
+ */
+export function asInSnapshot<R>(kinds: readonly ValueKind[], probe: VersionList, changed: readonly Key[], read: Array<{ row: R; key: Key; version: string }>): { kept: R[]; rest: Key[] } {
+  const sorted = [...read].sort((a, b) => compareKeys(kinds, a.key, b.key));
+  const kept: R[] = [];
+  const rest: Key[] = [];
+  // All three in key order: one walk pairs each key with its probed version and its row.
+  let p = 0;
+  let r = 0;
+  for (const key of changed) {
+    while (p < probe.keys.length && compareKeys(kinds, probe.keys[p]!, key) < 0) p++;
+    while (r < sorted.length && compareKeys(kinds, sorted[r]!.key, key) < 0) r++;
+    const probed = p < probe.keys.length && compareKeys(kinds, probe.keys[p]!, key) === 0;
+    const found = r < sorted.length && compareKeys(kinds, sorted[r]!.key, key) === 0;
+    if (probed && found && sorted[r]!.version === probe.versions[p]) kept.push(sorted[r]!.row);
+    else rest.push(key);
+  }
+  return { kept, rest };
 }
 
 interface SideSession {

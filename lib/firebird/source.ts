@@ -14,7 +14,7 @@ import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
 import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
-import { SideReader } from './side-reader.js';
+import { SideReader, asInSnapshot } from './side-reader.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -305,21 +305,8 @@ export class FirebirdSource extends Readable {
     // BLOBs are read through the side transaction too.
     const rows = await side.use(() => this.#convert(raw, false));
     if (!rows) return undefined;
-    const kinds = this.#kinds;
-    const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i] }));
-    read.sort((a, b) => compareKeys(kinds, a.key, b.key));
-    const kept: Row[] = [];
-    const rest: Key[] = [];
-    // Both lists in key order, as the probe's: one walk pairs each key with its version and its row.
-    let p = 0;
-    let r = 0;
-    for (const key of changed) {
-      while (p < probe.keys.length && compareKeys(kinds, probe.keys[p]!, key) < 0) p++;
-      while (r < read.length && compareKeys(kinds, read[r]!.key, key) < 0) r++;
-      const same = p < probe.keys.length && r < read.length && compareKeys(kinds, read[r]!.key, key) === 0 && compareKeys(kinds, probe.keys[p]!, key) === 0;
-      if (same && read[r]!.version === probe.versions[p]) kept.push(read[r]!.row);
-      else rest.push(key);
-    }
+    const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i]! }));
+    const { kept, rest } = asInSnapshot(this.#kinds, probe, changed, read);
     if (rest.length > 0) debug('%s: %d of %d rows changed since the snapshot began: read in the snapshot', this.#table.source, rest.length, changed.length);
     return { rows: kept, rest };
   }
