@@ -1,9 +1,9 @@
 import createDebug from 'debug';
-import Firebird from 'node-firebird';
 import { FbsyncError } from './errors.js';
 import { chooseTables, type SkippedTable } from './firebird/catalog.js';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
 import { againIfLost } from './firebird/retry.js';
+import { readQuery } from './firebird/read.js';
 import { describeFirebirdTable, quoteFirebird, type FirebirdTable } from './firebird/metadata.js';
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { createTableSql } from './mysql/ddl.js';
@@ -168,15 +168,8 @@ async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: P
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {
   const started = Date.now();
-  // In a read-only snapshot, as the sync itself reads: the driver's default transaction
-  // (read committed, no_rec_version) would wait for any row another transaction is changing.
-  const tx = await db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
-  let row: { N: number | string } | undefined;
-  try {
-    [row] = await tx.queryAsync<{ N: number | string }>(`SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
-  } finally {
-    await tx.commitAsync();
-  }
+  // Not db.queryAsync: its transaction would wait for any row another transaction is changing.
+  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
   const n = Number(row?.N ?? 0);
   const elapsedMs = Date.now() - started;
   return {

@@ -1,4 +1,5 @@
 import type { FirebirdDatabase } from './connect.js';
+import { readQuery } from './read.js';
 
 /** A table `--all-tables` leaves out, and why. */
 export interface SkippedTable {
@@ -19,7 +20,8 @@ export interface TableCatalog {
  * skipped, with the reason.
  */
 export async function listFirebirdTables(db: FirebirdDatabase): Promise<TableCatalog> {
-  const rows = await db.queryAsync<{ NAME: string; RTYPE: number | null; HAS_KEY: number }>(
+  const rows = await readQuery<{ NAME: string; RTYPE: number | null; HAS_KEY: number }>(
+    db,
     `SELECT TRIM(r.RDB$RELATION_NAME) AS NAME, r.RDB$RELATION_TYPE AS RTYPE,
             IIF(EXISTS (SELECT 1 FROM RDB$RELATION_CONSTRAINTS rc
                          WHERE rc.RDB$RELATION_NAME = r.RDB$RELATION_NAME AND rc.RDB$CONSTRAINT_TYPE = 'PRIMARY KEY'), 1, 0) AS HAS_KEY

@@ -2,6 +2,7 @@ import { FbsyncError } from '../errors.js';
 import { STORAGE_DIGITS, type ValueShape } from '../shape.js';
 import type { ValueKind } from '../values.js';
 import type { FirebirdDatabase } from './connect.js';
+import { readQuery } from './read.js';
 
 /** A Firebird column as the system tables describe it, plus how fbsync will read it. */
 export interface FirebirdColumn {
@@ -59,7 +60,8 @@ export function quoteFirebird(name: string): string {
 
 /** Finds a user table by exact name, else by case-insensitive name (unquoted names are upper case). */
 export async function resolveFirebirdTable(db: FirebirdDatabase, name: string): Promise<string> {
-  const rows = await db.queryAsync<{ NAME: string }>(
+  const rows = await readQuery<{ NAME: string }>(
+    db,
     `SELECT TRIM(RDB$RELATION_NAME) AS NAME FROM RDB$RELATIONS
       WHERE COALESCE(RDB$SYSTEM_FLAG, 0) = 0 AND RDB$VIEW_BLR IS NULL
         AND (TRIM(RDB$RELATION_NAME) = ? OR UPPER(TRIM(RDB$RELATION_NAME)) = UPPER(?))`,
@@ -83,7 +85,8 @@ export async function resolveFirebirdTable(db: FirebirdDatabase, name: string): 
  * `noneCharset`. `OCTETS` is accepted (it means: keep the bytes); NONE is not a choice.
  */
 export async function resolveCharset(db: FirebirdDatabase, name: string): Promise<string> {
-  const rows = await db.queryAsync<{ NAME: string }>(
+  const rows = await readQuery<{ NAME: string }>(
+    db,
     `SELECT TRIM(RDB$CHARACTER_SET_NAME) AS NAME FROM RDB$CHARACTER_SETS WHERE RDB$CHARACTER_SET_NAME = UPPER(?)`,
     [name.trim()],
   );
@@ -114,7 +117,8 @@ interface FieldRow {
 
 export async function describeFirebirdTable(db: FirebirdDatabase, name: string, options: DescribeOptions = {}): Promise<FirebirdTable> {
   const table = await resolveFirebirdTable(db, name);
-  const fields = await db.queryAsync<FieldRow>(
+  const fields = await readQuery<FieldRow>(
+    db,
     `SELECT TRIM(rf.RDB$FIELD_NAME) AS NAME, TRIM(rf.RDB$FIELD_SOURCE) AS DOMAIN, f.RDB$FIELD_TYPE AS FTYPE,
             f.RDB$FIELD_SUB_TYPE AS SUBTYPE, f.RDB$FIELD_LENGTH AS FLEN, f.RDB$CHARACTER_LENGTH AS CLEN,
             f.RDB$FIELD_PRECISION AS FPREC, f.RDB$FIELD_SCALE AS FSCALE, TRIM(cs.RDB$CHARACTER_SET_NAME) AS CHARSET,
@@ -128,7 +132,8 @@ export async function describeFirebirdTable(db: FirebirdDatabase, name: string, 
       ORDER BY rf.RDB$FIELD_POSITION`,
     [table],
   );
-  const keyRows = await db.queryAsync<{ NAME: string }>(
+  const keyRows = await readQuery<{ NAME: string }>(
+    db,
     `SELECT TRIM(s.RDB$FIELD_NAME) AS NAME
        FROM RDB$RELATION_CONSTRAINTS rc
        JOIN RDB$INDEX_SEGMENTS s ON s.RDB$INDEX_NAME = rc.RDB$INDEX_NAME
@@ -150,7 +155,8 @@ export async function describeFirebirdTable(db: FirebirdDatabase, name: string, 
 /** `[1:5]` or `[0:3, 1:2]` per array domain, for naming ARRAY columns in messages. */
 async function arrayBounds(db: FirebirdDatabase, fields: readonly FieldRow[]): Promise<Map<string, string>> {
   const domains = [...new Set(fields.filter((f) => (f.DIMS ?? 0) > 0).map((f) => f.DOMAIN))];
-  const rows = await db.queryAsync<{ DOMAIN: string; LO: number; HI: number }>(
+  const rows = await readQuery<{ DOMAIN: string; LO: number; HI: number }>(
+    db,
     `SELECT TRIM(RDB$FIELD_NAME) AS DOMAIN, RDB$LOWER_BOUND AS LO, RDB$UPPER_BOUND AS HI
        FROM RDB$FIELD_DIMENSIONS WHERE RDB$FIELD_NAME IN (${domains.map(() => '?').join(', ')})
       ORDER BY RDB$FIELD_NAME, RDB$DIMENSION`,

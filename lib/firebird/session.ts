@@ -1,6 +1,7 @@
 import type Firebird from 'node-firebird';
 import { untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isLostFirebirdConnection } from './errors.js';
+import { readQuery } from './read.js';
 
 /**
  * What one attachment holds for a scan. When its connection is lost, the session is marked dead
@@ -25,7 +26,7 @@ const PROBE_TIMEOUT_MS = 10_000;
 /** Whether an attachment fails a trivial query for a lost-connection reason (or stays silent). */
 export async function isDead(session: Session): Promise<boolean> {
   try {
-    await within(untilClosed(session.db, session.db.queryAsync('SELECT 1 FROM RDB$DATABASE')), PROBE_TIMEOUT_MS);
+    await within(untilClosed(session.db, readQuery(session.db, 'SELECT 1 FROM RDB$DATABASE')), PROBE_TIMEOUT_MS);
     return false;
   } catch (err) {
     return isLostFirebirdConnection(err);

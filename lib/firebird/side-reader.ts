@@ -1,4 +1,4 @@
-import Firebird from 'node-firebird';
+import type Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { describeCause } from '../errors.js';
 import { compareKeys } from '../keyset.js';
@@ -7,6 +7,7 @@ import type { ValueKind } from '../values.js';
 import type { VersionList } from '../versions/merge.js';
 import { abandonFirebird, closeFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { READ_COMMITTED_NO_WAIT } from './read.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -101,13 +102,9 @@ export class SideReader {
     let db: FirebirdDatabase | undefined;
     try {
       db = await this.#attach();
-      // Read committed, read-only: Firebird starts such a transaction pre-committed, so however
-      // long the run, it holds back no garbage collection. With rec_version, which node-firebird
-      // calls ISOLATION_READ_UNCOMMITTED (Firebird has no dirty reads: it reads the last
-      // committed version), and without waiting: its ISOLATION_READ_COMMITTED(_READ_ONLY) is
-      // no_rec_version, which waits for a row another transaction is updating, and an ERP may
-      // leave such a transaction open for hours.
-      const tx = await untilClosed(db, db.transactionAsync({ isolation: Firebird.ISOLATION_READ_UNCOMMITTED, readOnly: true, wait: false }));
+      // Never waits for a row another transaction is changing, and however long the run,
+      // holds back no garbage collection (see READ_COMMITTED_NO_WAIT).
+      const tx = await untilClosed(db, db.transactionAsync(READ_COMMITTED_NO_WAIT));
       debug('%s: a side attachment reads rows by key', this.#table);
       return { db, tx, statements: new Map() };
     } catch (err) {

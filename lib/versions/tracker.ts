@@ -10,6 +10,7 @@ import type { ValueKind } from '../values.js';
 import { compareVersions, type VersionList } from './merge.js';
 import { VersionStore, type NotedVersions, type NotesMark, type VersionSet } from './store.js';
 import { encodeList } from './codec.js';
+import { readQuery } from '../firebird/read.js';
 
 const debug = createDebug('fbsync:versions');
 
@@ -34,7 +35,8 @@ export interface VersionsReport {
 const NOTES_FORM = 2;
 
 export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec): Promise<string> {
-  const [identity] = await db.queryAsync<{ NAME: string; CREATED: string }>(
+  const [identity] = await readQuery<{ NAME: string; CREATED: string }>(
+    db,
     'SELECT MON$DATABASE_NAME AS NAME, CAST(MON$CREATION_DATE AS VARCHAR(30)) AS CREATED FROM MON$DATABASE',
     [],
   );

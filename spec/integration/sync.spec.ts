@@ -414,14 +414,14 @@ describe('syncTable', function () {
     });
   });
 
-  describe('while another transaction has rows of the table changed and not committed', function () {
+  describe('while another transaction has changed the table and not committed', function () {
     const t = withEstoque();
 
-    /** Runs `work` while an open transaction holds an update of rows 10 and 2000; fails if `work` waits 10 s. */
-    async function whileUpdating<T>(work: () => Promise<T>): Promise<T> {
+    /** Runs `work` while an open transaction holds `change` (by default an update of rows 10 and 2000); fails if `work` waits 10 s. */
+    async function whileUpdating<T>(work: () => Promise<T>, change = "UPDATE TB_ESTOQUE SET ATIVO = 'N' WHERE ID_ESTOQUE IN (10, 2000)"): Promise<T> {
       const writer = await t.fb.db.transactionAsync({ isolation: Firebird.ISOLATION_READ_COMMITTED });
       try {
-        await writer.queryAsync("UPDATE TB_ESTOQUE SET ATIVO = 'N' WHERE ID_ESTOQUE IN (10, 2000)", []);
+        await writer.queryAsync(change, []);
         const stuck = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('still waiting after 10 s')), 10_000).unref());
         return await Promise.race([work(), stuck]);
       } finally {
@@ -433,6 +433,11 @@ describe('syncTable', function () {
       const report = await whileUpdating(() => t.sync({ delete: true }));
       expect(report).to.include({ read: ROWS, inserted: ROWS });
       expectSameRows(await t.target(), await t.source(), 'TB_ESTOQUE');
+    });
+
+    it('reads the table’s definition without waiting for an ALTER TABLE left uncommitted, as committed', async function () {
+      const report = await whileUpdating(() => t.sync(), 'ALTER TABLE TB_ESTOQUE ADD NOVA INTEGER');
+      expect(report).to.include({ read: ROWS, inserted: ROWS });
     });
 
     it('counts the rows of a table a dry run would create without waiting for it', async function () {
