@@ -37,11 +37,15 @@ export async function estoqueRowCount(uri: string): Promise<number | undefined> 
   }
 }
 
-/** Makes sure `uri` holds TB_ESTOQUE with exactly `rows` rows; says whether it had to build it. */
-export async function ensureEstoqueFirebird(uri: string, rows: number, log: (line: string) => void): Promise<'reused' | 'created'> {
+/**
+ * Makes sure `uri` holds TB_ESTOQUE with exactly `rows` rows; with `fresh`, builds it anew
+ * whatever it holds. Says whether it had to build it.
+ */
+export async function ensureEstoqueFirebird(uri: string, rows: number, log: (line: string) => void, options: { fresh?: boolean } = {}): Promise<'reused' | 'created'> {
   const count = await estoqueRowCount(uri);
-  if (count === rows) return 'reused';
-  log(`creating Firebird fixture with ${rows.toLocaleString('en-US')} rows (found ${count === undefined ? 'none' : `${count.toLocaleString('en-US')} rows`}) …`);
+  if (count === rows && !options.fresh) return 'reused';
+  const found = count === undefined ? 'none' : `${count.toLocaleString('en-US')} rows`;
+  log(`creating Firebird fixture with ${rows.toLocaleString('en-US')} rows (${options.fresh ? 'afresh, ' : ''}found ${found}) …`);
   const started = Date.now();
   await createEstoqueFirebird(uri, rows);
   log(`fixture created in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -1,6 +1,6 @@
 /**
  * The bench's command line: `npm run bench -- [--rows N] [--runs K] [--baseline-rows M]
- * [--skip-10x] [--json-out FILE]`. Servers come from the environment, defaulting to the local
+ * [--skip-10x] [--reuse-fixture] [--json-out FILE]`. Servers come from the environment, defaulting to the local
  * ones that scripts/servers.sh starts:
  *   FBSYNC_BENCH_FIREBIRD  Firebird URI of a server-side DIRECTORY for the fixture databases
  *   FBSYNC_BENCH_MYSQL     MySQL URI of a user that may create the fbsync_bench database
@@ -12,12 +12,14 @@ export interface BenchOptions {
   runs: number;
   baselineRows: number;
   skip10x: boolean;
+  /** Keep the N-row fixture an earlier bench left (swept) instead of building it afresh. */
+  reuseFixture: boolean;
   jsonOut: string | undefined;
   firebirdDir: string;
   mysqlServer: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--json-out FILE]';
+const USAGE = 'usage: npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--reuse-fixture] [--json-out FILE]';
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -27,6 +29,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       runs: { type: 'string', default: '3' },
       'baseline-rows': { type: 'string', default: '20000' },
       'skip-10x': { type: 'boolean', default: false },
+      'reuse-fixture': { type: 'boolean', default: false },
       'json-out': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -46,6 +49,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     runs: positive('runs', values.runs!),
     baselineRows,
     skip10x: values['skip-10x']!,
+    reuseFixture: values['reuse-fixture']!,
     jsonOut: values['json-out'],
     firebirdDir: process.env.FBSYNC_BENCH_FIREBIRD ?? 'firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data',
     mysqlServer: process.env.FBSYNC_BENCH_MYSQL ?? 'mysql://fbsync:fbsync@127.0.0.1:3306',

@@ -25,15 +25,15 @@ export interface VersionsReport {
   reason?: string;
 }
 
+/** Bumped whenever codec.ts changes what it writes. */
+const NOTES_FORM = 2;
+
 /**
  * A source database and table shape the notes hold for. Notes taken from another database (or
  * a restored copy, whose transaction numbers start again) or for other columns mean nothing.
  * The notes' form is in it too, so that an fbsync keeping them in another form (one before
  * codec.ts's compact form, after a downgrade) compares every row once instead of failing on them.
  */
-/** Bumped whenever codec.ts changes what it writes. */
-const NOTES_FORM = 2;
-
 export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec): Promise<string> {
   const [identity] = await readQuery<{ NAME: string; CREATED: string }>(
     db,
@@ -75,7 +75,7 @@ export class RowVersions {
   readonly #startRows: number;
   /** Keys in the notes written so far. */
   #notedRows = 0;
-  /** The notes handed out for the page last picked, given back if that page is read again. */
+  /** Where the notes stood before the page last picked, to hand them out again if that page is read again. */
   #last: { after: Key | null; mark: NotesMark } | undefined;
 
   private constructor(store: VersionStore, table: TableSpec, fingerprint: string, startRows: number, noted: NotedVersions | undefined, report: VersionsReport, writes: boolean) {
