@@ -8,7 +8,8 @@ export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } f
 export { againIfLost, type AgainIfLostOptions, type FirebirdRetryEvent } from './firebird/retry.js';
 export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';
 export { listFirebirdTables, chooseTables, type TableCatalog, type SkippedTable } from './firebird/catalog.js';
-export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type Page, type FirebirdSourceOptions, type VersionPick } from './firebird/source.js';
+export { FirebirdSource, firebirdSource, DEFAULT_PAGE_SIZE, type FirebirdSourceOptions } from './firebird/source.js';
+export type { Page, VersionPick } from './firebird/page.js';
 export { openMysql, MysqlTarget, type MysqlOptions, type ServerInfo, type Flavor } from './mysql/connect.js';
 export { describeMysqlTable, resolveMysqlTable, findMysqlTable, quoteMysql, type MysqlTable, type MysqlColumn } from './mysql/metadata.js';
 export { createTableSql, mysqlColumnTypes, mysqlType, type TableDesign, type DdlColumn } from './mysql/ddl.js';

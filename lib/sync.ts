@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import createDebug from 'debug';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
 import { describeFirebirdTable } from './firebird/metadata.js';
-import type { Page } from './firebird/source.js';
+import type { Page } from './firebird/page.js';
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { describeMysqlTable } from './mysql/metadata.js';
 import type { MysqlRetryEvent } from './mysql/retry.js';

@@ -1,5 +1,5 @@
 import { FbsyncError } from './errors.js';
-import type { Page } from './firebird/source.js';
+import type { Page } from './firebird/page.js';
 import { quoteFirebird } from './firebird/metadata.js';
 import type { Predicate } from './keyset.js';
 import type { TableSpec } from './table.js';

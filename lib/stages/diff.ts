@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 import { FbsyncError } from '../errors.js';
 import { compareKeys } from '../keyset.js';
-import type { Page } from '../firebird/source.js';
+import type { Page } from '../firebird/page.js';
 import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import { canonicalString, sameValue } from '../values.js';
 

@@ -1,4 +1,4 @@
-import type { Page } from '../firebird/source.js';
+import type { Page } from '../firebird/page.js';
 import type { Row } from '../table.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import type { FirebirdDatabase } from '../firebird/connect.js';
-import type { Page, VersionPick } from '../firebird/source.js';
+import type { Page, VersionPick } from '../firebird/page.js';
 import { sameKey } from '../keyset.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import { TARGET_READ_ROWS } from '../stages/diff.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { FbsyncError } from '../../lib/errors.js';
-import type { Page } from '../../lib/firebird/source.js';
+import type { Page } from '../../lib/firebird/page.js';
 import { addCounts, diffPage, diffStage, targetRange, zeroCounts, TARGET_READ_ROWS, type ChangeSet, type DiffOptions, type TargetRange } from '../../lib/stages/diff.js';
 import type { Key, Row, TableSpec } from '../../lib/table.js';
 import type { ValueKind } from '../../lib/values.js';
