@@ -266,7 +266,7 @@ export class FirebirdSource extends Readable {
     const raw: unknown[][] = [];
     for (const chunk of keyChunks(changed)) {
       const byKey = keyOneOf(this.#columns, chunk);
-      const got = await side.read(`SELECT ${this.#selectList}, ${RECORD_VERSION} FROM ${quoteFirebird(this.#table.source)} WHERE ${byKey.sql}`, byKey.params);
+      const got = await side.read(this.#selectSql('by-key', `${this.#selectList}, ${RECORD_VERSION}`, byKey.sql), byKey.params);
       if (!got) return undefined;
       for (const row of got) raw.push(row);
     }
@@ -335,11 +335,16 @@ export class FirebirdSource extends Readable {
 
   /** The statements of a scan (first page, every page after a key, …), prepared once per session. */
   #prepare(session: Session, which: StatementKind, selectList: string, where: string | undefined): Promise<Firebird.Statement> {
+    return this.#prepareSql(session, which, this.#selectSql(which, selectList, where));
+  }
+
+  /** A scan's SELECT: a page (FIRST n … ORDER BY the key) or, `by-key`, rows looked up unordered. */
+  #selectSql(which: StatementKind, selectList: string, where: string | undefined): string {
     const scan = which !== 'by-key';
-    const sql =
+    return (
       `SELECT ${scan ? `FIRST ${this.#pageSize} ` : ''}${selectList} FROM ${quoteFirebird(this.#table.source)}` +
-      `${where ? ` WHERE ${where}` : ''}${scan ? ` ORDER BY ${this.#orderBy}` : ''}`;
-    return this.#prepareSql(session, which, sql);
+      `${where ? ` WHERE ${where}` : ''}${scan ? ` ORDER BY ${this.#orderBy}` : ''}`
+    );
   }
 
   async #prepareSql(session: Session, which: StatementKind, sql: string): Promise<Firebird.Statement> {
