@@ -14,7 +14,7 @@ export function formatReport(results: BenchResults): string {
   const out: string[] = [];
   out.push(
     `fbsync bench: N = ${num(o.rows)} rows of TB_ESTOQUE, median of ${o.runs} run${o.runs > 1 ? 's' : ''} per row · ` +
-      `fbsync ${e.source.commit}${e.source.dirty ? ' + uncommitted lib/bin edits' : ''} · Firebird ${e.firebird} · MariaDB/MySQL ${e.mysql} · node ${e.node} · ${e.cpus} CPUs · load average ${e.loadAverageAtStart.toFixed(1)} at start`,
+      `fbsync ${e.source.commit}${e.source.dirty ? ' + uncommitted lib/bin edits' : ''} · node-firebird: ${e.driver} · Firebird ${e.firebird} · MariaDB/MySQL ${e.mysql} · node ${e.node} · ${e.cpus} CPUs · load average ${e.loadAverageAtStart.toFixed(1)} at start`,
   );
   out.push(`every row runs in its own child process; peak RSS = that process's (${e.rssMethod === 'gnu-time' ? 'GNU time %M, ru_maxrss' : '/proc VmHWM polling'}), 1 MB = 10^6 bytes`);
   out.push('');

@@ -63,7 +63,7 @@ export interface BenchResults {
   startedAt: string;
   finishedAt: string;
   options: { rows: number; runs: number; baselineRows: number; skip10x: boolean; reuseFixture: boolean };
-  environment: { source: { commit: string; dirty: boolean }; node: string; cpus: number; loadAverageAtStart: number; firebird: string; mysql: string; rssMethod: string; fixture: string; fixture10x?: string };
+  environment: { source: { commit: string; dirty: boolean }; driver: string; node: string; cpus: number; loadAverageAtStart: number; firebird: string; mysql: string; rssMethod: string; fixture: string; fixture10x?: string };
   cases: CaseRecord[];
   targets: TargetResult[];
 }

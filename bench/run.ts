@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maskUri } from '../lib/redact.js';
-import { ensureBuilt, sourceState } from './build.js';
+import { driverState, ensureBuilt, sourceState } from './build.js';
 import { changeSizes, ensureInsertRoom } from './changes.js';
 import { cpuDelta, cpuSnapshot } from './cpu.js';
 import { benchFirebirdUri, benchMysqlUri, ensureEstoqueFirebird, prepareBenchMysql, serverVersions, sweepFirebird } from './fixtures.js';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     options: { rows: N, runs: options.runs, baselineRows: options.baselineRows, skip10x: options.skip10x, reuseFixture: options.reuseFixture },
     environment: {
       source,
+      driver: driverState(ROOT),
       node: process.version,
       cpus: cpus().length,
       loadAverageAtStart: loadAtStart,
