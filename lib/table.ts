@@ -15,10 +15,11 @@ export interface ColumnSpec {
   /** Which values the column holds; planned tables always say, hand-built ones may leave it out. */
   shape?: ValueShape;
   /**
-   * How the Firebird source reads the column (select expression, CHAR padding, BLOB fetch) and
-   * passes a key value to compare with it (`param`, `?` when absent).
+   * How the Firebird source reads the column (select expression, CHAR padding, BLOB fetch, text
+   * read as bytes and decoded in `decode`) and passes a key value to compare with it (`param`,
+   * `?` when absent).
    */
-  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param'>>;
+  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param' | 'decode'>>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { STORAGE_DIGITS, type ValueShape } from '../shape.js';
 import type { ValueKind } from '../values.js';
 import type { FirebirdDatabase } from './connect.js';
 import { readQuery } from './read.js';
+import { isSingleByteCharset, type SingleByteCharset } from './single-byte.js';
 
 /** A Firebird column as the system tables describe it, plus how fbsync will read it. */
 export interface FirebirdColumn {
@@ -30,6 +31,8 @@ export interface FirebirdColumn {
   padded: boolean;
   /** Binary BLOBs arrive as a fetch function and must be read inside the transaction. */
   blob: boolean;
+  /** Text that `select` reads as bytes, to be decoded in this character set (lib/firebird/single-byte.ts). */
+  decode?: SingleByteCharset;
   charset?: string;
   length?: number;
   precision?: number;
@@ -280,7 +283,12 @@ function stringColumn(base: ColumnBase, s: { fixed: boolean; chars: number; char
       padded: s.fixed,
     };
   }
-  return { ...common, kind: 'text', shape: { kind: 'text', length: s.chars, fixed: s.fixed, charset: s.charset }, select: unpadded, padded: s.fixed };
+  const shape: ValueShape = { kind: 'text', length: s.chars, fixed: s.fixed, charset: s.charset };
+  if (isSingleByteCharset(s.charset)) {
+    // Sent as the stored bytes, not transliterated to UTF-8 by the server (cheaper decoded here).
+    return { ...common, kind: 'text', shape, select: `CAST(${unpadded} AS VARCHAR(${s.chars}) CHARACTER SET OCTETS)`, padded: s.fixed, decode: s.charset };
+  }
+  return { ...common, kind: 'text', shape, select: unpadded, padded: s.fixed };
 }
 
 /** Text BLOBs arrive as strings (the server transliterates them); NONE and OCTETS ones as bytes. */

@@ -2,6 +2,7 @@ import type { Key, TableSpec } from '../table.js';
 import type { VersionList } from '../versions/merge.js';
 import { quoteFirebird } from './metadata.js';
 import { trimPadding } from './rows.js';
+import { decodeSingleByte } from './single-byte.js';
 
 /**
  * The record version of a row: the number of the transaction that wrote it. Read as a DOUBLE
@@ -50,17 +51,18 @@ END`;
 }
 
 /**
- * The probe's answer as a VersionList, CHAR padding trimmed from the keys as from rows, in the
- * order read; `check` sees every key after the one before it.
+ * The probe's answer as a VersionList, keys read as rows are (text decoded, CHAR padding
+ * trimmed), in the order read; `check` sees every key after the one before it.
  */
 export function probeVersions(table: TableSpec, raw: unknown[][], check: (key: Key) => void): VersionList {
   const list: VersionList = { keys: [], versions: [] };
   if (!packsProbe(table)) {
-    const padded = table.key.map((i) => Boolean(table.columns[i]!.firebird.padded));
+    const reads = table.key.map((i) => table.columns[i]!.firebird);
     for (const row of raw) {
-      const k = padded.map((trim, j) => {
+      const k = reads.map((read, j) => {
         const v = row[j] ?? null;
-        return trim && typeof v === 'string' ? trimPadding(v) : (v as Key[number]);
+        if (read.decode && Buffer.isBuffer(v)) return decodeSingleByte(read.decode, v);
+        return read.padded && typeof v === 'string' ? trimPadding(v) : (v as Key[number]);
       });
       check(k);
       list.keys.push(k);

@@ -16,6 +16,7 @@ import type { VersionList } from '../versions/merge.js';
 import type { Page, VersionPick } from './page.js';
 import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
+import { decodeSingleByte } from './single-byte.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -364,6 +365,7 @@ export class FirebirdSource extends Readable {
         const read = cols[i]!.firebird;
         const v = row[i];
         if (v === undefined) row[i] = null;
+        else if (read.decode && Buffer.isBuffer(v)) row[i] = decodeSingleByte(read.decode, v);
         else if (read.padded && typeof v === 'string') row[i] = trimPadding(v);
         else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
       }

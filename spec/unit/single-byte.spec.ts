@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { decodeSingleByte, isSingleByteCharset } from '../../lib/firebird/single-byte.js';
+
+const bytes = (...b: number[]) => Buffer.from(b);
+
+describe('single-byte text decoding', () => {
+  it('decodes WIN1252 0x80-0x9F to the characters Windows gives them', () => {
+    expect(decodeSingleByte('WIN1252', bytes(0x80, 0x8a, 0x96, 0x99, 0x9f))).to.equal('€Š–™Ÿ');
+  });
+
+  it('decodes the five bytes WIN1252 leaves undefined to U+0000, as Firebird 3 does', () => {
+    expect(decodeSingleByte('WIN1252', bytes(0x81, 0x8d, 0x8f, 0x90, 0x9d))).to.equal('\0\0\0\0\0');
+  });
+
+  it('decodes WIN1252 and ISO8859_1 bytes from 0xA0 up as the same code points', () => {
+    const high = Buffer.from(Array.from({ length: 96 }, (_, i) => 0xa0 + i));
+    const expected = String.fromCharCode(...high);
+    expect(decodeSingleByte('WIN1252', high)).to.equal(expected);
+    expect(decodeSingleByte('ISO8859_1', high)).to.equal(expected);
+  });
+
+  it('keeps ISO8859_1 0x80-0x9F as the control characters U+0080-U+009F', () => {
+    expect(decodeSingleByte('ISO8859_1', bytes(0x80, 0x81, 0x9f))).to.equal('\u0080\u0081\u009f');
+  });
+
+  it('decodes text amid other bytes, call after call', () => {
+    const text = Buffer.from([...Buffer.from('Pre'), 0xe7, 0x6f, 0x20, 0x80, 0x20, 0x31, 0x30]);
+    for (let i = 0; i < 3; i++) expect(decodeSingleByte('WIN1252', text)).to.equal('Preço € 10');
+    expect(decodeSingleByte('WIN1252', Buffer.alloc(0))).to.equal('');
+  });
+
+  it('names the character sets it decodes', () => {
+    expect(['WIN1252', 'ISO8859_1', 'UTF8', 'NONE', undefined].map((c) => isSingleByteCharset(c))).to.deep.equal([true, true, false, false, false]);
+  });
+});
