@@ -1,13 +1,15 @@
 /**
  * Row 1, the source ceiling: node-firebird alone reads all of TB_ESTOQUE in keyset pages of
  * 10,000 rows inside one read-only snapshot transaction, as fbsync's source does — the same
- * select list, prepared statements, fetches sized to stay under node's 64 KiB socket reads
- * (lib/firebird/rows.ts) — and does nothing else with the rows: no conversion, no pipeline.
+ * select list (fbsync's own description of the table), prepared statements, fetches sized to
+ * stay under node's 64 KiB socket reads (lib/firebird/rows.ts) — and does nothing else with the
+ * rows: no conversion (WIN1252 text stays bytes), no pipeline.
  * No pipeline can read faster than this.
  */
 import Firebird from 'node-firebird';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from '../../lib/firebird/rows.js';
-import { ESTOQUE_SELECT_LIST, ESTOQUE_TABLE, FIREBIRD_READ_OPTIONS } from '../estoque.js';
+import { describeFirebirdTable } from '../../lib/firebird/metadata.js';
+import { ESTOQUE_TABLE, FIREBIRD_READ_OPTIONS } from '../estoque.js';
 import { runCase } from './child.js';
 
 runCase(async ({ from, pageSize }) => {
@@ -17,7 +19,9 @@ runCase(async ({ from, pageSize }) => {
   let pages = 0;
   try {
     const tx = await db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
-    const select = `SELECT FIRST ${pageSize} ${ESTOQUE_SELECT_LIST} FROM "${ESTOQUE_TABLE}"`;
+    // fbsync's own select expressions (text as bytes, timestamps as text, …), never a copy of them.
+    const { columns } = await describeFirebirdTable(db, ESTOQUE_TABLE);
+    const select = `SELECT FIRST ${pageSize} ${columns.map((c) => c.select).join(', ')} FROM "${ESTOQUE_TABLE}"`;
     const first = await tx.newStatementAsync(`${select} ORDER BY "ID_ESTOQUE"`);
     const next = await tx.newStatementAsync(`${select} WHERE "ID_ESTOQUE" > ? ORDER BY "ID_ESTOQUE"`);
     const size = new FetchSize(FIRST_FETCH_ROWS);
