@@ -154,6 +154,12 @@ export function firebirdConnectError(err: unknown, where: string, options: Fireb
       cause: err,
     });
   }
+  if (code.gdscode === 335545064 || /Incompatible wire encryption levels/i.test(cause)) {
+    return new FbsyncError('FIREBIRD_WIRE_CRYPT', `Firebird at ${host} and fbsync ask for different wire encryption (${where}): ${cause}`, {
+      hint: 'Firebird 3 requires it by default (WireCrypt = Required in firebird.conf): leave wireCrypt=0 out of --from / FBSYNC_FROM, or allow unencrypted attachments on the server with WireCrypt = Enabled',
+      cause: err,
+    });
+  }
   if (code.code === 'ECONNREFUSED' || code.code === 'ENOTFOUND' || code.code === 'ETIMEDOUT' || code.code === 'EHOSTUNREACH') {
     return new FbsyncError('FIREBIRD_UNREACHABLE', `cannot reach the Firebird server at ${host} (${code.code})`, {
       hint: 'check that the server runs and the host and port in --from / FBSYNC_FROM are right',

@@ -5,6 +5,7 @@
  * users) so that any leak, in any spelling of the URI, shows.
  */
 import { expect } from 'chai';
+import { closeFirebird, openFirebird } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync, type CliResult } from '../support/cli.js';
@@ -150,6 +151,17 @@ describe('bad input', function () {
       const uri = myUser.uri.replace(`:${SECRET_PASSWORD}@`, `:${UNENCODED_PASSWORD}@`);
       const message = await failsCleanly(sync('TB_UF', fbUser.uri, uri), { logged: false });
       expect(message).to.include(`mysql://${myUser.name}:****@127.0.0.1:3306/${my.database}`);
+    });
+
+    it('a Firebird URI turning off the wire encryption the server requires says so, and how to fix it', async function () {
+      // Firebird 3's default (WireCrypt = Required); a server configured otherwise just attaches.
+      const plain = await openFirebird(`${fbUser.uri}?wireCrypt=0`).catch(() => undefined);
+      if (plain) {
+        await closeFirebird(plain);
+        this.skip();
+      }
+      const message = await failsCleanly(sync('TB_UF', `${fbUser.uri}?wireCrypt=0`));
+      expect(message).to.include('Firebird at 127.0.0.1:3050').and.include('wire encryption').and.include('leave wireCrypt=0 out');
     });
 
     it('an unreachable Firebird server names the host and port', async function () {
