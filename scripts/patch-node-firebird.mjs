@@ -17,8 +17,12 @@
  * one (reading 1M rows, 128 MB decoded in vain on top of 166 MB). The connection now first walks
  * the reply's rows by their sizes alone and waits for more bytes when they surely end inside it.
  *
+ * Last, each row's NULL bitmap is read where it lies instead of through a Buffer slice, a BitSet
+ * and its array (three objects a row for the garbage collector).
+ *
  * Values are unchanged. Reading 1M rows costs node 7.1-8.2 CPU-seconds unpatched, 5.0-5.3 with
- * the first two changes and 4.1-4.2 with all three (see README, "The driver patch").
+ * the first two changes and 4.1-4.2 with the third (see README, "The driver patch"); the fourth
+ * takes another 6 % off the read (3.6 → 3.4 s in-process, medians of 4).
  *
  * Not patch-package: installed as a dependency, fbsync's node-firebird is usually hoisted out of
  * its folder, where patch-package does not look. Anything unexpected — another driver version,
@@ -157,6 +161,27 @@ function fbsyncFetchReplyIncomplete(buf, pos, statement) {
 }
 function decodeResponse(data, callback, cnx, lowercase_keys, cb) {
 `,
+      1,
+    ],
+    [
+      `                    let nullBitSet;
+                    if (!lowerV13) {
+                        const nullBitsLen = Math.floor((output.length + 7) / 8);
+                        nullBitSet = new serialize_1.BitSet(data.readBuffer(nullBitsLen, false));
+                        data.readBuffer((4 - nullBitsLen) & 3, false); // Skip padding
+                    }`,
+      `                    // fbsync speed patch: the row's NULL bitmap read where it lies (no Buffer, BitSet and array a row)
+                    let nullStart = -1;
+                    if (!lowerV13) {
+                        const nullBitsLen = (output.length + 7) >> 3;
+                        nullStart = data.pos;
+                        data.pos += nullBitsLen + ((4 - nullBitsLen) & 3);
+                    }`,
+      1,
+    ],
+    [
+      'if (!lowerV13 && nullBitSet.get(data.fcolumn)) {',
+      'if (!lowerV13 && (data.buffer[nullStart + (data.fcolumn >> 3)] >> (data.fcolumn & 7)) & 1) {',
       1,
     ],
     // For its spec (spec/integration/driver-patch.spec.ts), which cuts real replies at every byte.
