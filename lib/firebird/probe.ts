@@ -1,8 +1,7 @@
 import type { Key, TableSpec } from '../table.js';
 import type { VersionList } from '../versions/merge.js';
 import { quoteFirebird } from './metadata.js';
-import { trimPadding } from './rows.js';
-import { decodeSingleByte } from './single-byte.js';
+import { columnValue } from './rows.js';
 
 /**
  * The record version of a row: the number of the transaction that wrote it. Read as a DOUBLE
@@ -59,11 +58,7 @@ export function probeVersions(table: TableSpec, raw: unknown[][], check: (key: K
   if (!packsProbe(table)) {
     const reads = table.key.map((i) => table.columns[i]!.firebird);
     for (const row of raw) {
-      const k = reads.map((read, j) => {
-        const v = row[j] ?? null;
-        if (read.decode && Buffer.isBuffer(v)) return decodeSingleByte(read.decode, v);
-        return read.padded && typeof v === 'string' ? trimPadding(v) : (v as Key[number]);
-      });
+      const k = reads.map((read, j) => columnValue(read, row[j] ?? null) as Key[number]);
       check(k);
       list.keys.push(k);
       list.versions.push(String(row[row.length - 1]));

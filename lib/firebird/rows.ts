@@ -1,5 +1,7 @@
 import type Firebird from 'node-firebird';
+import type { ColumnSpec } from '../table.js';
 import { outOfStepError } from './errors.js';
+import { decodeSingleByte } from './single-byte.js';
 
 /**
  * Rows as node-firebird hands them over: fetched through a prepared statement, CHAR padding and
@@ -76,6 +78,16 @@ export async function fetchAll(tx: Firebird.Transaction, statement: Firebird.Sta
   }
   await statement.closeAsync();
   return raw;
+}
+
+/**
+ * A value as the driver hands it, as fbsync reads it: text read as bytes decoded in its
+ * character set, CHAR padding trimmed; anything else as it is (BLOBs are read separately).
+ */
+export function columnValue(read: ColumnSpec['firebird'], v: unknown): unknown {
+  if (read.decode && Buffer.isBuffer(v)) return decodeSingleByte(read.decode, v);
+  if (read.padded && typeof v === 'string') return trimPadding(v);
+  return v;
 }
 
 /** CHAR(n) arrives padded with blanks to n characters; the padding is not part of the value. */

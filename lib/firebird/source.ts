@@ -9,14 +9,13 @@ import type { ValueKind } from '../values.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
-import { FetchSize, FIRST_FETCH_ROWS, fetchAll, readBlob, trimPadding, type BlobFetch } from './rows.js';
+import { FetchSize, FIRST_FETCH_ROWS, columnValue, fetchAll, readBlob, type BlobFetch } from './rows.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
 import type { Page, VersionPick } from './page.js';
 import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
-import { decodeSingleByte } from './single-byte.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -365,9 +364,8 @@ export class FirebirdSource extends Readable {
         const read = cols[i]!.firebird;
         const v = row[i];
         if (v === undefined) row[i] = null;
-        else if (read.decode && Buffer.isBuffer(v)) row[i] = decodeSingleByte(read.decode, v);
-        else if (read.padded && typeof v === 'string') row[i] = trimPadding(v);
         else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
+        else row[i] = columnValue(read, v);
       }
       if (!ordered) continue;
       const key = keyOf(this.#table, row as Row);
