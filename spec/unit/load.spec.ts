@@ -70,6 +70,14 @@ describe('LOAD DATA lines', () => {
       expect(lines?.toString('utf8')).to.equal('1\tCafé\t0102\t1\n2\t\\N\t\\N\t0\n');
     });
 
+    it('writes batches whose lines are longer than the last batch had, whole', () => {
+      const load = loadStatementFor(TABLE);
+      load.lines([[1, 'a', null, true]]);
+      const rows = Array.from({ length: 500 }, (_, i) => [i, `${'😀'.repeat(i % 7)}ç€${'x'.repeat(i)}`, Buffer.from([i & 255]), i % 2 === 0]);
+      const expected = rows.map((r) => `${r[0]}\t${r[1]}\t${(r[2] as Buffer).toString('hex')}\t${r[3] ? 1 : 0}\n`).join('');
+      expect(load.lines(rows)?.toString('utf8')).to.equal(expected);
+    });
+
     it('has no lines for rows with a value it cannot carry', () => {
       expect(loadStatementFor(TABLE).lines([[1, 'ok', null, true], [2, 'x', null, Number.NaN]])).to.equal(undefined);
     });
