@@ -54,8 +54,17 @@ interface FetchResult {
   arrBlob?: Array<(tx: Firebird.Transaction) => Promise<{ row: number; column: number | string; value: unknown }>>;
 }
 
-/** Runs a prepared statement and fetches all its rows, text BLOBs read; `size` learns the row width. */
-export async function fetchAll(tx: Firebird.Transaction, statement: Firebird.Statement, params: unknown[], size = new FetchSize(FIRST_FETCH_ROWS)): Promise<unknown[][]> {
+/**
+ * Runs a prepared statement and fetches all its rows, text BLOBs read; `size` learns the row
+ * width. `each` sees every fetched chunk of rows, BLOBs in place, before the next is asked for.
+ */
+export async function fetchAll(
+  tx: Firebird.Transaction,
+  statement: Firebird.Statement,
+  params: unknown[],
+  size = new FetchSize(FIRST_FETCH_ROWS),
+  each?: (rows: unknown[][]) => unknown,
+): Promise<unknown[][]> {
   await statement.executeAsync(tx, params);
   const raw: unknown[][] = [];
   // Fetching through the statement keeps the driver from walking each row through a callback
@@ -74,6 +83,7 @@ export async function fetchAll(tx: Firebird.Transaction, statement: Firebird.Sta
       const blob = await readText(tx);
       raw[offset + blob.row]![blob.column as number] = blob.value;
     }
+    if (each && chunk.data) await each(chunk.data);
     if (chunk.fetched) break;
   }
   await statement.closeAsync();

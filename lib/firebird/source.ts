@@ -209,9 +209,8 @@ export class FirebirdSource extends Readable {
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
     const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
-    const raw = await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch.page);
-    const noted = this.#versions ? raw.map((row) => String(row.pop())) : undefined;
-    const rows = await this.#convert(raw);
+    const rows = (await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch.page, this.#converter())) as Row[];
+    const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
     const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
     return this.#deliver(session, rows, rows.length < this.#pageSize, versions);
   }
@@ -241,13 +240,13 @@ export class FirebirdSource extends Readable {
     const { changed, gone, whole } = await pick(versions, this.#after, final);
     const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
     const rest = aside ? aside.rest : changed;
-    const picked: unknown[][] = [];
+    const rows: Row[] = [];
+    const convert = this.#converter(false);
     for (const chunk of keyChunks(rest)) {
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await this.#prepare(session, 'by-key', this.#selectList, byKey.sql);
-      for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey)) picked.push(row);
+      for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey, convert)) rows.push(row as Row);
     }
-    const rows = await this.#convert(picked, false);
     for (const row of aside?.rows ?? []) rows.push(row);
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
     rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
@@ -272,7 +271,8 @@ export class FirebirdSource extends Readable {
     }
     const versions = raw.map((row) => String(row.pop()));
     // BLOBs are read through the side transaction too.
-    const rows = await side.use(() => this.#convert(raw, false));
+    const convert = this.#converter(false);
+    const rows = await side.use(async () => (await convert(raw)) as Row[]);
     if (!rows) return undefined;
     const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i]! }));
     const { kept, rest } = asInSnapshot(this.#kinds, probe, changed, read);
@@ -355,24 +355,32 @@ export class FirebirdSource extends Readable {
     return statement;
   }
 
-  async #convert(raw: unknown[][], ordered = true): Promise<Row[]> {
+  /**
+   * Turns rows as the driver hands them into fbsync's values, in place, and (`ordered`) checks
+   * that their keys ascend. Given to fetchAll, it converts each fetched chunk as it arrives: the
+   * driver's Buffers then die young instead of living, with the socket chunks they point into,
+   * until the page is complete; a 1M-row full load spent a quarter of its time collecting them.
+   */
+  #converter(ordered = true): (raw: unknown[][]) => Promise<unknown[][]> {
     const cols = this.#table.columns;
     const kinds = this.#kinds;
     let previous = this.#after;
-    for (const row of raw) {
-      for (let i = 0; i < cols.length; i++) {
-        const read = cols[i]!.firebird;
-        const v = row[i];
-        if (v === undefined) row[i] = null;
-        else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
-        else row[i] = columnValue(read, v);
+    return async (raw) => {
+      for (const row of raw) {
+        for (let i = 0; i < cols.length; i++) {
+          const read = cols[i]!.firebird;
+          const v = row[i];
+          if (v === undefined) row[i] = null;
+          else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
+          else row[i] = columnValue(read, v);
+        }
+        if (!ordered) continue;
+        const key = keyOf(this.#table, row as Row);
+        this.#checkOrder(previous, key, kinds);
+        previous = key;
       }
-      if (!ordered) continue;
-      const key = keyOf(this.#table, row as Row);
-      this.#checkOrder(previous, key, kinds);
-      previous = key;
-    }
-    return raw as Row[];
+      return raw;
+    };
   }
 
   /**
