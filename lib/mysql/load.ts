@@ -67,10 +67,21 @@ class LineBuffer {
   }
 
   text(s: string): void {
-    if (s.length === 0) return;
     // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair, 2 units, takes 4).
     this.#room(s.length * 3);
-    this.#end += this.#buf.write(s, this.#end, 'utf8');
+    const buf = this.#buf;
+    const start = this.#end;
+    // Most fields are short and ASCII (numbers, codes, dates): copied here they cost a fraction
+    // of a call into the encoder, which is what a 1M-row load spent 0.7 s of CPU on.
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.#end = start + buf.write(s, start, 'utf8');
+        return;
+      }
+      buf[start + i] = c;
+    }
+    this.#end = start + s.length;
   }
 
   byte(b: number): void {
