@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type Firebird from 'node-firebird';
 import type { ColumnSpec } from '../table.js';
 import { outOfStepError } from './errors.js';
@@ -8,23 +9,47 @@ import { decodeSingleByte } from './single-byte.js';
  * BLOBs still as the driver leaves them. The source builds its pages (and probes) from these.
  */
 
+/** Bytes a fetch reply is sized to, by whether the driver carries fbsync's patch; see FetchSize. */
+export const REPLY_BYTES = { unpatched: 56 * 1024, patched: 224 * 1024 } as const;
+
 /**
- * How many rows to ask for per wire fetch. node reads a socket at most 64 KiB at a time, and
- * node-firebird decodes a fetch reply as its pieces arrive, each time from the reply's start:
- * a reply past 64 KiB is decoded about twice over. On the bench table (171 bytes a row) 400
- * rows a fetch (68 KB) cost 1.43 row decodes per row and 350 rows (60 KB) 1.13; the full load
- * took 10.0 CPU-seconds against 8.8. So fetches are sized in bytes, from the width the rows of
- * the last fetch had on the wire, to stay a little under that size. With fbsync's driver patch
- * (scripts/patch-node-firebird.mjs) no reply is decoded twice and the size hardly matters (1M
- * rows in fetches of 330 or 1200 rows: the same CPU); it still does to an unpatched driver.
+ * node-firebird as patched by scripts/patch-node-firebird.mjs: its data handler waits for the
+ * rest of a fetch reply instead of decoding it again from the start with every piece.
+ */
+function driverWaitsForWholeReplies(): boolean {
+  try {
+    const connection = createRequire(import.meta.url)('node-firebird/lib/wire/connection.js') as { fbsyncFetchReplyIncomplete?: unknown };
+    return typeof connection.fbsyncFetchReplyIncomplete === 'function';
+  } catch {
+    return false;
+  }
+}
+
+export const DEFAULT_REPLY_BYTES = driverWaitsForWholeReplies() ? REPLY_BYTES.patched : REPLY_BYTES.unpatched;
+
+/**
+ * How many rows to ask for per wire fetch, sized in bytes from the width the rows of the last
+ * fetch had on the wire.
+ *
+ * Unpatched, node-firebird decodes a fetch reply as its pieces arrive (node reads a socket at
+ * most 64 KiB at a time), each time from the reply's start: a reply past 64 KiB is decoded about
+ * twice over. On the bench table (171 bytes a row) 400 rows a fetch (68 KB) cost 1.43 row decodes
+ * per row and 350 rows (60 KB) 1.13; the full load took 10.0 CPU-seconds against 8.8. So replies
+ * stay a little under 64 KiB.
+ *
+ * With fbsync's driver patch no reply is decoded twice, and a fetch's size no longer changes
+ * node's CPU; what it still changes is how often node and Firebird hand the work to each other.
+ * A full load of 1M rows, 6 alternating runs each: 56 KiB replies (~330 rows) 100.8k rows/s
+ * median, 224 KiB (~1300 rows) 104.2k, ahead in 5 of the 6 pairs; 640 KiB no better than 224.
  */
 export class FetchSize {
-  static readonly REPLY_BYTES = 56 * 1024;
   static readonly MAX_ROWS = 4000;
+  readonly #replyBytes: number;
   #rows: number;
 
-  constructor(firstRows: number) {
+  constructor(firstRows: number, replyBytes: number = DEFAULT_REPLY_BYTES) {
     this.#rows = firstRows;
+    this.#replyBytes = replyBytes;
   }
 
   get rows(): number {
@@ -35,7 +60,7 @@ export class FetchSize {
   measured(rows: number, bytes: number): void {
     // A short last fetch, or bytes that could not be counted, say nothing of the row width.
     if (rows < 16 || !(bytes > 0)) return;
-    this.#rows = Math.max(1, Math.min(FetchSize.MAX_ROWS, Math.floor((FetchSize.REPLY_BYTES * rows) / bytes)));
+    this.#rows = Math.max(1, Math.min(FetchSize.MAX_ROWS, Math.floor((this.#replyBytes * rows) / bytes)));
   }
 }
 

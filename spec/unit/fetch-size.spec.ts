@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FetchSize, FIRST_FETCH_ROWS } from '../../lib/firebird/rows.js';
+import { DEFAULT_REPLY_BYTES, FetchSize, FIRST_FETCH_ROWS, REPLY_BYTES } from '../../lib/firebird/rows.js';
 
 describe('fetch size', () => {
   it('asks for the rows it was given until a fetch is measured', () => {
@@ -7,15 +7,22 @@ describe('fetch size', () => {
     expect(new FetchSize(1000).rows).to.equal(1000);
   });
 
-  it('then asks for as many rows as keep a reply under 56 KiB, from the width the last rows had', () => {
-    const size = new FetchSize(200);
+  it('then asks for as many rows as keep a reply under 56 KiB (an unpatched driver), from the width the last rows had', () => {
+    const size = new FetchSize(200, REPLY_BYTES.unpatched);
     size.measured(200, 200 * 171); // the bench table: 171 bytes a row on the wire
     expect(size.rows).to.equal(335);
     expect(335 * 171).to.be.below(56 * 1024);
   });
 
-  it('follows rows that get wider or narrower', () => {
+  it("aims at 224 KiB replies when the driver carries fbsync's patch, as npm install leaves it", () => {
+    expect(DEFAULT_REPLY_BYTES).to.equal(REPLY_BYTES.patched);
     const size = new FetchSize(200);
+    size.measured(200, 200 * 171);
+    expect(size.rows).to.equal(1341);
+  });
+
+  it('follows rows that get wider or narrower', () => {
+    const size = new FetchSize(200, REPLY_BYTES.unpatched);
     size.measured(200, 200 * 1024);
     expect(size.rows).to.equal(56);
     size.measured(56, 56 * 64);
@@ -23,7 +30,7 @@ describe('fetch size', () => {
   });
 
   it('asks for at least one row however wide, and at most 4000 however narrow', () => {
-    const size = new FetchSize(200);
+    const size = new FetchSize(200, REPLY_BYTES.unpatched);
     size.measured(20, 20 * 1024 * 1024);
     expect(size.rows).to.equal(1);
     size.measured(1000, 1000 * 4);
@@ -31,7 +38,7 @@ describe('fetch size', () => {
   });
 
   it('learns nothing from a short last fetch or from bytes it could not count', () => {
-    const size = new FetchSize(300);
+    const size = new FetchSize(300, REPLY_BYTES.unpatched);
     size.measured(3, 3 * 5000);
     size.measured(0, 12);
     size.measured(300, 0);
