@@ -152,6 +152,13 @@ function compareRows(table: TableSpec, rows: readonly Row[], target: readonly Ro
   const counts = zeroCounts();
   const upserts: Row[] = [];
   for (const row of rows) {
+    // Nothing left in the target to match (an empty table, rows appended past its end): the
+    // rest are inserts, and their keys need not be spelled out.
+    if (existing.size === 0) {
+      counts.inserted++;
+      upserts.push(row);
+      continue;
+    }
     const k = keyString(keyOf(table, row));
     const old = existing.get(k);
     if (!old) {
