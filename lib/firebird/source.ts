@@ -359,7 +359,8 @@ export class FirebirdSource extends Readable {
    * Turns rows as the driver hands them into fbsync's values, in place, and (`ordered`) checks
    * that their keys ascend. Given to fetchAll, it converts each fetched chunk as it arrives: the
    * driver's Buffers then die young instead of living, with the socket chunks they point into,
-   * until the page is complete; a 1M-row full load spent a quarter of its time collecting them.
+   * until the page is complete and being copied twice by the garbage collector on the way (a
+   * 1M-row full load: fbsync's CPU 8.1-8.65 → 7.6-8.0 s).
    */
   #converter(ordered = true): (raw: unknown[][]) => Promise<unknown[][]> {
     const cols = this.#table.columns;
