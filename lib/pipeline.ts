@@ -66,6 +66,9 @@ export async function runPipeline(
     reconnect: faults.reconnect,
     versions: versions?.source,
     attachSide: faults.attachSide,
+    // Deletes tile the key space by ranges, and notes of versions are merged in key order: only
+    // without both may Firebird order keys otherwise than fbsync compares them.
+    keyOrder: options.delete || versions ? 'required' : 'tolerated',
     ...retry,
   });
   let finished = false;

@@ -29,6 +29,12 @@ export interface Page {
   versions?: VersionList;
   /** With a version pick: keys the last run copied in this range that the source no longer has. */
   gone?: Key[];
+  /**
+   * Firebird's order of the keys is not code point order (a case-insensitive collation, say),
+   * which the source lets pass only where nothing depends on it (see FirebirdSourceOptions
+   * `keyOrder`): the page's target rows must then be looked up by its keys, not its key range.
+   */
+  unordered?: true;
 }
 
 /**

@@ -63,6 +63,12 @@ export interface FirebirdSourceOptions {
    * next page (see SideReader); without it, both queue on the one attachment.
    */
   attachSide?: () => Promise<FirebirdDatabase>;
+  /**
+   * What to do when Firebird returns keys out of code point order, the order fbsync compares
+   * them in: `'required'` (the default) fails with KEY_ORDER, as deletes and record versions
+   * depend on it; `'tolerated'` marks the page `unordered` and reads on.
+   */
+  keyOrder?: 'required' | 'tolerated';
 }
 
 export const DEFAULT_PAGE_SIZE = 10_000;
@@ -97,6 +103,7 @@ export class FirebirdSource extends Readable {
   readonly #where?: Predicate;
   readonly #versions?: { pick?: VersionPick };
   readonly #kinds: readonly ValueKind[];
+  readonly #keyOrder: 'required' | 'tolerated';
   /** Rows per fetch, learnt from the rows' width on the wire: for pages, rows read by key, probes. */
   readonly #fetch = { page: new FetchSize(FIRST_FETCH_ROWS), byKey: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
   /** The probe of the next page, sent while the current one was being picked. */
@@ -128,6 +135,7 @@ export class FirebirdSource extends Readable {
     this.#where = options.where;
     this.#versions = options.versions;
     this.#kinds = keyKinds(options.table);
+    this.#keyOrder = options.keyOrder ?? 'required';
     if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions cannot go with a filtered source');
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
@@ -209,10 +217,13 @@ export class FirebirdSource extends Readable {
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
     const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
-    const rows = (await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch.page, this.#converter())) as Row[];
+    const convert = this.#converter();
+    const rows = (await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch.page, convert)) as Row[];
     const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
     const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
-    return this.#deliver(session, rows, rows.length < this.#pageSize, versions);
+    const page = await this.#deliver(session, rows, rows.length < this.#pageSize, versions);
+    if (convert.unordered) page.unordered = true;
+    return page;
   }
 
   /**
@@ -362,11 +373,11 @@ export class FirebirdSource extends Readable {
    * until the page is complete and being copied twice by the garbage collector on the way (a
    * 1M-row full load: fbsync's CPU 8.1-8.65 → 7.6-8.0 s).
    */
-  #converter(ordered = true): (raw: unknown[][]) => Promise<unknown[][]> {
+  #converter(ordered = true): Converter {
     const cols = this.#table.columns;
     const kinds = this.#kinds;
     let previous = this.#after;
-    return async (raw) => {
+    const convert: Converter = async (raw) => {
       for (const row of raw) {
         for (let i = 0; i < cols.length; i++) {
           const read = cols[i]!.firebird;
@@ -375,13 +386,15 @@ export class FirebirdSource extends Readable {
           else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
           else row[i] = columnValue(read, v);
         }
-        if (!ordered) continue;
+        if (!ordered || convert.unordered) continue;
         const key = keyOf(this.#table, row as Row);
-        this.#checkOrder(previous, key, kinds);
+        if (this.#keyOrder === 'tolerated' && previous && compareKeys(kinds, previous, key) >= 0) convert.unordered = true;
+        else this.#checkOrder(previous, key, kinds);
         previous = key;
       }
       return raw;
     };
+    return convert;
   }
 
   /**
@@ -393,7 +406,7 @@ export class FirebirdSource extends Readable {
       throw new FbsyncError(
         'KEY_ORDER',
         `Firebird returned ${describeKey(this.#table, key)} after ${describeKey(this.#table, previous)}: the primary key's collation does not order by code point`,
-        { hint: 'sync this table without --delete, or give its key a binary collation' },
+        { hint: 'sync this table without --delete and --row-versions, or give its key a binary collation' },
       );
     }
   }
@@ -446,6 +459,9 @@ export class FirebirdSource extends Readable {
 const END_TIMEOUT_MS = 10_000;
 
 type StatementKind = 'first' | 'next' | 'probe-first' | 'probe-next' | 'by-key';
+
+/** Turns fetched rows into fbsync's values in place; `unordered` once a key came out of order (if tolerated). */
+type Converter = ((raw: unknown[][]) => Promise<unknown[][]>) & { unordered?: boolean };
 
 /** Keys in chunks of KEYS_PER_READ, a short last chunk filled up by repeating its last key. */
 function* keyChunks(keys: readonly Key[]): Generator<Key[]> {

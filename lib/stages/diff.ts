@@ -221,7 +221,8 @@ export function diffStage(options: DiffOptions): (page: Page) => AsyncGenerator<
   return async function* (page: Page) {
     // A page picked by version holds scattered rows, and the keys it lost are known by name:
     // as many as the page (and the notes of one page), so they are read at once.
-    const range = page.gone ? keysOf(table, page, withDeletes ? page.gone : []) : options.sparse ? keysOf(table, page) : targetRange(table, page, withDeletes);
+    // An unordered page (see Page) comes only without deletes: its keys are all there is to read.
+    const range = page.gone ? keysOf(table, page, withDeletes ? page.gone : []) : options.sparse || page.unordered ? keysOf(table, page) : targetRange(table, page, withDeletes);
     if (!range || range.keys) {
       const changes = diffPage(table, page, range ? await readTarget(range) : [], { delete: withDeletes, range });
       debug('%s: %o', table.source, changes.counts);

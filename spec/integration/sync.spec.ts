@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import Firebird from 'node-firebird';
-import { syncTable, syncTables, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import { FbsyncError, syncTable, syncTables, type SyncOptions, type SyncReport } from '../../lib/index.js';
 import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, watchWrites, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT } from '../support/rows.js';
@@ -305,6 +305,63 @@ describe('syncTable', function () {
       expect(report).to.include({ read: ROWS_PRECO + 1, inserted: 4, updated: 3, deleted: 3, unchanged: ROWS_PRECO + 1 - 7 });
       expectSameRows(await target(), await source(), 'TB_PRECO_LOJA');
     });
+  });
+
+  describe('with a text key Firebird orders case-insensitively (UNICODE_CI)', function () {
+    // 'k1500x' sorts right after 'K1500' in Firebird, far above every 'K…' key by code point.
+    const FIREBIRD_DDL = `CREATE TABLE TB_MARCA (
+      CODIGO VARCHAR(20) CHARACTER SET UTF8 NOT NULL COLLATE UNICODE_CI,
+      NOME   VARCHAR(40) CHARACTER SET UTF8,
+      PRIMARY KEY (CODIGO))`;
+    const FILL = `EXECUTE BLOCK AS DECLARE i INTEGER = 1; BEGIN
+      WHILE (i <= 3000) DO BEGIN INSERT INTO TB_MARCA VALUES ('K' || LPAD(:i, 4, '0'), 'Marca ' || :i); i = i + 1; END
+      INSERT INTO TB_MARCA VALUES ('k1500x', 'Marca minúscula');
+    END`;
+    const MYSQL_DDL = `CREATE TABLE TB_MARCA (CODIGO VARCHAR(20) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY, NOME VARCHAR(40) NULL) DEFAULT CHARSET=utf8mb4`;
+    let fb: FirebirdFixture;
+    let my: MysqlFixture;
+    const sync = (options: Partial<SyncOptions> = {}) => syncTable({ from: fb.uri, to: my.uri, table: 'TB_MARCA', pageSize: 1000, ...options });
+    const rows = async (read: () => Promise<unknown[][]>) => (await read()).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+
+    beforeEach(async () => {
+      fb = await createFirebirdDatabase({ charset: 'UTF8' });
+      my = await createMysqlDatabase();
+      await fb.exec(FIREBIRD_DDL, FILL);
+      await my.exec(MYSQL_DDL);
+    });
+    afterEach(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it('copies every row without --delete', async function () {
+      const report = await sync();
+      expect(report).to.include({ read: 3001, inserted: 3001, updated: 0, unchanged: 0, deleted: 0 });
+      expectSameRows(await rows(() => my.rows('SELECT CODIGO, NOME FROM TB_MARCA')), await rows(() => firebirdRows(fb, 'SELECT CODIGO, NOME FROM TB_MARCA')), 'TB_MARCA');
+    });
+
+    it('re-syncs without --delete finding the one row changed, and writes only that one', async function () {
+      await sync();
+      await fb.exec(`UPDATE TB_MARCA SET NOME = 'Marca 1501 nova' WHERE CODIGO = 'K1501'`);
+      const writes = await watchWrites(my, 'TB_MARCA');
+      const report = await sync();
+      expect(report).to.include({ read: 3001, inserted: 0, updated: 1, unchanged: 3000 });
+      // The upsert passes the INSERT trigger, then the UPDATE one.
+      expect(await writes()).to.deep.equal({ inserts: 1, updates: 1, deletes: 0 });
+    });
+
+    for (const [flag, options] of [['--delete', { delete: true }], ['--row-versions', { rowVersions: true }]] as const) {
+      it(`stops with ${flag}, naming the keys out of order and what to do`, async function () {
+        const error = await sync(options).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(error).to.be.instanceOf(FbsyncError);
+        expect((error as FbsyncError).code).to.equal('KEY_ORDER');
+        expect((error as FbsyncError).message).to.include('TB_MARCA(CODIGO="K1501") after TB_MARCA(CODIGO="k1500x")');
+        expect((error as FbsyncError).hint).to.equal('sync this table without --delete and --row-versions, or give its key a binary collation');
+      });
+    }
   });
 
   describe('every supported column type', function () {

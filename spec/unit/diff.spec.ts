@@ -478,6 +478,15 @@ describe('diff stage', () => {
       expect((error as FbsyncError).code).to.equal('KEY_ORDER');
     });
 
+    it('reads the target of a page whose keys Firebird ordered otherwise by the keys, not their range', async () => {
+      const reader = fakeReader([[3, 'c', '3'], [10, 'j', '10']]);
+      const stage = oneChangeSet({ table: items, readTarget: reader.read });
+      const unordered: Page = { ...page([[10, 'J', '10'], [3, 'c', '3'], [7, 'g', '7']]), unordered: true };
+      const changes = await stage(unordered);
+      expect(reader.calls).to.deep.equal([{ after: null, from: null, through: null, keys: [[10], [3], [7]] }]);
+      expect(changes.counts).to.deep.equal({ read: 3, inserted: 1, updated: 1, unchanged: 1, deleted: 0 });
+    });
+
     describe('with a page picked by record version', () => {
       it('reads the target by the keys read in full, not by their range', async () => {
         const reader = fakeReader([[2, 'b', '2']]);
