@@ -79,6 +79,22 @@ function withEstoque(): Estoque {
   return ctx;
 }
 
+/** A UTF8 Firebird database and a MariaDB database made afresh for every test, with these statements run. */
+function withDatabases(firebird: string[], mysql: string[]): { fb: FirebirdFixture; my: MysqlFixture } {
+  const ctx = {} as { fb: FirebirdFixture; my: MysqlFixture };
+  beforeEach(async () => {
+    ctx.fb = await createFirebirdDatabase({ charset: 'UTF8' });
+    ctx.my = await createMysqlDatabase();
+    await ctx.fb.exec(...firebird);
+    await ctx.my.exec(...mysql);
+  });
+  afterEach(async () => {
+    await ctx.fb?.drop();
+    await ctx.my?.drop();
+  });
+  return ctx;
+}
+
 describe('syncTable', function () {
   describe('into an empty table', function () {
     const t = withEstoque();
@@ -263,26 +279,15 @@ describe('syncTable', function () {
     ];
     const SOURCE = `SELECT ID_LOJA, CODIGO, PRECO, CAST(VALIDO_DESDE AS VARCHAR(10)) AS VALIDO_DESDE, PROMOCAO FROM TB_PRECO_LOJA`;
     const TARGET = 'SELECT ID_LOJA, CODIGO, PRECO, VALIDO_DESDE, PROMOCAO FROM TB_PRECO_LOJA';
-    let fb: FirebirdFixture;
-    let my: MysqlFixture;
+    const db = withDatabases([FIREBIRD_DDL, FILL], [MYSQL_DDL]);
     // Small pages, so that page boundaries fall inside a store's run of codes.
     const sync = (options: Partial<SyncOptions> = {}) =>
-      syncTable({ from: fb.uri, to: my.uri, table: 'TB_PRECO_LOJA', pageSize: 37, batchRows: 100, ...options });
+      syncTable({ from: db.fb.uri, to: db.my.uri, table: 'TB_PRECO_LOJA', pageSize: 37, batchRows: 100, ...options });
     /** Both sides in the same order: by key, code point order for the text part. */
     const byKey = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number) || (String(a[1]) < String(b[1]) ? -1 : String(a[1]) > String(b[1]) ? 1 : 0);
-    const source = async () => (await firebirdRows(fb, SOURCE)).sort(byKey);
-    const target = async () => (await my.rows(TARGET)).sort(byKey);
+    const source = async () => (await firebirdRows(db.fb, SOURCE)).sort(byKey);
+    const target = async () => (await db.my.rows(TARGET)).sort(byKey);
 
-    beforeEach(async () => {
-      fb = await createFirebirdDatabase({ charset: 'UTF8' });
-      my = await createMysqlDatabase();
-      await fb.exec(FIREBIRD_DDL, FILL);
-      await my.exec(MYSQL_DDL);
-    });
-    afterEach(async () => {
-      await fb?.drop();
-      await my?.drop();
-    });
 
     it('copies every row into an empty table', async function () {
       const report = await sync();
@@ -292,7 +297,7 @@ describe('syncTable', function () {
 
     it('re-syncs an unchanged source without a single write', async function () {
       await sync();
-      const writes = await watchWrites(my, 'TB_PRECO_LOJA');
+      const writes = await watchWrites(db.my, 'TB_PRECO_LOJA');
       const report = await sync({ delete: true });
       expect(report).to.include({ read: ROWS_PRECO, inserted: 0, updated: 0, unchanged: ROWS_PRECO, deleted: 0 });
       expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
@@ -300,7 +305,7 @@ describe('syncTable', function () {
 
     it('applies inserts, updates and deletes, at both ends of the key and between case variants', async function () {
       await sync();
-      await fb.exec(...CHANGES);
+      await db.fb.exec(...CHANGES);
       const report = await sync({ delete: true });
       expect(report).to.include({ read: ROWS_PRECO + 1, inserted: 4, updated: 3, deleted: 3, unchanged: ROWS_PRECO + 1 - 7 });
       expectSameRows(await target(), await source(), 'TB_PRECO_LOJA');
@@ -318,32 +323,21 @@ describe('syncTable', function () {
       INSERT INTO TB_MARCA VALUES ('k1500x', 'Marca minúscula');
     END`;
     const MYSQL_DDL = `CREATE TABLE TB_MARCA (CODIGO VARCHAR(20) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY, NOME VARCHAR(40) NULL) DEFAULT CHARSET=utf8mb4`;
-    let fb: FirebirdFixture;
-    let my: MysqlFixture;
-    const sync = (options: Partial<SyncOptions> = {}) => syncTable({ from: fb.uri, to: my.uri, table: 'TB_MARCA', pageSize: 1000, ...options });
+    const db = withDatabases([FIREBIRD_DDL, FILL], [MYSQL_DDL]);
+    const sync = (options: Partial<SyncOptions> = {}) => syncTable({ from: db.fb.uri, to: db.my.uri, table: 'TB_MARCA', pageSize: 1000, ...options });
     const rows = async (read: () => Promise<unknown[][]>) => (await read()).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
 
-    beforeEach(async () => {
-      fb = await createFirebirdDatabase({ charset: 'UTF8' });
-      my = await createMysqlDatabase();
-      await fb.exec(FIREBIRD_DDL, FILL);
-      await my.exec(MYSQL_DDL);
-    });
-    afterEach(async () => {
-      await fb?.drop();
-      await my?.drop();
-    });
 
     it('copies every row without --delete', async function () {
       const report = await sync();
       expect(report).to.include({ read: 3001, inserted: 3001, updated: 0, unchanged: 0, deleted: 0 });
-      expectSameRows(await rows(() => my.rows('SELECT CODIGO, NOME FROM TB_MARCA')), await rows(() => firebirdRows(fb, 'SELECT CODIGO, NOME FROM TB_MARCA')), 'TB_MARCA');
+      expectSameRows(await rows(() => db.my.rows('SELECT CODIGO, NOME FROM TB_MARCA')), await rows(() => firebirdRows(db.fb, 'SELECT CODIGO, NOME FROM TB_MARCA')), 'TB_MARCA');
     });
 
     it('re-syncs without --delete finding the one row changed, and writes only that one', async function () {
       await sync();
-      await fb.exec(`UPDATE TB_MARCA SET NOME = 'Marca 1501 nova' WHERE CODIGO = 'K1501'`);
-      const writes = await watchWrites(my, 'TB_MARCA');
+      await db.fb.exec(`UPDATE TB_MARCA SET NOME = 'Marca 1501 nova' WHERE CODIGO = 'K1501'`);
+      const writes = await watchWrites(db.my, 'TB_MARCA');
       const report = await sync();
       expect(report).to.include({ read: 3001, inserted: 0, updated: 1, unchanged: 3000 });
       // The upsert passes the INSERT trigger, then the UPDATE one.
