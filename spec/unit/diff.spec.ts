@@ -478,7 +478,7 @@ describe('diff stage', () => {
       expect((error as FbsyncError).code).to.equal('KEY_ORDER');
     });
 
-    it('reads the target of a page whose keys Firebird ordered otherwise by the keys, not their range', async () => {
+    it('reads the target rows of an unordered page (keys not in code point order) by its keys, not their range', async () => {
       const reader = fakeReader([[3, 'c', '3'], [10, 'j', '10']]);
       const stage = oneChangeSet({ table: items, readTarget: reader.read });
       const unordered: Page = { ...page([[10, 'J', '10'], [3, 'c', '3'], [7, 'g', '7']]), unordered: true };
