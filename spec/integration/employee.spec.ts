@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import { createFirebirdDatabaseFromScript, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { createFirebirdDatabaseFromScript, mysqlForEachTest, type FirebirdFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { expectSameTable } from '../support/compare.js';
 
@@ -19,8 +19,7 @@ const ARRAYS = ['JOB.LANGUAGE_REQ', 'PROJ_DEPT_BUDGET.QUART_HEAD_CNT'];
 
 describe('acceptance: the EMPLOYEE example database', function () {
   let fb: FirebirdFixture;
-  let my: MysqlFixture;
-  const sync = (...args: string[]) => fbsync(['sync', '--all-tables', '--create-tables', '--json', ...args], { env: { FBSYNC_FROM: fb.uri, FBSYNC_TO: my.uri } });
+  const sync = (...args: string[]) => fbsync(['sync', '--all-tables', '--create-tables', '--json', ...args], { env: { FBSYNC_FROM: fb.uri, FBSYNC_TO: target.my.uri } });
   let rows: Record<string, number>;
 
   before(async function () {
@@ -38,18 +37,13 @@ describe('acceptance: the EMPLOYEE example database', function () {
   after(async () => {
     await fb?.drop();
   });
-  beforeEach(async () => {
-    my = await createMysqlDatabase();
-  });
-  afterEach(async () => {
-    await my?.drop();
-  });
+  const target = mysqlForEachTest();
 
   async function expectAllCopied(noneCharset?: string): Promise<number> {
     let values = 0;
     for (const table of TABLES) {
       const exclude = ARRAYS.filter((a) => a.startsWith(`${table}.`)).map((a) => a.split('.')[1]!);
-      const compared = await expectSameTable(fb, my, table, { exclude, noneCharset });
+      const compared = await expectSameTable(fb, target.my, table, { exclude, noneCharset });
       expect(compared.rows, table).to.equal(rows[table]);
       values += compared.values;
     }
@@ -75,7 +69,7 @@ describe('acceptance: the EMPLOYEE example database', function () {
       expect(summary.skipped).to.deep.equal([]);
       for (const t of summary.tables) expect(t, t.table).to.include({ read: rows[t.table], inserted: rows[t.table] });
       expect(await expectAllCopied(noneCharset)).to.be.greaterThan(1500);
-      const [[type]] = await my.rows(`SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'EMPLOYEE' AND COLUMN_NAME = 'LAST_NAME'`);
+      const [[type]] = await target.my.rows(`SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'EMPLOYEE' AND COLUMN_NAME = 'LAST_NAME'`);
       expect(type).to.equal(noneCharset ? 'varchar(20)' : 'varbinary(20)');
 
       const second = JSON.parse((await sync(...args, '--delete', '--parallel-tables', '4')).stdout);

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { lowerCaseNames, syncTables } from '../../lib/index.js';
-import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { createFirebirdDatabase, mysqlForEachTest, type FirebirdFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { expectSameTable } from '../support/compare.js';
 import { ERP_ARRAY_COLUMN, ERP_DDL, ERP_FILL, ERP_ROWS, ERP_SKIPPED, ERP_TABLES } from '../support/erp.js';
@@ -15,15 +15,14 @@ const TOTAL_ROWS = Object.values(ERP_ROWS).reduce((a, b) => a + b, 0);
 
 describe('whole databases', function () {
   let fb: FirebirdFixture;
-  let my: MysqlFixture;
-  const env = () => ({ FBSYNC_FROM: fb.uri, FBSYNC_TO: my.uri });
+  const env = () => ({ FBSYNC_FROM: fb.uri, FBSYNC_TO: target.my.uri });
   const sync = (...args: string[]) => fbsync(['sync', '--all-tables', '--create-tables', '--page-size', '97', ...args], { env: env() });
-  const tablesIn = async () => (await my.rows('SHOW TABLES')).map(([t]) => t as string).filter((t) => !t.startsWith('fbsync_')).sort();
+  const tablesIn = async () => (await target.my.rows('SHOW TABLES')).map(([t]) => t as string).filter((t) => !t.startsWith('fbsync_')).sort();
 
   async function expectEverythingCopied(): Promise<number> {
     let values = 0;
     for (const table of ERP_TABLES) {
-      const compared = await expectSameTable(fb, my, table, { exclude: ['TAGS'] });
+      const compared = await expectSameTable(fb, target.my, table, { exclude: ['TAGS'] });
       expect(compared.rows, table).to.equal(ERP_ROWS[table as keyof typeof ERP_ROWS]);
       values += compared.values;
     }
@@ -40,12 +39,7 @@ describe('whole databases', function () {
   after(async () => {
     await fb?.drop();
   });
-  beforeEach(async () => {
-    my = await createMysqlDatabase();
-  });
-  afterEach(async () => {
-    await my?.drop();
-  });
+  const target = mysqlForEachTest();
 
   describe('fbsync schema', function () {
     it('refuses the ARRAY column, naming TABLE.COLUMN and how to leave it out', async function () {
@@ -78,7 +72,7 @@ describe('whole databases', function () {
       expect(ddl).to.include('-- skipped TB_LOG: no primary key').and.include('-- skipped TB_TEMP: global temporary table');
       expect(ddl).to.not.include('VW_PEDIDO_TOTAL');
       // What it prints is what it runs: the statements create the tables.
-      await my.exec(...ddl.split(';\n').map((s) => s.trim()).filter((s) => s.startsWith('CREATE')));
+      await target.my.exec(...ddl.split(';\n').map((s) => s.trim()).filter((s) => s.startsWith('CREATE')));
       expect(await tablesIn()).to.deep.equal(ERP_TABLES);
     });
   });
@@ -131,14 +125,14 @@ describe('whole databases', function () {
     });
 
     it('creates only the missing tables and syncs into the existing ones', async function () {
-      await my.exec('CREATE TABLE TB_CLIENTE (ID_CLIENTE INT PRIMARY KEY, NOME VARCHAR(60) NOT NULL, UF CHAR(2), LIMITE DECIMAL(15,2), ATIVO CHAR(1), OBS LONGTEXT, CRIADO_EM DATETIME(4), NOME_UF VARCHAR(70))');
+      await target.my.exec('CREATE TABLE TB_CLIENTE (ID_CLIENTE INT PRIMARY KEY, NOME VARCHAR(60) NOT NULL, UF CHAR(2), LIMITE DECIMAL(15,2), ATIVO CHAR(1), OBS LONGTEXT, CRIADO_EM DATETIME(4), NOME_UF VARCHAR(70))');
       const summary = JSON.parse((await sync(...EXCLUDE, '--json')).stdout);
       expect(summary.created).to.deep.equal(ERP_TABLES.filter((t) => t !== 'TB_CLIENTE'));
       await expectEverythingCopied();
     });
 
     it('reports existing columns too small for the source before writing a row, all at once', async function () {
-      await my.exec(
+      await target.my.exec(
         'CREATE TABLE TB_CLIENTE (ID_CLIENTE INT PRIMARY KEY, NOME VARCHAR(40) NOT NULL, UF CHAR(2), LIMITE DECIMAL(15,1), ATIVO CHAR(1), OBS LONGTEXT, CRIADO_EM DATETIME(4), NOME_UF VARCHAR(70))',
       );
       const run = await sync(...EXCLUDE);
@@ -151,11 +145,11 @@ describe('whole databases', function () {
         .and.include('LIMITE decimal(15,1) has 1 decimals, the source 2: MySQL would round')
         .and.include('--exclude-columns TB_CLIENTE.NOME,TB_CLIENTE.LIMITE');
       expect(await tablesIn(), 'nothing created either').to.deep.equal(['TB_CLIENTE']);
-      expect(await my.rows('SELECT COUNT(*) FROM TB_CLIENTE')).to.deep.equal([['0']]);
+      expect(await target.my.rows('SELECT COUNT(*) FROM TB_CLIENTE')).to.deep.equal([['0']]);
     });
 
     it('without --create-tables, still refuses a column that would change values (fewer fractional digits)', async function () {
-      await my.exec('CREATE TABLE TB_PEDIDO (ID_PEDIDO BIGINT PRIMARY KEY, ID_CLIENTE INT NOT NULL, EMITIDO DATE NOT NULL, HORA TIME, TOTAL DECIMAL(15,2), NOTA TEXT, ANO SMALLINT)');
+      await target.my.exec('CREATE TABLE TB_PEDIDO (ID_PEDIDO BIGINT PRIMARY KEY, ID_CLIENTE INT NOT NULL, EMITIDO DATE NOT NULL, HORA TIME, TOTAL DECIMAL(15,2), NOTA TEXT, ANO SMALLINT)');
       const run = await fbsync(['sync', '--tables', 'TB_PEDIDO'], { env: env() });
       expect(run.status).to.equal(1);
       expect(run.stderr).to.include('HORA time keeps 0 digits of a second, the source 4: use TIME(4)');
@@ -170,14 +164,14 @@ describe('whole databases', function () {
 
   describe('syncTables with a name mapping', function () {
     it('creates lower-case tables and columns and syncs into them exactly', async function () {
-      const options = { from: fb.uri, to: my.uri, allTables: true, createTables: true, excludeColumns: [ERP_ARRAY_COLUMN], names: lowerCaseNames, parallelTables: 2 };
+      const options = { from: fb.uri, to: target.my.uri, allTables: true, createTables: true, excludeColumns: [ERP_ARRAY_COLUMN], names: lowerCaseNames, parallelTables: 2 };
       const summary = await syncTables(options);
       expect(summary.created).to.deep.equal(ERP_TABLES.map((t) => t.toLowerCase()));
       expect(summary.tables.map((t) => t.target)).to.deep.equal(ERP_TABLES.map((t) => t.toLowerCase()));
-      const [[column]] = await my.rows(`SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tb_pedido_item' AND ORDINAL_POSITION = 1`);
+      const [[column]] = await target.my.rows(`SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tb_pedido_item' AND ORDINAL_POSITION = 1`);
       expect(column).to.equal('id_pedido');
       for (const table of ERP_TABLES) {
-        await expectSameTable(fb, my, table, { target: table.toLowerCase(), column: (c) => c.toLowerCase(), exclude: ['TAGS'] });
+        await expectSameTable(fb, target.my, table, { target: table.toLowerCase(), column: (c) => c.toLowerCase(), exclude: ['TAGS'] });
       }
       const again = await syncTables(options);
       expect(again.total).to.include({ read: TOTAL_ROWS, unchanged: TOTAL_ROWS });

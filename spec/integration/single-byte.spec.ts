@@ -4,7 +4,7 @@
  * oracle: for every byte, the copy must hold the character Firebird itself makes of it.
  */
 import { expect } from 'chai';
-import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { createFirebirdDatabase, mysqlForEachTest, type FirebirdFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { expectSameTable } from '../support/compare.js';
 
@@ -15,9 +15,8 @@ const KEYS = ['A', 'Ação', 'Z', 'a', 'Ã', 'Öl', 'ß', 'é', 'ÿ'];
 describe('text in single-byte character sets, decoded by fbsync', function () {
   this.timeout(120_000);
   let fb: FirebirdFixture;
-  let my: MysqlFixture;
   const run = (...args: string[]) =>
-    fbsync(['sync', '--tables', 'TB_BYTES,TB_CHAVES', '--create-tables', '--page-size', '2', '--json', ...args], { env: { FBSYNC_FROM: fb.uri, FBSYNC_TO: my.uri } });
+    fbsync(['sync', '--tables', 'TB_BYTES,TB_CHAVES', '--create-tables', '--page-size', '2', '--json', ...args], { env: { FBSYNC_FROM: fb.uri, FBSYNC_TO: target.my.uri } });
 
   before(async function () {
     await ensureBuilt();
@@ -41,12 +40,7 @@ describe('text in single-byte character sets, decoded by fbsync', function () {
   after(async () => {
     await fb?.drop();
   });
-  beforeEach(async () => {
-    my = await createMysqlDatabase();
-  });
-  afterEach(async () => {
-    await my?.drop();
-  });
+  const target = mysqlForEachTest();
 
   it('gives every byte the character Firebird itself makes of it', async function () {
     const result = await run();
@@ -55,27 +49,27 @@ describe('text in single-byte character sets, decoded by fbsync', function () {
     const expected = await fb.db.queryAsync<{ ID: number; W: string | null; L: string | null; WC: string | null; LC: string | null }>(
       'SELECT ID, W, L, TRIM(TRAILING FROM WC) AS WC, TRIM(TRAILING FROM LC) AS LC FROM TB_BYTES ORDER BY ID',
     );
-    const copied = await my.rows('SELECT ID, W, L, WC, LC FROM TB_BYTES ORDER BY ID');
+    const copied = await target.my.rows('SELECT ID, W, L, WC, LC FROM TB_BYTES ORDER BY ID');
     expect(copied).to.have.length(259);
     expect(copied).to.deep.equal(expected.map((r) => [r.ID, r.W, r.L, r.WC, r.LC]));
   });
 
   it('turns WIN1252 0x80-0x9F into their characters, the five undefined bytes into U+0000, and leaves ISO8859_1 bytes as code points', async function () {
     await run();
-    const at = async (byte: number) => (await my.rows('SELECT W, L FROM TB_BYTES WHERE ID = ?', [byte]))[0];
+    const at = async (byte: number) => (await target.my.rows('SELECT W, L FROM TB_BYTES WHERE ID = ?', [byte]))[0];
     expect(await at(0x80)).to.deep.equal(['A€z', 'A\u0080z']);
     expect(await at(0x9f)).to.deep.equal(['AŸz', 'A\u009fz']);
     expect(await at(0x81)).to.deep.equal(['A\u0000z', 'A\u0081z']);
     expect(await at(0xe9)).to.deep.equal(['Aéz', 'Aéz']);
     expect(await at(0x41)).to.deep.equal(['AAz', 'AAz']);
-    expect((await my.rows('SELECT W, WC FROM TB_BYTES WHERE ID = 1002'))[0]).to.deep.equal(['€ ', 'é']);
+    expect((await target.my.rows('SELECT W, WC FROM TB_BYTES WHERE ID = 1002'))[0]).to.deep.equal(['€ ', 'é']);
   });
 
   it('pages through text keys read as bytes, and finds nothing changed on a re-sync', async function () {
     expect(JSON.parse((await run()).stdout).tables.map((t: { inserted: number }) => t.inserted)).to.deep.equal([259, KEYS.length]);
-    await expectSameTable(fb, my, 'TB_BYTES');
-    await expectSameTable(fb, my, 'TB_CHAVES');
-    expect((await my.rows('SELECT CODIGO, SIGLA FROM TB_CHAVES ORDER BY CODIGO')).map(([c, s]) => [c, s])).to.deep.equal(KEYS.map((k) => [k, k.slice(0, 2)]));
+    await expectSameTable(fb, target.my, 'TB_BYTES');
+    await expectSameTable(fb, target.my, 'TB_CHAVES');
+    expect((await target.my.rows('SELECT CODIGO, SIGLA FROM TB_CHAVES ORDER BY CODIGO')).map(([c, s]) => [c, s])).to.deep.equal(KEYS.map((k) => [k, k.slice(0, 2)]));
     const again = JSON.parse((await run('--delete')).stdout).tables;
     expect(again.map((t: { unchanged: number; deleted: number }) => [t.unchanged, t.deleted])).to.deep.equal([[259, 0], [KEYS.length, 0]]);
   });
@@ -87,7 +81,7 @@ describe('text in single-byte character sets, decoded by fbsync', function () {
       const tables = JSON.parse((await run('--row-versions', '--delete')).stdout).tables;
       expect(tables[1]).to.include({ updated: 1, unchanged: KEYS.length - 1, deleted: 0 });
       expect(tables[1].versions).to.include({ mode: 'compared' });
-      expect(await my.rows(`SELECT SIGLA FROM TB_CHAVES WHERE CODIGO = 'Öl'`)).to.deep.equal([['Ñu']]);
+      expect(await target.my.rows(`SELECT SIGLA FROM TB_CHAVES WHERE CODIGO = 'Öl'`)).to.deep.equal([['Ñu']]);
     } finally {
       await fb.exec(`UPDATE TB_CHAVES SET SIGLA = 'Öl' WHERE CODIGO = 'Öl'`);
     }

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { openMysql, syncTable } from '../../lib/index.js';
-import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { createFirebirdDatabase, createMysqlDatabase, mysqlForEachTest, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { expectSameTable } from '../support/compare.js';
 import { NUMERICOS_ROWS, NUMERIC_COLUMNS, TIPOS_ROWS, createNumericos, createTipos } from '../support/every-type.js';
@@ -151,9 +151,8 @@ describe('every Firebird type, exactly', function () {
     const KEYS = ['A', 'Ação', 'Z', 'a', 'Ã', 'Öl', 'ß', 'é', 'ÿ'];
     const hex = (s: string) => `x'${Buffer.from(s, 'latin1').toString('hex')}'`;
     let none: FirebirdFixture;
-    let my: MysqlFixture;
     const run = (...args: string[]) =>
-      fbsync(['sync', '--tables', 'TB_LEGADO', '--create-tables', '--page-size', '2', '--json', ...args], { env: { FBSYNC_FROM: none.uri, FBSYNC_TO: my.uri } });
+      fbsync(['sync', '--tables', 'TB_LEGADO', '--create-tables', '--page-size', '2', '--json', ...args], { env: { FBSYNC_FROM: none.uri, FBSYNC_TO: target.my.uri } });
 
     before(async function () {
       none = await createFirebirdDatabase({ charset: 'NONE' });
@@ -165,19 +164,14 @@ describe('every Firebird type, exactly', function () {
     after(async () => {
       await none?.drop();
     });
-    beforeEach(async () => {
-      my = await createMysqlDatabase();
-    });
-    afterEach(async () => {
-      await my?.drop();
-    });
+    const target = mysqlForEachTest();
 
     it('is copied as the bytes it holds by default, into VARBINARY and LONGBLOB', async function () {
       const result = await run();
       expect(result.stderr).to.equal('');
       expect(JSON.parse(result.stdout).tables[0]).to.include({ read: KEYS.length, inserted: KEYS.length });
-      await expectSameTable(none, my, 'TB_LEGADO');
-      const [[codigo]] = await my.rows(`SELECT CODIGO FROM TB_LEGADO WHERE CODIGO = X'e9'`);
+      await expectSameTable(none, target.my, 'TB_LEGADO');
+      const [[codigo]] = await target.my.rows(`SELECT CODIGO FROM TB_LEGADO WHERE CODIGO = X'e9'`);
       expect(codigo).to.deep.equal(Buffer.from([0xe9]));
       expect(JSON.parse((await run('--delete')).stdout).tables[0]).to.include({ unchanged: KEYS.length });
     });
@@ -186,9 +180,9 @@ describe('every Firebird type, exactly', function () {
       const result = await run('--none-charset', 'win1252');
       expect(result.stderr).to.equal('');
       expect(JSON.parse(result.stdout).tables[0]).to.include({ read: KEYS.length, inserted: KEYS.length });
-      await expectSameTable(none, my, 'TB_LEGADO', { noneCharset: 'WIN1252' });
-      expect((await my.rows('SELECT CODIGO FROM TB_LEGADO ORDER BY CODIGO')).map(([c]) => c)).to.deep.equal(KEYS);
-      const [[descricao]] = await my.rows(`SELECT DESCRICAO FROM TB_LEGADO WHERE CODIGO = 'Ação'`);
+      await expectSameTable(none, target.my, 'TB_LEGADO', { noneCharset: 'WIN1252' });
+      expect((await target.my.rows('SELECT CODIGO FROM TB_LEGADO ORDER BY CODIGO')).map(([c]) => c)).to.deep.equal(KEYS);
+      const [[descricao]] = await target.my.rows(`SELECT DESCRICAO FROM TB_LEGADO WHERE CODIGO = 'Ação'`);
       expect(descricao).to.equal(`Ação: preço € ${KEYS.indexOf('Ação')}`);
       expect(JSON.parse((await run('--none-charset', 'WIN1252', '--delete')).stdout).tables[0]).to.include({ unchanged: KEYS.length });
     });

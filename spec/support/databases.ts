@@ -124,6 +124,21 @@ export async function createMysqlDatabase(): Promise<MysqlFixture> {
 }
 
 /**
+ * A MySQL database made afresh for every test of the suite this is called in (mocha's
+ * beforeEach/afterEach), dropped after the test: `target.my` is the current test's.
+ */
+export function mysqlForEachTest(): { readonly my: MysqlFixture } {
+  const target = {} as { my: MysqlFixture };
+  beforeEach(async () => {
+    target.my = await createMysqlDatabase();
+  });
+  afterEach(async () => {
+    await target.my?.drop();
+  });
+  return target;
+}
+
+/**
  * The pair most specs start from: a WIN1252 Firebird database holding a TB_ESTOQUE of `rows`
  * generated rows, and a MySQL database with an empty TB_ESTOQUE of the matching design.
  */
