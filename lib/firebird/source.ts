@@ -4,12 +4,13 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { compareKeys, keyAfter, keyOneOf, sameKey, type Predicate } from '../keyset.js';
 import { retryOptions, type RetryOptions } from '../retry.js';
-import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
-import { FetchSize, FIRST_FETCH_ROWS, columnValue, fetchAll, readBlob, type BlobFetch } from './rows.js';
+import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { checkKeyOrder, rowConverter, type RowConverter } from './convert.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
@@ -300,7 +301,7 @@ export class FirebirdSource extends Readable {
       const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
       let previous = after;
       return probeVersions(this.#table, raw, (k) => {
-        this.#checkOrder(previous, k, this.#kinds);
+        checkKeyOrder(this.#table, this.#kinds, previous, k);
         previous = k;
       });
     };
@@ -366,49 +367,9 @@ export class FirebirdSource extends Readable {
     return statement;
   }
 
-  /**
-   * Turns rows as the driver hands them into fbsync's values, in place, and (`ordered`) checks
-   * that their keys ascend. Given to fetchAll, it converts each fetched chunk as it arrives: the
-   * driver's Buffers then die young instead of living, with the socket chunks they point into,
-   * until the page is complete and being copied twice by the garbage collector on the way (a
-   * 1M-row full load: fbsync's CPU 8.1-8.65 → 7.6-8.0 s).
-   */
-  #converter(ordered = true): Converter {
-    const cols = this.#table.columns;
-    const kinds = this.#kinds;
-    let previous = this.#after;
-    const convert: Converter = async (raw) => {
-      for (const row of raw) {
-        for (let i = 0; i < cols.length; i++) {
-          const read = cols[i]!.firebird;
-          const v = row[i];
-          if (v === undefined) row[i] = null;
-          else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
-          else row[i] = columnValue(read, v);
-        }
-        if (!ordered || convert.unordered) continue;
-        const key = keyOf(this.#table, row as Row);
-        if (this.#keyOrder === 'tolerated' && previous && compareKeys(kinds, previous, key) >= 0) convert.unordered = true;
-        else this.#checkOrder(previous, key, kinds);
-        previous = key;
-      }
-      return raw;
-    };
-    return convert;
-  }
-
-  /**
-   * The diff stage trusts that keys arrive strictly ascending in the order it compares them in;
-   * a collation that disagrees would make it delete rows that exist, so stop instead.
-   */
-  #checkOrder(previous: Key | null, key: Key, kinds: readonly ValueKind[]): void {
-    if (previous && compareKeys(kinds, previous, key) >= 0) {
-      throw new FbsyncError(
-        'KEY_ORDER',
-        `Firebird returned ${describeKey(this.#table, key)} after ${describeKey(this.#table, previous)}: the primary key's collation does not order by code point`,
-        { hint: 'sync this table without --delete and --row-versions, or give its key a binary collation' },
-      );
-    }
+  /** A converter of this source's rows; key order checked after the last key read (see rowConverter). */
+  #converter(ordered = true): RowConverter {
+    return rowConverter(this.#table, { after: this.#after, keyOrder: ordered ? this.#keyOrder : 'unchecked' });
   }
 
   #readError(err: unknown): FbsyncError {
@@ -459,9 +420,6 @@ export class FirebirdSource extends Readable {
 const END_TIMEOUT_MS = 10_000;
 
 type StatementKind = 'first' | 'next' | 'probe-first' | 'probe-next' | 'by-key';
-
-/** Turns fetched rows into fbsync's values in place; `unordered` once a key came out of order (if tolerated). */
-type Converter = ((raw: unknown[][]) => Promise<unknown[][]>) & { unordered?: boolean };
 
 /** Keys in chunks of KEYS_PER_READ, a short last chunk filled up by repeating its last key. */
 function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
