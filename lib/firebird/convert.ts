@@ -1,8 +1,9 @@
 import { FbsyncError } from '../errors.js';
 import { compareKeys } from '../keyset.js';
-import { describeKey, keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import { describeKey, keyKinds, keyOf, type ColumnSpec, type Key, type Row, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
-import { columnValue, readBlob, type BlobFetch } from './rows.js';
+import { readBlob, type BlobFetch } from './rows.js';
+import { decodeSingleByte } from './single-byte.js';
 
 /**
  * Rows as node-firebird hands them turned into fbsync's values, and the keys they arrive in
@@ -57,4 +58,21 @@ export function checkKeyOrder(table: TableSpec, kinds: readonly ValueKind[], pre
       { hint: 'sync this table without --delete and --row-versions, or give its key a binary collation' },
     );
   }
+}
+
+/**
+ * A value as the driver hands it, as fbsync reads it: text read as bytes decoded in its
+ * character set, CHAR padding trimmed; anything else as it is (BLOBs are read separately).
+ */
+export function columnValue(read: ColumnSpec['firebird'], v: unknown): unknown {
+  if (read.decode && Buffer.isBuffer(v)) return decodeSingleByte(read.decode, v);
+  if (read.padded && typeof v === 'string') return trimPadding(v);
+  return v;
+}
+
+/** CHAR(n) arrives padded with blanks to n characters; the padding is not part of the value. */
+export function trimPadding(v: string): string {
+  let end = v.length;
+  while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
+  return end === v.length ? v : v.slice(0, end);
 }

@@ -1,7 +1,7 @@
 import type { Key, TableSpec } from '../table.js';
 import type { VersionList } from '../versions/merge.js';
 import { quoteFirebird } from './metadata.js';
-import { columnValue } from './rows.js';
+import { columnValue } from './convert.js';
 
 /**
  * The record version of a row: the number of the transaction that wrote it. Read as a DOUBLE

@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import type Firebird from 'node-firebird';
-import type { ColumnSpec } from '../table.js';
 import { outOfStepError } from './errors.js';
-import { decodeSingleByte } from './single-byte.js';
 
 /**
  * Rows as node-firebird hands them over: fetched through a prepared statement, CHAR padding and
@@ -113,23 +111,6 @@ export async function fetchAll(
   }
   await statement.closeAsync();
   return raw;
-}
-
-/**
- * A value as the driver hands it, as fbsync reads it: text read as bytes decoded in its
- * character set, CHAR padding trimmed; anything else as it is (BLOBs are read separately).
- */
-export function columnValue(read: ColumnSpec['firebird'], v: unknown): unknown {
-  if (read.decode && Buffer.isBuffer(v)) return decodeSingleByte(read.decode, v);
-  if (read.padded && typeof v === 'string') return trimPadding(v);
-  return v;
-}
-
-/** CHAR(n) arrives padded with blanks to n characters; the padding is not part of the value. */
-export function trimPadding(v: string): string {
-  let end = v.length;
-  while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
-  return end === v.length ? v : v.slice(0, end);
 }
 
 export type BlobFetch = (cb: (err: unknown, name: string, emitter: NodeJS.EventEmitter) => void) => void;
