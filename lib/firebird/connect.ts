@@ -144,7 +144,9 @@ export function firebirdConnectError(err: unknown, where: string, options: Fireb
   const host = `${options.host ?? '127.0.0.1'}:${options.port ?? 3050}`;
   if (code.gdscode === 335544472 || /user name and password are not defined/i.test(cause)) {
     return new FbsyncError('FIREBIRD_LOGIN', `Firebird at ${host} rejected user ${options.user ?? 'SYSDBA'} or its password (${where})`, {
-      hint: 'check the user and password in --from / FBSYNC_FROM',
+      // node-firebird 2.17's SRP client fails for a user whose salt starts with a zero nibble
+      // (about 1 in 16): the right password is refused until the password is set again.
+      hint: 'check the user and password in --from / FBSYNC_FROM; if they are right, set the same password again with ALTER USER … PASSWORD: node-firebird fails to log in about 1 Firebird 3 user in 16, by the random salt the server drew for the password',
       cause: err,
     });
   }
