@@ -24,6 +24,7 @@ export { RejectFile, rejectLine, type RejectedRow, type RejectHandler } from './
 export { diffStage, diffPage, targetRange, zeroCounts, addCounts, type ChangeSet, type Counts, type DiffOptions, type TargetRange, type TargetReader } from './stages/diff.js';
 export { batchStage, Batcher, batchBytesFor, rowBytes, DEFAULT_BATCH_ROWS, type Batch, type BatchOptions } from './stages/batch.js';
 export { mapRows } from './stages/map-rows.js';
+export { keepingRows } from './stages/keep-rows.js';
 export { composeStages } from './stages/compose.js';
 export { planTable, planSource, tableDesign, type PlanOptions, type SourcePlan, type PlannedColumn } from './plan.js';
 export { lowerCaseNames, type NameMapping } from './names.js';

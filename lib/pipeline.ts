@@ -9,6 +9,7 @@ import { DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
 import { addCounts, diffStage, type ChangeSet, type Counts } from './stages/diff.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js';
 import { composeStages } from './stages/compose.js';
+import { keepingRows } from './stages/keep-rows.js';
 import type { RejectFile, RejectHandler, RejectedRow } from './rejects.js';
 import type { Key, TableSpec } from './table.js';
 import { CheckpointStore, CheckpointTracker } from './checkpoint.js';
@@ -81,7 +82,7 @@ export async function runPipeline(
     // The stamps and versions as Firebird has them, before any transform.
     ...(tracker ? [tracker.see] : []),
     ...(versions ? [versions.see] : []),
-    ...(options.transforms ?? []),
+    ...keepingRows(table, options.transforms ?? []),
     diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete, sparse: Boolean(watermark) }),
     tally,
   ];

@@ -76,9 +76,11 @@ export interface SyncOptions {
    */
   noneCharset?: string;
   /**
-   * Stages applied to each page before the diff (e.g. masking a column). With `rowVersions`,
-   * rows whose Firebird version did not change are not read: after changing a transform, run
-   * once without `rowVersions` so that every row goes through it.
+   * Stages applied to each page before the diff (e.g. masking a column). They may change values,
+   * not which rows a page holds: a transform that leaves out, adds, reorders or re-keys rows
+   * stops the sync with a TRANSFORM error before that page is written (see keep-rows.ts). With
+   * `rowVersions`, rows whose Firebird version did not change are not read: after changing a
+   * transform, run once without `rowVersions` so that every row goes through it.
    */
   transforms?: readonly PageStage[];
   /**

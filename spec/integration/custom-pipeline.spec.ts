@@ -8,6 +8,8 @@ import {
   openFirebird, closeFirebird, openMysql, planSync, firebirdSource, composeStages, mapRows,
   diffStage, mysqlTargetReader, batchStage, batchBytesFor, mysqlSink, syncTable,
 } from '../../lib/index.js';
+import { FbsyncError } from '../../lib/errors.js';
+import type { Page } from '../../lib/firebird/page.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 
 describe('a custom pipeline', () => {
@@ -59,5 +61,18 @@ describe('a custom pipeline', () => {
     await runMasked();
     const report = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_CLIENTE', transforms: [mapRows((row) => ({ ...row, CPF: null }))] });
     expect(report).to.include({ read: 2500, inserted: 0, updated: 0, unchanged: 2500, deleted: 0 });
+  });
+
+  it('stops at a transform that leaves rows out, with --delete, before that page is written', async () => {
+    await runMasked();
+    // Dropping the even rows would, with delete, have deleted their target copies.
+    const dropEven = (page: Page) => ({ ...page, rows: page.rows.filter((row) => Number(row[0]) % 2 === 1) });
+    const err = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_CLIENTE', delete: true, pageSize: 1000, transforms: [dropEven] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(FbsyncError).and.include({ code: 'TRANSFORM' });
+    expect((err as Error).message).to.include('TB_CLIENTE').and.include('a page of 1000 rows came out with 500');
+    expect(await my.rows('SELECT COUNT(*) FROM TB_CLIENTE')).to.deep.equal([['2500']]);
   });
 });
