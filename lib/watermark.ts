@@ -51,7 +51,9 @@ export function sinceFilter(column: SinceColumn, watermark: string, overlapSecon
   }
   const c = quoteFirebird(column.name);
   // DATEADD's amount is a literal: a parameter there would have no type for Firebird to infer.
-  const sql = column.kind === 'date' ? `${c} >= CAST(? AS DATE)` : `${c} >= DATEADD(SECOND, ${-overlapSeconds}, CAST(? AS TIMESTAMP))`;
+  // The watermark goes as Firebird's own text, which the server reads exactly: to a temporal
+  // parameter, node-firebird would pass it as a JS Date, fraction of a second dropped.
+  const sql = column.kind === 'date' ? `${c} >= CAST(CAST(? AS VARCHAR(10)) AS DATE)` : `${c} >= DATEADD(SECOND, ${-overlapSeconds}, CAST(CAST(? AS VARCHAR(24)) AS TIMESTAMP))`;
   return { sql: column.nullable ? `(${sql} OR ${c} IS NULL)` : sql, params: [watermark] };
 }
 

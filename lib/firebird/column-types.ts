@@ -25,8 +25,9 @@ export interface FirebirdColumn {
   /** SQL expression that reads the column exactly (a CAST for temporal and small scaled types). */
   select: string;
   /**
-   * How a key value is passed when compared with the column (keyset paging): `?`, or a CAST of it
-   * when `select` reinterprets the column (CHARACTER SET NONE read as a chosen character set).
+   * How a key value is passed when compared with the column (keyset paging, reads by key): `?`,
+   * or a CAST of it when `select` reinterprets the column (CHARACTER SET NONE read as a chosen
+   * character set, temporal values read as their text).
    */
   param: string;
   /** For CHAR columns: Firebird pads with blanks, fbsync removes the padding (as MySQL's CHAR does). */
@@ -119,13 +120,24 @@ export function toColumn(f: FieldRow, context: { quoted: string; noneAs: string 
     case 23:
       return { ...base, type: 'BOOLEAN', kind: 'boolean', shape: { kind: 'boolean' } };
     // node-firebird turns temporal values into JS Dates in the process's time zone, which
-    // shifts or loses wall-clock times (DST gaps, LMT offsets). The server's own text form is exact.
+    // shifts or loses wall-clock times (DST gaps, LMT offsets). The server's own text form is
+    // exact, both ways: a key goes back as that text, which the server reads. Passed to a
+    // temporal parameter, the driver would parse it into a Date, dropping the fraction of a
+    // second (and shifting times a DST gap skips), so that a page ending at 10:00:00.5 would be
+    // followed by the rows after 10:00:00, itself included, for ever.
     case 12:
-      return { ...base, type: 'DATE', kind: 'date', shape: { kind: 'date' }, select: `CAST(${q} AS VARCHAR(10))` };
+      return { ...base, type: 'DATE', kind: 'date', shape: { kind: 'date' }, select: `CAST(${q} AS VARCHAR(10))`, param: 'CAST(CAST(? AS VARCHAR(10)) AS DATE)' };
     case 13:
-      return { ...base, type: 'TIME', kind: 'time', shape: { kind: 'time' }, select: `CAST(${q} AS VARCHAR(13))` };
+      return { ...base, type: 'TIME', kind: 'time', shape: { kind: 'time' }, select: `CAST(${q} AS VARCHAR(13))`, param: 'CAST(CAST(? AS VARCHAR(13)) AS TIME)' };
     case 35:
-      return { ...base, type: 'TIMESTAMP', kind: 'timestamp', shape: { kind: 'timestamp' }, select: `CAST(${q} AS VARCHAR(24))` };
+      return {
+        ...base,
+        type: 'TIMESTAMP',
+        kind: 'timestamp',
+        shape: { kind: 'timestamp' },
+        select: `CAST(${q} AS VARCHAR(24))`,
+        param: 'CAST(CAST(? AS VARCHAR(24)) AS TIMESTAMP)',
+      };
     case 14:
     case 37:
       return stringColumn(base, { fixed: f.FTYPE === 14, chars, charset: charset ?? 'NONE', type: withCharset(`${f.FTYPE === 14 ? 'CHAR' : 'VARCHAR'}(${chars})`), noneAs: context.noneAs });

@@ -63,6 +63,17 @@ describe('--since-column', function () {
     expect(Number(quantity)).to.not.equal(0);
   });
 
+  it('starts at the watermark to the ten-thousandth of a second, not at its whole second', async function () {
+    // Row 1 holds the next watermark; row 2 is stamped a quarter of a second before it.
+    await fb.exec(
+      "UPDATE TB_ESTOQUE SET ATUALIZADO_EM = TIMESTAMP '2030-01-01 12:00:00.5000' WHERE ID_ESTOQUE = 1",
+      "UPDATE TB_ESTOQUE SET ATUALIZADO_EM = TIMESTAMP '2030-01-01 12:00:00.2500' WHERE ID_ESTOQUE = 2",
+    );
+    expect((await syncTable(options)).since!.next).to.equal('2030-01-01 12:00:00.5000');
+    const report = await syncTable(options);
+    expect(report).to.include({ read: 1, unchanged: 1 });
+  });
+
   it('refuses --delete, since deleted rows leave no stamp behind', async function () {
     const err = await syncTable({ ...options, delete: true }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'OPTION');

@@ -358,6 +358,45 @@ describe('syncTable', function () {
     }
   });
 
+  describe('with a primary key of another type', function () {
+    // 1,000 keys each, paged 97 at a time, so that pages end on every kind of value. Temporal
+    // keys carry fractions of a second (Firebird keeps 1/10,000 s).
+    const KEYS = [
+      { type: 'TIMESTAMP', mysql: 'DATETIME(4)', key: `DATEADD(:i * 3 MILLISECOND TO TIMESTAMP '2024-01-01 10:00:00') + :i / 864000000.0`, read: 'CAST(K AS VARCHAR(24))' },
+      { type: 'TIME', mysql: 'TIME(4)', key: `DATEADD(:i * 1700 MILLISECOND TO TIME '00:00:00') + :i / 864000000.0`, read: 'CAST(K AS VARCHAR(13))' },
+      { type: 'DATE', mysql: 'DATE', key: `DATEADD(:i * 37 DAY TO DATE '1899-12-01')`, read: 'CAST(K AS VARCHAR(10))' },
+    ];
+    for (const { type, mysql, key, read } of KEYS) {
+      describe(type, function () {
+        const db = withDatabases(
+          [
+            `CREATE TABLE TB_LEITURA (K ${type} NOT NULL PRIMARY KEY, V INTEGER NOT NULL)`,
+            `EXECUTE BLOCK AS DECLARE i INTEGER = 1; BEGIN WHILE (i <= 1000) DO BEGIN INSERT INTO TB_LEITURA VALUES (${key}, :i); i = i + 1; END END`,
+          ],
+          [`CREATE TABLE TB_LEITURA (K ${mysql} NOT NULL PRIMARY KEY, V INT NOT NULL)`],
+        );
+        const sync = (options: Partial<SyncOptions> = {}) => syncTable({ from: db.fb.uri, to: db.my.uri, table: 'TB_LEITURA', pageSize: 97, ...options });
+        // Keys as text on both sides.
+        const source = async () => (await firebirdRows(db.fb, `SELECT ${read}, V FROM TB_LEITURA ORDER BY K`)).map(([k, v]) => [String(k), v]);
+        const target = () => db.my.rows('SELECT CAST(K AS CHAR), V FROM TB_LEITURA ORDER BY K');
+
+        it('pages through every key and re-syncs finding nothing changed', async function () {
+          expect(await sync()).to.include({ read: 1000, inserted: 1000, updated: 0, unchanged: 0 });
+          expectSameRows(await target(), await source(), 'TB_LEITURA');
+          expect(await sync({ delete: true })).to.include({ read: 1000, inserted: 0, updated: 0, unchanged: 1000, deleted: 0 });
+        });
+
+        it('finds exactly the rows changed and deleted, with --row-versions too', async function () {
+          await sync({ rowVersions: true });
+          await db.fb.exec('UPDATE TB_LEITURA SET V = -V WHERE MOD(V, 97) = 0', 'DELETE FROM TB_LEITURA WHERE MOD(V, 89) = 0');
+          expect(await sync({ delete: true, rowVersions: true })).to.include({ read: 989, inserted: 0, updated: 10, unchanged: 979, deleted: 11 });
+          expectSameRows(await target(), await source(), 'TB_LEITURA');
+          expect(await sync({ delete: true })).to.include({ read: 989, inserted: 0, updated: 0, unchanged: 989, deleted: 0 });
+        });
+      });
+    }
+  });
+
   describe('every supported column type', function () {
     let fb: FirebirdFixture;
     let my: MysqlFixture;
