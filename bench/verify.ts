@@ -116,11 +116,12 @@ export async function verifyTable(options: VerifyOptions): Promise<VerifyResult>
     await my.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     try {
       const fbKeys = keyIdx.map((i) => quoteFirebird(columns[i]!.name));
+      const fbParams = keyIdx.map((i) => firebirdParam(columns[i]!.kind));
       const myKeys = keyIdx.map((i) => quoteMysql(columns[i]!.mysqlName));
       const fbSql = `SELECT FIRST ${pageSize} ${columns.map((c) => c.select).join(', ')} FROM ${quoteFirebird(source.name)}`;
-      const mySql = `SELECT ${columns.map((c) => quoteMysql(c.mysqlName)).join(', ')} FROM ${quoteMysql(target.name)}`;
+      const mySql = `SELECT ${columns.map((c) => mysqlSelect(c)).join(', ')} FROM ${quoteMysql(target.name)}`;
       const fbCursor = new PagedCursor(pageSize, keyIdx, (after) => {
-        const where = after ? keyAfter(fbKeys, after) : undefined;
+        const where = after ? keyAfter(fbKeys, after, fbParams) : undefined;
         return tx.executeAsync<unknown[]>(`${fbSql}${where ? ` WHERE ${where.sql}` : ''} ORDER BY ${fbKeys.join(', ')}`, where?.params ?? []);
       });
       const myCursor = new PagedCursor(pageSize, keyIdx, async (after) => {
@@ -234,16 +235,40 @@ class PagedCursor {
   }
 }
 
-/** `key > after` for a possibly composite key, with a leading range on the first column for the index. */
-function keyAfter(cols: string[], after: unknown[]): { sql: string; params: unknown[] } {
-  if (cols.length === 1) return { sql: `${cols[0]} > ?`, params: [after[0]] };
+/**
+ * `key > after` for a possibly composite key, with a leading range on the first column for the
+ * index; `marks[i]` is how column i's value is passed (default `?`).
+ */
+function keyAfter(cols: string[], after: unknown[], marks: string[] = cols.map(() => '?')): { sql: string; params: unknown[] } {
+  if (cols.length === 1) return { sql: `${cols[0]} > ${marks[0]}`, params: [after[0]] };
   const ors: string[] = [];
   const params: unknown[] = [after[0]];
   for (let i = 0; i < cols.length; i++) {
-    ors.push(`(${[...cols.slice(0, i).map((c) => `${c} = ?`), `${cols[i]} > ?`].join(' AND ')})`);
+    ors.push(`(${[...cols.slice(0, i).map((c, j) => `${c} = ${marks[j]}`), `${cols[i]} > ${marks[i]}`].join(' AND ')})`);
     params.push(...after.slice(0, i + 1));
   }
-  return { sql: `(${cols[0]} >= ? AND (${ors.join(' OR ')}))`, params };
+  return { sql: `(${cols[0]} >= ${marks[0]} AND (${ors.join(' OR ')}))`, params };
+}
+
+/**
+ * A Firebird key value goes back as read: temporal ones as the server's text, which the server
+ * reads exactly (to a temporal parameter node-firebird would pass a JS Date without the
+ * fraction of a second, and paging by such a key would never end).
+ */
+function firebirdParam(kind: Kind): string {
+  if (kind === 'date') return 'CAST(CAST(? AS VARCHAR(10)) AS DATE)';
+  if (kind === 'time') return 'CAST(CAST(? AS VARCHAR(13)) AS TIME)';
+  return kind === 'timestamp' ? 'CAST(CAST(? AS VARCHAR(24)) AS TIMESTAMP)' : '?';
+}
+
+/**
+ * A MySQL column as read: FLOAT and DOUBLE as text, since MariaDB prints a FLOAT with six digits
+ * and mysql2 reads some doubles of 16-17 digits an ulp off (90.28571428571429 as …428).
+ */
+function mysqlSelect(c: Column): string {
+  const q = quoteMysql(c.mysqlName);
+  if (c.kind === 'float') return `CAST(CAST(${q} AS DOUBLE) AS CHAR)`;
+  return c.kind === 'double' ? `CAST(${q} AS CHAR)` : q;
 }
 
 // ---- canonical forms -------------------------------------------------------------------------

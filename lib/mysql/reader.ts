@@ -17,10 +17,14 @@ export interface MysqlReaderOptions extends MysqlRetryOptions {
 /**
  * How a column is read so that its value arrives exactly: MariaDB prints a FLOAT with six
  * significant digits (3.40282e+38), which is not the stored value; widened to a DOUBLE, whose
- * text round-trips, it is.
+ * text round-trips, it is. FLOAT and DOUBLE values come as that text (a string, which values.ts
+ * reads with Number): mysql2 3.24 turns a number of up to 17 characters into a double digit by
+ * digit, which is an ulp off once the digits pass 2^53 (90.28571428571429 came back as
+ * …428), so such a row was found changed on every run, and as a key inserted and "deleted".
  */
 function readExpression(column: TableSpec['columns'][number], quoted: string): string {
-  return column.kind === 'float' ? `(${quoted} + 0E0)` : quoted;
+  if (column.kind === 'float') return `CAST(${quoted} + 0E0 AS CHAR)`;
+  return column.kind === 'double' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
 /**

@@ -360,11 +360,13 @@ describe('syncTable', function () {
 
   describe('with a primary key of another type', function () {
     // 1,000 keys each, paged 97 at a time, so that pages end on every kind of value. Temporal
-    // keys carry fractions of a second (Firebird keeps 1/10,000 s).
+    // keys carry fractions of a second (Firebird keeps 1/10,000 s); the DOUBLE keys are i/7,
+    // whose shortest forms have 16-17 digits.
     const KEYS = [
       { type: 'TIMESTAMP', mysql: 'DATETIME(4)', key: `DATEADD(:i * 3 MILLISECOND TO TIMESTAMP '2024-01-01 10:00:00') + :i / 864000000.0`, read: 'CAST(K AS VARCHAR(24))' },
       { type: 'TIME', mysql: 'TIME(4)', key: `DATEADD(:i * 1700 MILLISECOND TO TIME '00:00:00') + :i / 864000000.0`, read: 'CAST(K AS VARCHAR(13))' },
       { type: 'DATE', mysql: 'DATE', key: `DATEADD(:i * 37 DAY TO DATE '1899-12-01')`, read: 'CAST(K AS VARCHAR(10))' },
+      { type: 'DOUBLE PRECISION', mysql: 'DOUBLE', key: ':i / 7e0', read: 'K' },
     ];
     for (const { type, mysql, key, read } of KEYS) {
       describe(type, function () {
@@ -376,7 +378,7 @@ describe('syncTable', function () {
           [`CREATE TABLE TB_LEITURA (K ${mysql} NOT NULL PRIMARY KEY, V INT NOT NULL)`],
         );
         const sync = (options: Partial<SyncOptions> = {}) => syncTable({ from: db.fb.uri, to: db.my.uri, table: 'TB_LEITURA', pageSize: 97, ...options });
-        // Keys as text on both sides.
+        // Keys as text on both sides (MariaDB prints a DOUBLE in its shortest exact form, as JS does).
         const source = async () => (await firebirdRows(db.fb, `SELECT ${read}, V FROM TB_LEITURA ORDER BY K`)).map(([k, v]) => [String(k), v]);
         const target = () => db.my.rows('SELECT CAST(K AS CHAR), V FROM TB_LEITURA ORDER BY K');
 

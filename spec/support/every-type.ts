@@ -134,8 +134,9 @@ const ROWS: Record<number, Record<string, Cell>> = {
     BT_ASCII: { param: 'plain\r\nascii' }, BT_1252: { param: 'Preço € “aspas”' }, BT_8859: { param: 'Ação ¡ ÿ' },
     BT_UTF8: { param: '😀 emoji, 中文, 𝄞' }, BB: { param: Buffer.from([0, 255, 16, 0, 92, 39]) }, NOME: `'Conceição Araújo'`,
   },
-  // BLOBs of several MB, one big value per row so each statement stays under max_allowed_packet.
-  8: { BB: { param: BIG_BINARY } },
+  // BLOBs of several MB, one big value per row so each statement stays under max_allowed_packet;
+  // a DOUBLE of 16 digits past 2^53, which mysql2 reads an ulp off unless it comes as text.
+  8: { BB: { param: BIG_BINARY }, DP: { param: 90.28571428571429 } },
   9: { BT_UTF8: { param: BIG_UTF8 } },
   10: { BT_1252: { param: BIG_1252 }, BT_NONE: { param: BIG_NONE }, BT_OCT: { param: BIG_NONE }, BT_8859: { param: 'x'.repeat(70_000) } },
 };
