@@ -25,6 +25,7 @@ export type RowConverter = ((raw: unknown[][]) => Promise<unknown[][]>) & { unor
 export function rowConverter(table: TableSpec, options: { after: Key | null; keyOrder: 'required' | 'tolerated' | 'unchecked' }): RowConverter {
   const cols = table.columns;
   const kinds = keyKinds(table);
+  const floats = floatKeyParts(table);
   let previous = options.after;
   const convert: RowConverter = async (raw) => {
     for (const row of raw) {
@@ -37,6 +38,7 @@ export function rowConverter(table: TableSpec, options: { after: Key | null; key
       }
       if (options.keyOrder === 'unchecked' || convert.unordered) continue;
       const key = keyOf(table, row as Row);
+      if (floats.length > 0) checkKeyPassable(table, floats, key);
       if (options.keyOrder === 'tolerated' && previous && compareKeys(kinds, previous, key) >= 0) convert.unordered = true;
       else checkKeyOrder(table, kinds, previous, key);
       previous = key;
@@ -75,4 +77,26 @@ export function trimPadding(v: string): string {
   let end = v.length;
   while (end > 0 && v.charCodeAt(end - 1) === 32) end--;
   return end === v.length ? v : v.slice(0, end);
+}
+
+/** Where a key has FLOAT or DOUBLE PRECISION parts (see checkKeyPassable). */
+export function floatKeyParts(table: TableSpec): number[] {
+  return keyKinds(table).flatMap((kind, i) => (kind === 'float' || kind === 'double' ? [i] : []));
+}
+
+/**
+ * fbsync reads on after a page's last key by passing it back to Firebird, and node-firebird
+ * sends a whole JS number as a 64-bit integer, failing on one of 2^63 or more (a DOUBLE key of
+ * 1e19): a clear error here rather than the driver's RangeError there.
+ */
+export function checkKeyPassable(table: TableSpec, parts: readonly number[], key: Key): void {
+  for (const i of parts) {
+    const v = key[i];
+    if (typeof v === 'number' && Number.isInteger(v) && (v >= 2 ** 63 || v < -(2 ** 63))) {
+      const column = table.columns[table.key[i]!]!.source;
+      throw new FbsyncError('KEY_VALUE', `${describeKey(table, key)}: node-firebird cannot pass a whole number of 2^63 or more back to Firebird, so fbsync cannot read on after this ${column} key`, {
+        hint: `give ${table.source} a primary key of another type (an integer, NUMERIC or text), or leave the table out`,
+      });
+    }
+  }
 }

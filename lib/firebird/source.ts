@@ -10,7 +10,7 @@ import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './c
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { checkKeyOrder, rowConverter, type RowConverter } from './convert.js';
+import { checkKeyOrder, checkKeyPassable, floatKeyParts, rowConverter, type RowConverter } from './convert.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import { quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
@@ -300,8 +300,10 @@ export class FirebirdSource extends Readable {
       const statement = await this.#prepareSql(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql));
       const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
       let previous = after;
+      const floats = floatKeyParts(this.#table);
       return probeVersions(this.#table, raw, (k) => {
         checkKeyOrder(this.#table, this.#kinds, previous, k);
+        if (floats.length > 0) checkKeyPassable(this.#table, floats, k);
         previous = k;
       });
     };

@@ -397,6 +397,27 @@ describe('syncTable', function () {
         });
       });
     }
+
+    describe('DOUBLE PRECISION of 2^63 and more', function () {
+      const db = withDatabases(
+        [
+          'CREATE TABLE TB_LEITURA (K DOUBLE PRECISION NOT NULL PRIMARY KEY, V INTEGER NOT NULL)',
+          'EXECUTE BLOCK AS DECLARE i INTEGER = 1; BEGIN WHILE (i <= 300) DO BEGIN INSERT INTO TB_LEITURA VALUES (:i * 1e17, :i); i = i + 1; END END',
+        ],
+        ['CREATE TABLE TB_LEITURA (K DOUBLE NOT NULL PRIMARY KEY, V INT NOT NULL)'],
+      );
+
+      it('stops with KEY_VALUE naming the table, the key and what to do, having written no row', async function () {
+        const err = await syncTable({ from: db.fb.uri, to: db.my.uri, table: 'TB_LEITURA', pageSize: 97 }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).to.be.instanceOf(FbsyncError).and.include({ code: 'KEY_VALUE' });
+        // 93 × 10^17 is the first whole number of 2^63 (9.22 × 10^18) or more.
+        expect((err as Error).message).to.include('TB_LEITURA(K=9300000000000000000)').and.include('2^63').and.include('primary key of another type');
+        expect(await db.my.rows('SELECT COUNT(*) FROM TB_LEITURA')).to.deep.equal([['0']]);
+      });
+    });
   });
 
   describe('every supported column type', function () {
