@@ -21,10 +21,7 @@ export function keepingRows<Stage>(table: TableSpec, transforms: readonly Stage[
   const kinds = keyKinds(table);
   const inFlight = new Map<number, Key[]>();
   const note = (page: Page): Page => {
-    inFlight.set(
-      page.seq,
-      page.rows.map((row) => keyOf(table, row)),
-    );
+    inFlight.set(page.seq, page.rows.map((row) => keyOf(table, row)));
     return page;
   };
   const check = (page: Page): Page => {
