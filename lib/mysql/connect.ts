@@ -3,7 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { maskUri } from '../redact.js';
 import { sessionSqlMode } from './session.js';
-import { isConnectionBroken } from './errors.js';
+import { classifyMysqlError, isConnectionBroken } from './errors.js';
 
 const debug = createDebug('fbsync:mysql');
 
@@ -76,6 +76,14 @@ export class MysqlTarget {
       return await work(conn);
     } catch (err) {
       healthy = !isConnectionBroken(err);
+      // A connection killed while its statement was still setting up (MariaDB loading a
+      // trigger) can answer with an error of that step, 1711 "Unknown trigger has an error in
+      // its body: 'Query was empty'", before it closes. Not an error of the statement: if the
+      // connection no longer answers, the statement is retried like any killed one.
+      if (healthy && classifyMysqlError(err) === 'fatal' && !(await answers(conn))) {
+        healthy = false;
+        throw killedWith(err);
+      }
       throw err;
     } finally {
       const born = this.#born.get(conn.connection) ?? Date.now();
@@ -91,6 +99,27 @@ export class MysqlTarget {
       debug('pool end failed: %s', describeCause(err));
     }
   }
+}
+
+/** How long a connection may take to answer a ping before it is given up for dead. */
+const PING_TIMEOUT_MS = 5_000;
+
+/** Whether the connection still answers (after a statement failed on it). */
+async function answers(conn: mysql.PoolConnection): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)));
+  try {
+    return await Promise.race([conn.ping().then(() => true as const), silence]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A statement's error on a connection that turned out to be gone: a lost connection, retried as one. */
+function killedWith(err: unknown): Error {
+  return Object.assign(new Error(`the connection was lost; before it went, the server said: ${describeCause(err)}`), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true, cause: err });
 }
 
 export async function openMysql(uri: string, options: MysqlOptions = {}): Promise<MysqlTarget> {
