@@ -154,14 +154,9 @@ function compareRows(table: TableSpec, rows: readonly Row[], target: readonly Ro
   for (const row of rows) {
     // Nothing left in the target to match (an empty table, rows appended past its end): the
     // rest are inserts, and their keys need not be spelled out.
-    if (existing.size === 0) {
-      counts.inserted++;
-      upserts.push(row);
-      continue;
-    }
-    const k = keyString(keyOf(table, row));
-    const old = existing.get(k);
-    if (!old) {
+    const k = existing.size > 0 ? keyString(keyOf(table, row)) : undefined;
+    const old = k === undefined ? undefined : existing.get(k);
+    if (k === undefined || !old) {
       counts.inserted++;
       upserts.push(row);
       continue;
