@@ -6,6 +6,7 @@ import { FbsyncError } from '../errors.js';
 import { toColumn, type FieldRow, type FirebirdColumn } from './column-types.js';
 import type { FirebirdDatabase } from './connect.js';
 import { readQuery } from './read.js';
+import type { TableSpec } from '../table.js';
 
 export type { FirebirdColumn } from './column-types.js';
 
@@ -29,6 +30,11 @@ export interface DescribeOptions {
 /** Firebird identifiers in double quotes, inner quotes doubled. */
 export function quoteFirebird(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A table's key columns as keyset predicates name them in Firebird: quoted, each with its parameter's cast. */
+export function firebirdKeyColumns(table: TableSpec): { sql: string; param: string }[] {
+  return table.key.map((i) => ({ sql: quoteFirebird(table.columns[i]!.source), param: table.columns[i]!.firebird.param ?? '?' }));
 }
 
 /** Finds a user table by exact name, else by case-insensitive name (unquoted names are upper case). */

@@ -20,6 +20,15 @@ export function newSession(db: FirebirdDatabase): Session {
   return { db, statements: new Map(), live: true };
 }
 
+/** The statement `which` of this session, prepared from `sql` the first time it is asked for. */
+export async function prepareOnce(session: Session, which: string, sql: string): Promise<Firebird.Statement> {
+  const cached = session.statements.get(which);
+  if (cached) return cached;
+  const statement = await session.tx!.newStatementAsync(sql);
+  session.statements.set(which, statement);
+  return statement;
+}
+
 /** How long the probe of a suspect attachment may go unanswered. */
 const PROBE_TIMEOUT_MS = 10_000;
 

@@ -2,21 +2,20 @@ import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { compareKeys, keyAfter, keyOneOf, sameKey, type Predicate } from '../keyset.js';
+import { keyAfter, type Predicate } from '../keyset.js';
 import { retryOptions, type RetryOptions } from '../retry.js';
-import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import type { ValueKind } from '../values.js';
+import { keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
-import { isDead, newSession, type Session } from './session.js';
-import { isLostFirebirdConnection, lostConnectionError, outOfStepError } from './errors.js';
+import { isDead, newSession, prepareOnce, type Session } from './session.js';
+import { isLostFirebirdConnection, lostConnectionError } from './errors.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { checkKeyOrder, checkKeyPassable, floatKeyParts, rowConverter, type RowConverter } from './convert.js';
+import { rowConverter } from './convert.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
-import { quoteFirebird } from './metadata.js';
+import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
 import type { Page, VersionPick } from './page.js';
-import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
-import { SideReader, asInSnapshot } from './side-reader.js';
+import { RECORD_VERSION } from './probe.js';
+import { PickedPages } from './picked-pages.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -55,7 +54,7 @@ export interface FirebirdSourceOptions {
   /**
    * Record versions (RDB$RECORD_VERSION) with every page (`Page.versions`). With `pick`, a
    * page first reads only keys and versions, and then only the rows `pick` asks for: rows the
-   * last run copied at the same version are never read.
+   * last run copied at the same version are never read (see PickedPages).
    */
   versions?: { pick?: VersionPick };
   /**
@@ -73,16 +72,6 @@ export interface FirebirdSourceOptions {
 }
 
 export const DEFAULT_PAGE_SIZE = 10_000;
-
-/** Rows of a probe's first fetch: keys and versions are a few bytes a row, unless packed. */
-const PROBE_FIRST_FETCH_ROWS = 1000;
-
-/**
- * Keys per statement when rows are read by key: one prepared statement serves every chunk (a
- * short chunk repeats its last key), and Firebird's limit of 1,500 values in an IN list and of
- * 64 KB of parameters stay far away.
- */
-const KEYS_PER_READ = 200;
 
 /**
  * A Readable of keyset pages over one table. Every page is read inside one read-only snapshot
@@ -103,13 +92,11 @@ export class FirebirdSource extends Readable {
   #after: Key | null;
   readonly #where?: Predicate;
   readonly #versions?: { pick?: VersionPick };
-  readonly #kinds: readonly ValueKind[];
+  /** Set when pages are read by version pick. */
+  readonly #picked?: PickedPages;
   readonly #keyOrder: 'required' | 'tolerated';
-  /** Rows per fetch, learnt from the rows' width on the wire: for pages, rows read by key, probes. */
-  readonly #fetch = { page: new FetchSize(FIRST_FETCH_ROWS), byKey: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
-  /** The probe of the next page, sent while the current one was being picked. */
-  #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
-  readonly #side?: SideReader;
+  /** Rows per fetch, learnt from the rows' width on the wire. */
+  readonly #fetch = new FetchSize(FIRST_FETCH_ROWS);
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -135,20 +122,20 @@ export class FirebirdSource extends Readable {
     this.#after = options.after ?? null;
     this.#where = options.where;
     this.#versions = options.versions;
-    this.#kinds = keyKinds(options.table);
     this.#keyOrder = options.keyOrder ?? 'required';
     if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions cannot go with a filtered source');
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
     this.#retry = retryOptions(options.retry);
     this.#onRetry = options.onRetry;
-    this.#columns = options.table.key.map((i) => ({ sql: quoteFirebird(options.table.columns[i]!.source), param: options.table.columns[i]!.firebird.param ?? '?' }));
+    this.#columns = firebirdKeyColumns(options.table);
     this.#names = options.table.columns.map((c) => c.source);
     this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
     // Noted with every row, unless rows are picked by version: then a probe reads the versions.
     if (options.versions && !options.versions.pick) this.#selectList += `, ${RECORD_VERSION}`;
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
-    if (options.versions?.pick && options.attachSide) this.#side = new SideReader(options.attachSide, options.table.source);
+    const pick = options.versions?.pick;
+    if (pick) this.#picked = new PickedPages({ table: options.table, pageSize: options.pageSize, pick, attachSide: options.attachSide });
   }
 
   override _read(): void {
@@ -213,102 +200,22 @@ export class FirebirdSource extends Readable {
       session.tx = await session.db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
       debug('%s: snapshot transaction started', this.#table.source);
     }
-    if (this.#versions?.pick) return this.#pickedPage(session, this.#versions.pick);
+    if (this.#picked) {
+      const picked = await this.#picked.read(session, this.#after);
+      return this.#deliver(session, picked.rows, picked.final, picked.versions, picked.gone);
+    }
     const tx = session.tx;
     const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
     const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
-    const statement = await this.#prepare(session, after ? 'next' : 'first', this.#selectList, parts.map((p) => p.sql).join(' AND ') || undefined);
-    const convert = this.#converter();
-    const rows = (await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch.page, convert)) as Row[];
+    const statement = await prepareOnce(session, after ? 'next' : 'first', this.#pageSql(parts.map((p) => p.sql).join(' AND ') || undefined));
+    // The key order is checked from the last key delivered on (see rowConverter).
+    const convert = rowConverter(this.#table, { after: this.#after, keyOrder: this.#keyOrder });
+    const rows = (await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch, convert)) as Row[];
     const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
     const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
     const page = await this.#deliver(session, rows, rows.length < this.#pageSize, versions);
     if (convert.unordered) page.unordered = true;
     return page;
-  }
-
-  /**
-   * A page read by version: keys and versions of the next page of rows first (a few bytes a
-   * row), then in full only the rows `pick` asks for, by key, in the same snapshot.
-   */
-  async #pickedPage(session: Session, pick: VersionPick): Promise<Page> {
-    const tx = session.tx!;
-    const ahead = this.#ahead;
-    this.#ahead = undefined;
-    const usable = ahead && ahead.session === session && sameKey(this.#kinds, ahead.after, this.#after);
-    // A probe still running on this connection must finish before its statement runs again.
-    if (ahead && !usable && ahead.session === session) await ahead.versions.catch(() => undefined);
-    const versions = await (usable ? ahead.versions : this.#probe(session, this.#after));
-    const final = versions.keys.length < this.#pageSize;
-    const kinds = this.#kinds;
-    if (!final) {
-      // The next probe goes out now: Firebird works on it while this page is picked and read
-      // here (its by-key reads queue behind it on the connection).
-      const after = versions.keys[versions.keys.length - 1]!;
-      const next = this.#probe(session, after);
-      next.catch(() => undefined);
-      this.#ahead = { session, after, versions: next };
-    }
-    const { changed, gone, whole } = await pick(versions, this.#after, final);
-    const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
-    const rest = aside ? aside.rest : changed;
-    const rows: Row[] = [];
-    const convert = this.#converter(false);
-    for (const chunk of keyChunks(rest)) {
-      const byKey = keyOneOf(this.#columns, chunk);
-      const statement = await this.#prepare(session, 'by-key', this.#selectList, byKey.sql);
-      for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey, convert)) rows.push(row as Row);
-    }
-    for (const row of aside?.rows ?? []) rows.push(row);
-    // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
-    rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
-    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
-    if (rows.length !== changed.length) throw outOfStepError();
-    // Without `gone`, the diff reads the page's key range rather than its keys.
-    return this.#deliver(session, rows, final, versions, whole ? undefined : gone);
-  }
-
-  /**
-   * Reads `changed` on the side attachment and keeps the rows whose record version is the one
-   * the probe saw; `rest` are the keys to read in the snapshot (changed or deleted since it
-   * began). Undefined when the side attachment cannot be used: then all are read in the snapshot.
-   */
-  async #readAside(side: SideReader, probe: VersionList, changed: Key[]): Promise<{ rows: Row[]; rest: Key[] } | undefined> {
-    const raw: unknown[][] = [];
-    for (const chunk of keyChunks(changed)) {
-      const byKey = keyOneOf(this.#columns, chunk);
-      const got = await side.read(this.#selectSql('by-key', `${this.#selectList}, ${RECORD_VERSION}`, byKey.sql), byKey.params);
-      if (!got) return undefined;
-      for (const row of got) raw.push(row);
-    }
-    const versions = raw.map((row) => String(row.pop()));
-    // BLOBs are read through the side transaction too.
-    const convert = this.#converter(false);
-    const rows = await side.use(async () => (await convert(raw)) as Row[]);
-    if (!rows) return undefined;
-    const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i]! }));
-    const { kept, rest } = asInSnapshot(this.#kinds, probe, changed, read);
-    if (rest.length > 0) debug('%s: %d of %d rows changed since the snapshot began: read in the snapshot', this.#table.source, rest.length, changed.length);
-    return { rows: kept, rest };
-  }
-
-  /** Keys and versions of the page after `after`. */
-  #probe(session: Session, after: Key | null): Promise<VersionList> {
-    const predicate = after ? keyAfter(this.#columns, after) : undefined;
-    const which = predicate ? 'probe-next' : 'probe-first';
-    const work = async () => {
-      const statement = await this.#prepareSql(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql));
-      const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
-      let previous = after;
-      const floats = floatKeyParts(this.#table);
-      return probeVersions(this.#table, raw, (k) => {
-        checkKeyOrder(this.#table, this.#kinds, previous, k);
-        if (floats.length > 0) checkKeyPassable(this.#table, floats, k);
-        previous = k;
-      });
-    };
-    // Awaited outside #attempt's race against the close, so raced here too.
-    return untilClosed(session.db, work());
   }
 
   async #deliver(session: Session, rows: Row[], final: boolean, versions?: VersionList, gone?: Key[]): Promise<Page> {
@@ -334,7 +241,7 @@ export class FirebirdSource extends Readable {
   #connectionLost(): void {
     const session = this.#session;
     this.#session = undefined;
-    this.#ahead = undefined;
+    this.#picked?.forget();
     if (!session) return;
     session.live = false;
     abandonFirebird(session.db);
@@ -347,31 +254,9 @@ export class FirebirdSource extends Readable {
     this.#endTransaction('rollback').then(() => this.push(null));
   }
 
-  /** The statements of a scan (first page, every page after a key, …), prepared once per session. */
-  #prepare(session: Session, which: StatementKind, selectList: string, where: string | undefined): Promise<Firebird.Statement> {
-    return this.#prepareSql(session, which, this.#selectSql(which, selectList, where));
-  }
-
-  /** A scan's SELECT: a page (FIRST n … ORDER BY the key) or, `by-key`, rows looked up unordered. */
-  #selectSql(which: StatementKind, selectList: string, where: string | undefined): string {
-    const scan = which !== 'by-key';
-    return (
-      `SELECT ${scan ? `FIRST ${this.#pageSize} ` : ''}${selectList} FROM ${quoteFirebird(this.#table.source)}` +
-      `${where ? ` WHERE ${where}` : ''}${scan ? ` ORDER BY ${this.#orderBy}` : ''}`
-    );
-  }
-
-  async #prepareSql(session: Session, which: StatementKind, sql: string): Promise<Firebird.Statement> {
-    const cached = session.statements.get(which);
-    if (cached) return cached;
-    const statement = await session.tx!.newStatementAsync(sql);
-    session.statements.set(which, statement);
-    return statement;
-  }
-
-  /** A converter of this source's rows; key order checked after the last key read (see rowConverter). */
-  #converter(ordered = true): RowConverter {
-    return rowConverter(this.#table, { after: this.#after, keyOrder: ordered ? this.#keyOrder : 'unchecked' });
+  /** A page's SELECT: the first `pageSize` rows meeting `where`, in key order. */
+  #pageSql(where: string | undefined): string {
+    return `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
   }
 
   #readError(err: unknown): FbsyncError {
@@ -385,7 +270,7 @@ export class FirebirdSource extends Readable {
   }
 
   async #endTransaction(how: 'commit' | 'rollback'): Promise<void> {
-    await Promise.all([this.#endSnapshot(how), this.#side?.close()]);
+    await Promise.all([this.#endSnapshot(how), this.#picked?.close()]);
   }
 
   async #endSnapshot(how: 'commit' | 'rollback'): Promise<void> {
@@ -393,8 +278,7 @@ export class FirebirdSource extends Readable {
     // On a lost connection the server ends the transaction itself; asking could wait forever.
     if (!session?.live) return;
     // Rolling back under a running fetch hangs the driver: a probe sent ahead finishes first.
-    if (this.#ahead) await within(this.#ahead.versions, END_TIMEOUT_MS).catch(() => undefined);
-    this.#ahead = undefined;
+    await this.#picked?.settle(END_TIMEOUT_MS);
     const tx = session.tx;
     session.tx = undefined;
     const statements = [...session.statements.values()];
@@ -420,17 +304,6 @@ export class FirebirdSource extends Readable {
  * server that does not answer in time is left to end it when the attachment goes.
  */
 const END_TIMEOUT_MS = 10_000;
-
-type StatementKind = 'first' | 'next' | 'probe-first' | 'probe-next' | 'by-key';
-
-/** Keys in chunks of KEYS_PER_READ, a short last chunk filled up by repeating its last key. */
-function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
-  for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
-    const chunk = keys.slice(i, i + KEYS_PER_READ);
-    while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
-    yield chunk;
-  }
-}
 
 export function firebirdSource(options: FirebirdSourceOptions): FirebirdSource {
   return new FirebirdSource(options);

@@ -1,0 +1,187 @@
+import createDebug from 'debug';
+import { outOfStepError } from './errors.js';
+import { compareKeys, keyAfter, keyOneOf, sameKey, type KeyColumn } from '../keyset.js';
+import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import type { ValueKind } from '../values.js';
+import type { VersionList } from '../versions/merge.js';
+import { untilClosed, within, type FirebirdDatabase } from './connect.js';
+import { checkKeyOrder, checkKeyPassable, floatKeyParts, rowConverter } from './convert.js';
+import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
+import type { VersionPick } from './page.js';
+import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
+import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { prepareOnce, type Session } from './session.js';
+import { SideReader, asInSnapshot } from './side-reader.js';
+
+const debug = createDebug('fbsync:source');
+
+export interface PickedPagesOptions {
+  table: TableSpec;
+  pageSize: number;
+  pick: VersionPick;
+  /** Opens a side attachment for the rows picked (see SideReader); without it they are read in the snapshot. */
+  attachSide?: () => Promise<FirebirdDatabase>;
+}
+
+/** What one page read by version yields, for the source to deliver. */
+export interface PickedPage {
+  rows: Row[];
+  final: boolean;
+  versions: VersionList;
+  /** Keys noted before that the page's range no longer has; undefined when the page is diffed by range. */
+  gone?: Key[];
+}
+
+/** Rows of a probe's first fetch: keys and versions are a few bytes a row, unless packed. */
+const PROBE_FIRST_FETCH_ROWS = 1000;
+
+/**
+ * Keys per statement when rows are read by key: one prepared statement serves every chunk (a
+ * short chunk repeats its last key), and Firebird's limit of 1,500 values in an IN list and of
+ * 64 KB of parameters stay far away.
+ */
+const KEYS_PER_READ = 200;
+
+/**
+ * Pages of a table read by record version, for FirebirdSource: a page first reads only the keys
+ * and versions of its rows (the probe, a few bytes a row), then in full only the rows `pick`
+ * asks for, by key, in the same snapshot. Rows the last run copied at the same version are
+ * never read.
+ *
+ * The probe of the next page goes out as soon as a page's probe is in, so Firebird works on it
+ * while this page is picked; the rows picked are read on the side attachment meanwhile, when
+ * there is one.
+ */
+export class PickedPages {
+  readonly #table: TableSpec;
+  readonly #pageSize: number;
+  readonly #pick: VersionPick;
+  readonly #columns: KeyColumn[];
+  readonly #kinds: readonly ValueKind[];
+  readonly #byKeySql: (selectList: string, where: string) => string;
+  readonly #selectList: string;
+  readonly #fetch = { byKey: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
+  readonly #side?: SideReader;
+  /** The probe of the next page, sent while the current one was being picked. */
+  #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
+
+  constructor(options: PickedPagesOptions) {
+    const table = options.table;
+    this.#table = table;
+    this.#pageSize = options.pageSize;
+    this.#pick = options.pick;
+    this.#columns = firebirdKeyColumns(table);
+    this.#kinds = keyKinds(table);
+    this.#selectList = table.columns.map((c) => c.firebird.select).join(', ');
+    // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
+    this.#byKeySql = (selectList, where) => `SELECT ${selectList} FROM ${quoteFirebird(table.source)} WHERE ${where}`;
+    if (options.attachSide) this.#side = new SideReader(options.attachSide, table.source);
+  }
+
+  /** The page after `after`, read in the snapshot transaction of `session`. */
+  async read(session: Session, after: Key | null): Promise<PickedPage> {
+    const tx = session.tx!;
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    const usable = ahead && ahead.session === session && sameKey(this.#kinds, ahead.after, after);
+    // A probe still running on this connection must finish before its statement runs again.
+    if (ahead && !usable && ahead.session === session) await ahead.versions.catch(() => undefined);
+    const versions = await (usable ? ahead.versions : this.#probe(session, after));
+    const final = versions.keys.length < this.#pageSize;
+    if (!final) {
+      // The next probe goes out now: Firebird works on it while this page is picked and read
+      // here (its by-key reads queue behind it on the connection).
+      const last = versions.keys[versions.keys.length - 1]!;
+      const next = this.#probe(session, last);
+      next.catch(() => undefined);
+      this.#ahead = { session, after: last, versions: next };
+    }
+    const { changed, gone, whole } = await this.#pick(versions, after, final);
+    const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
+    const rest = aside ? aside.rest : changed;
+    const rows: Row[] = [];
+    const convert = rowConverter(this.#table, { after: null, keyOrder: 'unchecked' });
+    for (const chunk of keyChunks(rest)) {
+      const byKey = keyOneOf(this.#columns, chunk);
+      const statement = await prepareOnce(session, 'by-key', this.#byKeySql(this.#selectList, byKey.sql));
+      for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey, convert)) rows.push(row as Row);
+    }
+    for (const row of aside?.rows ?? []) rows.push(row);
+    const kinds = this.#kinds;
+    rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
+    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
+    if (rows.length !== changed.length) throw outOfStepError();
+    // Without `gone`, the diff reads the page's key range rather than its keys.
+    return { rows, final, versions, gone: whole ? undefined : gone };
+  }
+
+  /**
+   * Waits for a probe sent ahead (at most `ms`) and forgets it: rolling back or committing under
+   * a running fetch hangs the driver.
+   */
+  async settle(ms: number): Promise<void> {
+    if (this.#ahead) await within(this.#ahead.versions, ms).catch(() => undefined);
+    this.#ahead = undefined;
+  }
+
+  /** Forgets a probe sent ahead on an attachment that was lost: its answer will never come. */
+  forget(): void {
+    this.#ahead = undefined;
+  }
+
+  /** Detaches the side attachment, if one was opened. */
+  async close(): Promise<void> {
+    await this.#side?.close();
+  }
+
+  /**
+   * Reads `changed` on the side attachment and keeps the rows whose record version is the one
+   * the probe saw; `rest` are the keys to read in the snapshot (changed or deleted since it
+   * began). Undefined when the side attachment cannot be used: then all are read in the snapshot.
+   */
+  async #readAside(side: SideReader, probe: VersionList, changed: Key[]): Promise<{ rows: Row[]; rest: Key[] } | undefined> {
+    const raw: unknown[][] = [];
+    for (const chunk of keyChunks(changed)) {
+      const byKey = keyOneOf(this.#columns, chunk);
+      const got = await side.read(this.#byKeySql(`${this.#selectList}, ${RECORD_VERSION}`, byKey.sql), byKey.params);
+      if (!got) return undefined;
+      for (const row of got) raw.push(row);
+    }
+    const versions = raw.map((row) => String(row.pop()));
+    // BLOBs are read through the side transaction too.
+    const convert = rowConverter(this.#table, { after: null, keyOrder: 'unchecked' });
+    const rows = await side.use(async () => (await convert(raw)) as Row[]);
+    if (!rows) return undefined;
+    const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i]! }));
+    const { kept, rest } = asInSnapshot(this.#kinds, probe, changed, read);
+    if (rest.length > 0) debug('%s: %d of %d rows changed since the snapshot began: read in the snapshot', this.#table.source, rest.length, changed.length);
+    return { rows: kept, rest };
+  }
+
+  /** Keys and versions of the page after `after`. */
+  #probe(session: Session, after: Key | null): Promise<VersionList> {
+    const predicate = after ? keyAfter(this.#columns, after) : undefined;
+    const work = async () => {
+      const statement = await prepareOnce(session, predicate ? 'probe-next' : 'probe-first', probeSql(this.#table, this.#pageSize, predicate?.sql));
+      const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
+      let previous = after;
+      const floats = floatKeyParts(this.#table);
+      return probeVersions(this.#table, raw, (k) => {
+        checkKeyOrder(this.#table, this.#kinds, previous, k);
+        if (floats.length > 0) checkKeyPassable(this.#table, floats, k);
+        previous = k;
+      });
+    };
+    // Sent ahead and awaited outside the source's race against the close, so raced here too.
+    return untilClosed(session.db, work());
+  }
+}
+
+/** Keys in chunks of KEYS_PER_READ, a short last chunk filled up by repeating its last key. */
+function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
+  for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
+    const chunk = keys.slice(i, i + KEYS_PER_READ);
+    while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
+    yield chunk;
+  }
+}
