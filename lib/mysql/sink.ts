@@ -3,15 +3,15 @@ import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/prom
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { retryOptions } from '../retry.js';
-import type { RejectHandler, RejectedRow } from '../rejects.js';
+import type { RejectHandler } from '../rejects.js';
 import { describeKey, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import type { Value } from '../values.js';
 import type { Batch } from '../stages/batch.js';
 import type { MysqlTarget } from './connect.js';
 import { statementsFor, type Statements } from './dialect.js';
 import { loadStatementFor, type LoadStatement } from './load.js';
-import { isRowMysqlError, isTransientMysqlError, mysqlErrorInfo } from './errors.js';
+import { isRowMysqlError, isTransientMysqlError } from './errors.js';
 import { retryMysql, type MysqlRetryOptions } from './retry.js';
+import { RejectLimit } from './reject-limit.js';
 
 const debug = createDebug('fbsync:sink');
 
@@ -36,7 +36,7 @@ export interface MysqlSinkOptions extends MysqlRetryOptions {
 }
 
 export const DEFAULT_PARALLEL = 4;
-export const DEFAULT_MAX_ERRORS = 0;
+export { DEFAULT_MAX_ERRORS } from './reject-limit.js';
 
 /**
  * A Writable of batches that keeps up to `parallel` of them in flight. The write callback is
@@ -60,9 +60,7 @@ export class MysqlSink extends Writable {
   #load: LoadStatement | undefined;
   #loaded = 0;
   readonly #onCommit?: (batch: Batch) => void;
-  readonly #onReject?: RejectHandler;
-  readonly #maxErrors: number;
-  readonly #rejectsWhere?: string;
+  readonly #rejects: RejectLimit;
   readonly #retry: MysqlRetryOptions;
   readonly #attempts: number;
   /** Ends the backoff pauses of in-flight batches when the sink is torn down. */
@@ -70,18 +68,13 @@ export class MysqlSink extends Writable {
   readonly #inFlight = new Set<Promise<void>>();
   #waiting: ((err?: Error | null) => void) | undefined;
   #failed: Error | undefined;
-  #rejected = 0;
-  #tooManyRejects: FbsyncError | undefined;
 
   constructor(options: MysqlSinkOptions) {
     super({ objectMode: true, highWaterMark: 1 });
     if (!Number.isInteger(options.parallel) || options.parallel < 1) {
       throw new FbsyncError('OPTION', `parallel must be a positive integer, not ${options.parallel}`);
     }
-    const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
-    if (!Number.isInteger(maxErrors) || maxErrors < 0) {
-      throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`);
-    }
+    this.#rejects = new RejectLimit(options);
     try {
       this.#attempts = retryOptions(options.retry).attempts;
     } catch (err) {
@@ -93,9 +86,6 @@ export class MysqlSink extends Writable {
     this.#statements = statementsFor(options.table, options.target.server);
     if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table);
     this.#onCommit = options.onCommit;
-    this.#onReject = options.onReject;
-    this.#maxErrors = maxErrors;
-    this.#rejectsWhere = options.rejectsWhere;
     this.#retry = { retry: options.retry, onRetry: options.onRetry };
   }
 
@@ -111,13 +101,13 @@ export class MysqlSink extends Writable {
 
   /** Rows MySQL refused so far. */
   get rejected(): number {
-    return this.#rejected;
+    return this.#rejects.count;
   }
 
   override _write(batch: Batch, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     if (this.#failed) return callback(this.#failed);
     // Past the reject limit no batch starts; the sink fails once those in flight are done.
-    if (this.#tooManyRejects) {
+    if (this.#rejects.exceeded) {
       this.#waiting = callback;
       if (this.#inFlight.size === 0) this.#settled();
       return;
@@ -143,7 +133,8 @@ export class MysqlSink extends Writable {
   #settled(): void {
     // Too many rejects fail the sink only when no batch is left in flight: failing earlier would
     // stop the batch that is still writing the good rows around its bad ones.
-    if (this.#tooManyRejects && this.#inFlight.size === 0) this.#failed ??= this.#tooManyRejects;
+    const tooMany = this.#rejects.exceeded;
+    if (tooMany && this.#inFlight.size === 0) this.#failed ??= tooMany;
     const waiting = this.#waiting;
     this.#waiting = undefined;
     if (!this.#failed) waiting?.();
@@ -152,7 +143,7 @@ export class MysqlSink extends Writable {
   }
 
   override _final(callback: (err?: Error | null) => void): void {
-    Promise.all(this.#inFlight).then(() => callback(this.#failed ?? this.#tooManyRejects ?? null), callback);
+    Promise.all(this.#inFlight).then(() => callback(this.#failed ?? this.#rejects.exceeded ?? null), callback);
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
@@ -180,7 +171,7 @@ export class MysqlSink extends Writable {
       return;
     } catch (err) {
       if (!isRowMysqlError(err)) throw this.#batchError('upsert', rows.map((r) => keyOf(this.#table, r)), err);
-      if (rows.length === 1) return this.#reject(rows[0]!, err);
+      if (rows.length === 1) return this.#rejects.reject(rows[0]!, err);
       debug('%s: %d rows refused (%s); splitting them', this.#table.target, rows.length, describeCause(err));
     }
     // One half after the other, so a batch never holds more than its one connection.
@@ -196,11 +187,11 @@ export class MysqlSink extends Writable {
       this.#loaded += rows.length;
       return;
     }
-    const rejectedBefore = this.#rejected;
+    const rejectedBefore = this.#rejects.count;
     await this.#upsert(rows);
     // Warnings the INSERT found nothing wrong behind (a key another writer added meanwhile, a
     // value LOAD DATA rounds with a note) would cost every later batch two writes.
-    if (lines && this.#rejected === rejectedBefore && this.#load) {
+    if (lines && this.#rejects.count === rejectedBefore && this.#load) {
       debug('%s: LOAD DATA warned where INSERT did not; INSERT from now on', this.#table.target);
       this.#load = undefined;
     }
@@ -268,34 +259,6 @@ export class MysqlSink extends Writable {
         }
       });
     return retryMysql(attempt, { table: this.#table.target, operation: kind, flavor: this.#target.server.flavor }, { ...this.#retry, signal: this.#abort.signal });
-  }
-
-  async #reject(row: Row, err: unknown): Promise<void> {
-    this.#rejected++;
-    const byName = (indexes: readonly number[]) => Object.fromEntries(indexes.map((i) => [this.#table.columns[i]!.target, row[i] ?? null])) as Record<string, Value>;
-    const reject: RejectedRow = {
-      table: this.#table.source,
-      target: this.#table.target,
-      key: byName(this.#table.key),
-      values: byName(this.#table.columns.map((_, i) => i)),
-      error: mysqlErrorInfo(err, this.#target.server.flavor),
-    };
-    debug('%s: rejected %s: %s', this.#table.target, describeKey(this.#table, keyOf(this.#table, row)), reject.error.message);
-    await this.#onReject?.(reject);
-    if (this.#rejected > this.#maxErrors) this.#tooManyRejects ??= this.#rejectError(row, reject);
-  }
-
-  #rejectError(row: Row, reject: RejectedRow): FbsyncError {
-    const where = `MySQL table ${this.#target.server.database}.${this.#table.target}`;
-    const key = describeKey(this.#table, keyOf(this.#table, row));
-    const message =
-      this.#maxErrors === 0
-        ? `${where} rejected the row ${key}: ${reject.error.message}`
-        : `${where} rejected ${this.#rejected} rows, more than the ${this.#maxErrors} allowed; the last, ${key}: ${reject.error.message}`;
-    const kept = this.#rejectsWhere ? `; the rejected rows are in ${this.#rejectsWhere}` : '';
-    return new FbsyncError('TARGET_REJECTED', message, {
-      hint: `the other rows of its batch were written${kept}; fix the value or the MySQL column, or let the run skip up to N such rows with --max-errors N`,
-    });
   }
 
   #batchError(kind: 'upsert' | 'delete', keys: Key[], err: unknown): FbsyncError {
