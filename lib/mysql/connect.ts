@@ -127,12 +127,14 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
   const probe = await connectOnce(uri, where);
   let server: ServerInfo;
   let sqlMode: string;
+  let autocommit: boolean;
   try {
     const [rows] = await probe.query<mysql.RowDataPacket[]>(
-      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@local_infile AS loadable, @@SESSION.sql_mode AS mode',
+      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@local_infile AS loadable, @@SESSION.sql_mode AS mode, @@SESSION.autocommit AS autocommit',
     );
     const r = rows[0]!;
     sqlMode = String(r.mode ?? '');
+    autocommit = Number(r.autocommit) === 1;
     if (!r.db) {
       throw new FbsyncError('MYSQL_NO_DATABASE', `the MySQL URI ${where} names no database`, {
         hint: 'add it to the path: mysql://user:password@host:3306/database',
@@ -164,10 +166,18 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
     queueLimit: 0,
   });
   const mode = sessionSqlMode(sqlMode);
-  if (mode !== sqlMode) {
-    debug('sessions run with sql_mode %s', mode);
+  const settings: string[] = [];
+  if (mode !== sqlMode) settings.push(`sql_mode = ${mysql.escape(mode)}`);
+  // Checkpoints and notes are single statements that count on committing by themselves, and
+  // diff reads on seeing what other connections committed: sessions that start without
+  // autocommit (autocommit=0 in the server's configuration, or an init_connect) would keep the
+  // writes in a transaction never committed and the reads in a snapshot never renewed.
+  if (!autocommit) settings.push('autocommit = 1');
+  if (settings.length > 0) {
+    const set = `SET SESSION ${settings.join(', ')}`;
+    debug('sessions run with %s', set);
     // Queued on each new connection before anything the pool hands it out for.
-    pool.pool.on('connection', (conn) => conn.query('SET SESSION sql_mode = ?', [mode], (err: unknown) => err && debug('setting sql_mode failed: %s', describeCause(err))));
+    pool.pool.on('connection', (conn) => conn.query(set, (err: unknown) => err && debug('setting up the session failed: %s', describeCause(err))));
   }
   return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000);
 }

@@ -1,10 +1,12 @@
 /**
- * MysqlTarget.withConnection, which every statement of the sink runs through, against a real
- * MariaDB: what it makes of a statement error on a connection the server has just killed.
+ * The MySQL connections fbsync opens, against a real MariaDB: what MysqlTarget.withConnection,
+ * which every statement of the sink runs through, makes of a statement error on a connection
+ * the server has just killed; and sessions that commit what they write whatever the server's
+ * default.
  */
 import { expect } from 'chai';
-import { isTransientMysqlError, openMysql, type MysqlTarget } from '../../lib/index.js';
-import { createMysqlDatabase, type MysqlFixture } from '../support/databases.js';
+import { isTransientMysqlError, openMysql, syncTable, type MysqlTarget } from '../../lib/index.js';
+import { createEstoqueDatabases, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 
 /**
  * The error MariaDB sent once when a connection was killed while its INSERT was loading the
@@ -56,5 +58,41 @@ describe('a MySQL statement that fails with an error of its own', function () {
       );
     expect(err.errno).to.equal(1711);
     expect(isTransientMysqlError(err)).to.equal(false);
+  });
+});
+
+describe('a MySQL server whose sessions start without autocommit', function () {
+  const ROWS = 1200;
+  let fb: FirebirdFixture;
+  let my: MysqlFixture;
+
+  before(async () => {
+    ({ fb, my } = await createEstoqueDatabases(ROWS));
+    // As `autocommit = 0` in the server's configuration would; for connections opened from now on.
+    await my.exec('SET GLOBAL autocommit = 0');
+  });
+  after(async () => {
+    await my?.exec('SET GLOBAL autocommit = 1');
+    await fb?.drop();
+    await my?.drop();
+  });
+
+  it('gets sessions that autocommit from openMysql', async function () {
+    const target = await openMysql(my.uri, { connections: 1 });
+    try {
+      const [rows] = await target.pool.query('SELECT @@SESSION.autocommit AS autocommit');
+      expect(rows).to.deep.equal([{ autocommit: '1' }]); // a BIGINT, read as text (bigNumberStrings)
+    } finally {
+      await target.end();
+    }
+  });
+
+  it('keeps every row, checkpoint and record-version note a sync wrote', async function () {
+    const report = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', rowVersions: true, pageSize: 500 });
+    expect(report.inserted).to.equal(ROWS);
+    // Read on the fixture's own connection, which sees only what was committed.
+    expect(await my.rows('SELECT COUNT(*) FROM TB_ESTOQUE')).to.deep.equal([[String(ROWS)]]);
+    expect(await my.rows('SELECT table_name FROM fbsync_version_sets')).to.deep.equal([['TB_ESTOQUE']]);
+    expect(await my.rows('SELECT COUNT(*) FROM fbsync_row_versions WHERE table_name = ?', ['TB_ESTOQUE'])).to.deep.equal([['3']]);
   });
 });
