@@ -58,12 +58,26 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Replaces every occurrence of each secret (raw and URL-encoded) with `****`. */
+/**
+ * Replaces each secret (raw and URL-encoded) with `****` wherever it stands as a word of its
+ * own, as it does in a URI (`user:secret@host`) or after `password=`. Inside a longer word it
+ * is left: nothing marks it as the password there, and masking it would garble names — with
+ * the password `fbsync`, the table `fbsync_checkpoints` read `****_checkpoints`. A secret that
+ * begins or ends with a character that is not a letter, digit or `_` is masked at that end
+ * whatever stands next to it.
+ */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
   for (const secret of secrets) {
     if (!secret) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('****');
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      const before = WORD.test(form[0]!) ? `(?<!${WORD.source})` : '';
+      const after = WORD.test(form[form.length - 1]!) ? `(?!${WORD.source})` : '';
+      out = out.replace(new RegExp(before + form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + after, 'gu'), '****');
+    }
   }
   return out;
 }
+
+/** A character of a word: a letter, a digit or `_`. */
+const WORD = /[\p{L}\p{N}_]/u;

@@ -120,6 +120,20 @@ describe('redact', () => {
       expect(redact('pw is a.b*c, not axbbc', ['a.b*c'])).to.equal('pw is ****, not axbbc');
     });
 
+    it('leaves a secret that is only part of a longer word alone', () => {
+      expect(redact('writing to fbsync_test.fbsync_checkpoints failed for fbsync; Fbsyncs', ['fbsync'])).to.equal(
+        'writing to fbsync_test.fbsync_checkpoints failed for ****; Fbsyncs',
+      );
+    });
+
+    it('masks a secret next to letters at an end where the secret has a punctuation mark', () => {
+      expect(redact('x@pw!y and ab@pw!', ['@pw!'])).to.equal('x****y and ab****');
+    });
+
+    it('takes letters and digits of any script as part of a word', () => {
+      expect(redact('senha1 não é senha12 nem ésenha1', ['senha1'])).to.equal('**** não é senha12 nem ésenha1');
+    });
+
     it('leaves text without secrets unchanged', () => {
       expect(redact('all fine', ['s3cret'])).to.equal('all fine');
       expect(redact('all fine', [])).to.equal('all fine');
