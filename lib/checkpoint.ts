@@ -3,7 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from './errors.js';
 import type { MysqlTarget } from './mysql/connect.js';
 import { quoteMysql } from './mysql/metadata.js';
-import { retryMysql } from './mysql/retry.js';
+import { bookkeepingError, retryMysql } from './mysql/retry.js';
 import type { Batch } from './stages/batch.js';
 import type { Key } from './table.js';
 
@@ -143,7 +143,7 @@ export class CheckpointStore {
     } catch (err) {
       // No table yet: no run ever left a checkpoint here. Reading must not create it (dry runs).
       if ((err as { errno?: number }).errno === 1146) return null;
-      throw err;
+      throw this.#error('reading', err);
     }
   }
 
@@ -158,7 +158,9 @@ export class CheckpointStore {
             [table, encodeKey(key)],
           ),
         'upsert',
-      );
+      ).catch((err) => {
+        throw this.#error('writing to', err);
+      });
       debug('%s: checkpoint after %s', table, encodeKey(key));
     });
     return this.#writing;
@@ -168,7 +170,9 @@ export class CheckpointStore {
   clear(table: string): Promise<void> {
     this.#writing = this.#writing.then(async () => {
       await this.#ensure();
-      await this.#query(() => this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]), 'delete');
+      await this.#query(() => this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]), 'delete').catch((err) => {
+        throw this.#error('deleting from', err);
+      });
     });
     return this.#writing;
   }
@@ -176,6 +180,10 @@ export class CheckpointStore {
   /** Checkpoint statements are idempotent, so a lost or killed connection is simply retried. */
   #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete'): Promise<T> {
     return retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, {});
+  }
+
+  #error(doing: string, err: unknown): FbsyncError {
+    return bookkeepingError('CHECKPOINT', doing, `${this.#target.server.database}.${this.#name}`, err);
   }
 
   /** Waits for the writes already asked for. */

@@ -1,4 +1,5 @@
 import createDebug from 'debug';
+import { FbsyncError, describeCause } from '../errors.js';
 import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
 import type { Flavor } from './connect.js';
 import { isTransientMysqlError, mysqlErrorInfo, type MysqlErrorInfo } from './errors.js';
@@ -48,5 +49,24 @@ export function retryMysql<T>(
       debug('%s %s: attempt %d of %d failed (%s); again in %d ms', what.operation, what.table, attempt, attempts, error.message, delayMs);
       options.onRetry?.({ database: 'mysql', table: what.table, operation: what.operation, attempt, attempts, delayMs, error });
     },
+  });
+}
+
+/**
+ * The error of one of fbsync's own bookkeeping statements (checkpoints, record-version notes,
+ * run with the default retries) that failed for good: it names the table and what was being
+ * done, where the driver's message names neither.
+ */
+export function bookkeepingError(code: 'CHECKPOINT' | 'VERSIONS', doing: string, table: string, err: unknown): FbsyncError {
+  if (err instanceof FbsyncError) return err;
+  if (!isTransientMysqlError(err)) {
+    return new FbsyncError(code, `${doing} ${table} failed: ${describeCause(err)}`, {
+      hint: 'fbsync keeps its own bookkeeping there: check that the MySQL user may read and write that table, and that it is still as fbsync created it',
+      cause: err,
+    });
+  }
+  return new FbsyncError(code, `${doing} ${table} failed ${retryOptions(undefined).attempts} times: ${describeCause(err)}`, {
+    hint: 'the server kept failing with an error that usually passes (a lost connection, a deadlock, or a lock wait timeout: another session holding locks on that table); what was written so far stays; run again once it has passed',
+    cause: err,
   });
 }

@@ -5,7 +5,7 @@ import { decodeList } from './codec.js';
 import { FbsyncError, describeCause } from '../errors.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import { quoteMysql } from '../mysql/metadata.js';
-import { retryMysql } from '../mysql/retry.js';
+import { bookkeepingError, retryMysql } from '../mysql/retry.js';
 import { compareKeys } from '../keyset.js';
 import type { Key } from '../table.js';
 import type { ValueKind } from '../values.js';
@@ -90,7 +90,9 @@ export class VersionStore {
 
   /** Rows in the target table now. */
   async targetRows(): Promise<number> {
-    const [rows] = await this.#query(() => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`), 'read');
+    const [rows] = await this.#query(() => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`), 'read').catch((err) => {
+      throw bookkeepingError('VERSIONS', 'counting the rows of', `${this.#target.server.database}.${this.#table}`, err);
+    });
     return Number(rows[0]!.n);
   }
 
@@ -104,7 +106,9 @@ export class VersionStore {
             [this.#table, generation, afterSeq],
           ),
         'read',
-      );
+      ).catch((err) => {
+        throw this.#error('reading', err);
+      });
       const row = rows[0];
       return row ? { seq: Number(row.seq), list: decodeList(row.entries as Buffer) } : undefined;
     }, kinds);
@@ -154,7 +158,13 @@ export class VersionStore {
     await this.#query(
       () => this.#target.pool.query(`DELETE FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation <> ?`, [this.#table, keep ?? '']),
       'delete',
-    );
+    ).catch((err) => {
+      throw this.#error('deleting from', err);
+    });
+  }
+
+  #error(doing: string, err: unknown): FbsyncError {
+    return bookkeepingError('VERSIONS', doing, `${this.#target.server.database}.${ROW_VERSIONS_TABLE}`, err);
   }
 
   /** Notes are idempotent to write and delete, so a lost or killed connection is simply retried. */

@@ -108,4 +108,13 @@ describe('checkpoints and --resume', function () {
     expect(run.status, run.stderr).to.equal(0);
     expect(JSON.parse(run.stdout).tables[0]).to.include({ read: ROWS, inserted: ROWS, resumedAfter: null });
   });
+
+  it('stops with an error naming the checkpoint table when it cannot write there', async () => {
+    // Left by something else under fbsync's name: CREATE TABLE IF NOT EXISTS keeps it.
+    await my.exec('CREATE TABLE fbsync_checkpoints (table_name VARCHAR(255) NOT NULL PRIMARY KEY, position TEXT)');
+    const run = await fbsync(ARGS, { env });
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.include(`writing to ${my.database}.fbsync_checkpoints failed: Unknown column 'after_key'`);
+    expect(run.stderr).to.include('check that the MySQL user may read and write that table');
+  });
 });

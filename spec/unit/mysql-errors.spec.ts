@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { FbsyncError } from '../../lib/errors.js';
 import { classifyMysqlError, isConnectionBroken, isRowMysqlError, isTransientMysqlError, mysqlErrorInfo } from '../../lib/mysql/errors.js';
+import { bookkeepingError } from '../../lib/mysql/retry.js';
+import { DEFAULT_RETRY } from '../../lib/retry.js';
 
 /** An error shaped as mysql2 makes one for an error packet from the server. */
 function serverError(errno: number, code: string | undefined, message: string, sqlState = 'HY000'): Error {
@@ -110,6 +113,28 @@ describe('mysql errors', () => {
 
     it('copes with things that are not errors', () => {
       expect(mysqlErrorInfo('boom')).to.deep.equal({ message: 'boom' });
+    });
+  });
+
+  describe('bookkeepingError', () => {
+    it('names the table, what was being done and the attempts for an error that kept coming back', () => {
+      const err = bookkeepingError('CHECKPOINT', 'writing to', 'shop.fbsync_version_sets', serverError(1205, 'ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout exceeded; try restarting transaction'));
+      expect(err).to.be.instanceOf(FbsyncError);
+      expect(err.code).to.equal('CHECKPOINT');
+      expect(err.message).to.match(new RegExp(`^writing to shop\\.fbsync_version_sets failed ${DEFAULT_RETRY.attempts} times: Lock wait timeout exceeded`));
+      expect(err.hint).to.include('another session holding locks on that table');
+    });
+
+    it('names the table and points at it for an error of its own', () => {
+      const err = bookkeepingError('VERSIONS', 'reading', 'shop.fbsync_row_versions', serverError(1054, 'ER_BAD_FIELD_ERROR', "Unknown column 'entries' in 'field list'", '42S22'));
+      expect(err.code).to.equal('VERSIONS');
+      expect(err.message).to.match(/^reading shop\.fbsync_row_versions failed: Unknown column 'entries'/);
+      expect(err.hint).to.include('still as fbsync created it');
+    });
+
+    it('passes an FbsyncError through as it is', () => {
+      const original = new FbsyncError('OPTION', 'bad');
+      expect(bookkeepingError('CHECKPOINT', 'reading', 'shop.t', original)).to.equal(original);
     });
   });
 });
