@@ -24,9 +24,7 @@ export type RowConverter = ((raw: unknown[][]) => Promise<unknown[][]>) & { unor
  */
 export function rowConverter(table: TableSpec, options: { after: Key | null; keyOrder: 'required' | 'tolerated' | 'unchecked' }): RowConverter {
   const cols = table.columns;
-  const kinds = keyKinds(table);
-  const floats = floatKeyParts(table);
-  let previous = options.after;
+  const check = options.keyOrder === 'unchecked' ? undefined : keyChecker(table, options.after, options.keyOrder);
   const convert: RowConverter = async (raw) => {
     for (const row of raw) {
       for (let i = 0; i < cols.length; i++) {
@@ -36,16 +34,34 @@ export function rowConverter(table: TableSpec, options: { after: Key | null; key
         else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
         else row[i] = columnValue(read, v);
       }
-      if (options.keyOrder === 'unchecked' || convert.unordered) continue;
-      const key = keyOf(table, row as Row);
-      if (floats.length > 0) checkKeyPassable(table, floats, key);
-      if (options.keyOrder === 'tolerated' && previous && compareKeys(kinds, previous, key) >= 0) convert.unordered = true;
-      else checkKeyOrder(table, kinds, previous, key);
-      previous = key;
+      check?.(keyOf(table, row as Row));
     }
+    if (check?.unordered) convert.unordered = true;
     return raw;
   };
   return convert;
+}
+
+/** Checks keys as they arrive; `unordered` is set once a key came out of order (if tolerated). */
+export type KeyChecker = ((key: Key) => void) & { unordered?: boolean };
+
+/**
+ * Checks each key against the one before it (the first against `after`) — `required` fails with
+ * KEY_ORDER on a key out of order, `tolerated` marks the checker `unordered` and compares no
+ * more — and that its FLOAT or DOUBLE parts can be passed back to Firebird (checkKeyPassable).
+ */
+export function keyChecker(table: TableSpec, after: Key | null, keyOrder: 'required' | 'tolerated'): KeyChecker {
+  const kinds = keyKinds(table);
+  const floats = floatKeyParts(table);
+  let previous = after;
+  const check: KeyChecker = (key) => {
+    if (floats.length > 0) checkKeyPassable(table, floats, key);
+    if (check.unordered) return;
+    if (keyOrder === 'tolerated' && previous && compareKeys(kinds, previous, key) >= 0) check.unordered = true;
+    else checkKeyOrder(table, kinds, previous, key);
+    previous = key;
+  };
+  return check;
 }
 
 /**

@@ -5,7 +5,7 @@ import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js
 import type { ValueKind } from '../values.js';
 import type { VersionList } from '../versions/merge.js';
 import { untilClosed, within, type FirebirdDatabase } from './connect.js';
-import { checkKeyOrder, checkKeyPassable, floatKeyParts, rowConverter } from './convert.js';
+import { keyChecker, rowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
 import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
@@ -164,13 +164,8 @@ export class PickedPages {
     const work = async () => {
       const statement = await prepareOnce(session, predicate ? 'probe-next' : 'probe-first', probeSql(this.#table, this.#pageSize, predicate?.sql));
       const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
-      let previous = after;
-      const floats = floatKeyParts(this.#table);
-      return probeVersions(this.#table, raw, (k) => {
-        checkKeyOrder(this.#table, this.#kinds, previous, k);
-        if (floats.length > 0) checkKeyPassable(this.#table, floats, k);
-        previous = k;
-      });
+      // Record versions are compared in key order: a key out of order fails the read.
+      return probeVersions(this.#table, raw, keyChecker(this.#table, after, 'required'));
     };
     // Sent ahead and awaited outside the source's race against the close, so raced here too.
     return untilClosed(session.db, work());
