@@ -3,7 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from './errors.js';
 import type { MysqlTarget } from './mysql/connect.js';
 import { quoteMysql } from './mysql/metadata.js';
-import { bookkeepingError, retryMysql } from './mysql/retry.js';
+import { bookkeepingError, retryMysql, type MysqlRetryOptions } from './mysql/retry.js';
 import type { Batch } from './stages/batch.js';
 import type { Key } from './table.js';
 
@@ -89,21 +89,24 @@ export class CheckpointStore {
   readonly #target: MysqlTarget;
   readonly #table: string;
   readonly #name: string;
+  readonly #retry: MysqlRetryOptions;
   #ready: Promise<void> | undefined;
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(target: MysqlTarget, table = CHECKPOINT_TABLE) {
+  /** `retry`: attempts and backoff for transient errors, and who is told of each retry. */
+  constructor(target: MysqlTarget, table = CHECKPOINT_TABLE, retry: MysqlRetryOptions = {}) {
     this.#target = target;
     this.#table = quoteMysql(table);
     this.#name = table;
+    this.#retry = retry;
   }
 
   /**
    * A store whose table exists. A MySQL user without CREATE on the target database still gets
    * its sync, without checkpoints (traced under fbsync:checkpoint), unless a resume needs them.
    */
-  static async open(target: MysqlTarget, options: { required: boolean; table?: string }): Promise<CheckpointStore | undefined> {
-    const store = new CheckpointStore(target, options.table);
+  static async open(target: MysqlTarget, options: { required: boolean; table?: string; retry?: MysqlRetryOptions }): Promise<CheckpointStore | undefined> {
+    const store = new CheckpointStore(target, options.table, options.retry);
     try {
       await store.#ensure();
       return store;
@@ -179,11 +182,11 @@ export class CheckpointStore {
 
   /** Checkpoint statements are idempotent, so a lost or killed connection is simply retried. */
   #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete'): Promise<T> {
-    return retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, {});
+    return retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, this.#retry);
   }
 
   #error(doing: string, err: unknown): FbsyncError {
-    return bookkeepingError('CHECKPOINT', doing, `${this.#target.server.database}.${this.#name}`, err);
+    return bookkeepingError('CHECKPOINT', doing, `${this.#target.server.database}.${this.#name}`, err, this.#retry);
   }
 
   /** Waits for the writes already asked for. */

@@ -43,19 +43,19 @@ export async function runPipeline(
 ): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since']; versions?: SyncReport['versions'] }> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
-  const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume) });
+  const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume), retry });
   // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
-  const resumedAfter = options.resume ? await (store ?? new CheckpointStore(target)).load(table.target) : null;
+  const resumedAfter = options.resume ? await (store ?? new CheckpointStore(target, undefined, retry)).load(table.target) : null;
   // A run from the beginning must not leave an older run's checkpoint standing ahead of it.
   if (store && !options.resume) await store.clear(table.target);
   if (resumedAfter) debug('%s: resuming after %j', table.source, resumedAfter);
   const since = options.sinceColumn === undefined ? undefined : sinceColumn(table, options.sinceColumn);
-  const marks = since && (options.dryRun ? new CheckpointStore(target, WATERMARK_TABLE) : await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE }));
+  const marks = since && (options.dryRun ? new CheckpointStore(target, WATERMARK_TABLE, retry) : await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE, retry }));
   const watermark = since && marks ? (((await marks.load(table.target)) ?? [])[0] as string | undefined) ?? null : null;
   const tracker = since && new WatermarkTracker(since, watermark);
   if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
   // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
-  const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun), delete: Boolean(options.delete) }) : undefined;
+  const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun), delete: Boolean(options.delete), retry }) : undefined;
   const versionsReport = options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined;
   const source: Readable = firebirdSource({
     db,

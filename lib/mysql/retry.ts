@@ -53,11 +53,11 @@ export function retryMysql<T>(
 }
 
 /**
- * The error of one of fbsync's own bookkeeping statements (checkpoints, record-version notes,
- * run with the default retries) that failed for good: it names the table and what was being
- * done, where the driver's message names neither.
+ * The error of one of fbsync's own bookkeeping statements (checkpoints, record-version notes),
+ * retried with `options`, that failed for good: it names the table and what was being done,
+ * where the driver's message names neither.
  */
-export function bookkeepingError(code: 'CHECKPOINT' | 'VERSIONS', doing: string, table: string, err: unknown): FbsyncError {
+export function bookkeepingError(code: 'CHECKPOINT' | 'VERSIONS', doing: string, table: string, err: unknown, options: MysqlRetryOptions = {}): FbsyncError {
   if (err instanceof FbsyncError) return err;
   if (!isTransientMysqlError(err)) {
     return new FbsyncError(code, `${doing} ${table} failed: ${describeCause(err)}`, {
@@ -65,7 +65,7 @@ export function bookkeepingError(code: 'CHECKPOINT' | 'VERSIONS', doing: string,
       cause: err,
     });
   }
-  return new FbsyncError(code, `${doing} ${table} failed ${retryOptions(undefined).attempts} times: ${describeCause(err)}`, {
+  return new FbsyncError(code, `${doing} ${table} failed ${retryOptions(options.retry).attempts} times: ${describeCause(err)}`, {
     hint: 'the server kept failing with an error that usually passes (a lost connection, a deadlock, or a lock wait timeout: another session holding locks on that table); what was written so far stays; run again once it has passed',
     cause: err,
   });

@@ -5,7 +5,7 @@ import { decodeList } from './codec.js';
 import { FbsyncError, describeCause } from '../errors.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import { quoteMysql } from '../mysql/metadata.js';
-import { bookkeepingError, retryMysql } from '../mysql/retry.js';
+import { bookkeepingError, retryMysql, type MysqlRetryOptions } from '../mysql/retry.js';
 import { compareKeys } from '../keyset.js';
 import type { Key } from '../table.js';
 import type { ValueKind } from '../values.js';
@@ -43,20 +43,23 @@ export class VersionStore {
   readonly #target: MysqlTarget;
   readonly #table: string;
   readonly #sets: CheckpointStore;
+  readonly #retry: MysqlRetryOptions;
   #writing: Promise<void> = Promise.resolve();
   #writeError: unknown;
 
-  private constructor(target: MysqlTarget, table: string, sets: CheckpointStore) {
+  private constructor(target: MysqlTarget, table: string, sets: CheckpointStore, retry: MysqlRetryOptions) {
     this.#target = target;
     this.#table = table;
     this.#sets = sets;
+    this.#retry = retry;
   }
 
   /** The store of one target table, its tables created when missing (unless read only). */
-  static async open(target: MysqlTarget, table: string, options: { readOnly: boolean }): Promise<VersionStore> {
+  static async open(target: MysqlTarget, table: string, options: { readOnly: boolean; retry?: MysqlRetryOptions }): Promise<VersionStore> {
+    const retry = options.retry ?? {};
     // Read only, the sets table may be missing: its load() then finds no notes.
-    const sets = options.readOnly ? new CheckpointStore(target, VERSION_SETS_TABLE) : await CheckpointStore.open(target, { required: true, table: VERSION_SETS_TABLE });
-    const store = new VersionStore(target, table, sets!);
+    const sets = options.readOnly ? new CheckpointStore(target, VERSION_SETS_TABLE, retry) : await CheckpointStore.open(target, { required: true, table: VERSION_SETS_TABLE, retry });
+    const store = new VersionStore(target, table, sets!, retry);
     if (!options.readOnly) {
       await store.#query(
         () =>
@@ -91,7 +94,7 @@ export class VersionStore {
   /** Rows in the target table now. */
   async targetRows(): Promise<number> {
     const [rows] = await this.#query(() => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`), 'read').catch((err) => {
-      throw bookkeepingError('VERSIONS', 'counting the rows of', `${this.#target.server.database}.${this.#table}`, err);
+      throw bookkeepingError('VERSIONS', 'counting the rows of', `${this.#target.server.database}.${this.#table}`, err, this.#retry);
     });
     return Number(rows[0]!.n);
   }
@@ -164,12 +167,12 @@ export class VersionStore {
   }
 
   #error(doing: string, err: unknown): FbsyncError {
-    return bookkeepingError('VERSIONS', doing, `${this.#target.server.database}.${ROW_VERSIONS_TABLE}`, err);
+    return bookkeepingError('VERSIONS', doing, `${this.#target.server.database}.${ROW_VERSIONS_TABLE}`, err, this.#retry);
   }
 
   /** Notes are idempotent to write and delete, so a lost or killed connection is simply retried. */
   #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create'): Promise<T> {
-    return retryMysql(fn, { table: ROW_VERSIONS_TABLE, operation: operation === 'create' ? 'read' : operation, flavor: this.#target.server.flavor }, {});
+    return retryMysql(fn, { table: ROW_VERSIONS_TABLE, operation: operation === 'create' ? 'read' : operation, flavor: this.#target.server.flavor }, this.#retry);
   }
 }
 

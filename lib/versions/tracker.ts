@@ -4,6 +4,7 @@ import type { FirebirdDatabase } from '../firebird/connect.js';
 import type { Page, VersionPick } from '../firebird/page.js';
 import { sameKey } from '../keyset.js';
 import type { MysqlTarget } from '../mysql/connect.js';
+import type { MysqlRetryOptions } from '../mysql/retry.js';
 import { TARGET_READ_ROWS } from '../stages/diff.js';
 import { keyKinds, type Key, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
@@ -89,8 +90,8 @@ export class RowVersions {
     this.#writes = writes;
   }
 
-  static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean; delete: boolean }): Promise<RowVersions> {
-    const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun });
+  static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean; delete: boolean; retry?: MysqlRetryOptions }): Promise<RowVersions> {
+    const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun, retry: options.retry });
     const fingerprint = await versionFingerprint(db, table);
     const set = await store.current();
     const rows = await store.targetRows();

@@ -125,6 +125,11 @@ describe('mysql errors', () => {
       expect(err.hint).to.include('another session holding locks on that table');
     });
 
+    it('counts the attempts the store was given', () => {
+      const err = bookkeepingError('CHECKPOINT', 'reading', 'shop.fbsync_checkpoints', serverError(1213, 'ER_LOCK_DEADLOCK', 'Deadlock found'), { retry: { attempts: 3 } });
+      expect(err.message).to.match(/^reading shop\.fbsync_checkpoints failed 3 times: Deadlock found;/);
+    });
+
     it('names the table and points at it for an error of its own', () => {
       const err = bookkeepingError('VERSIONS', 'reading', 'shop.fbsync_row_versions', serverError(1054, 'ER_BAD_FIELD_ERROR', "Unknown column 'entries' in 'field list'", '42S22'));
       expect(err.code).to.equal('VERSIONS');
