@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { outOfStepError } from './errors.js';
-import { compareKeys, keyAfter, keyOneOf, sameKey, type KeyColumn } from '../keyset.js';
+import { compareKeys, keyAfter, keyOneOf, keyRange, sameKey } from '../keyset.js';
 import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import type { VersionList } from '../versions/merge.js';
@@ -45,8 +45,8 @@ const KEYS_PER_READ = 200;
 /**
  * Pages of a table read by record version, for FirebirdSource: a page first reads only the keys
  * and versions of its rows (the probe, a few bytes a row), then in full only the rows `pick`
- * asks for, by key, in the same snapshot. Rows the last run copied at the same version are
- * never read.
+ * asks for, by key, in the same snapshot — or, when it asks for the whole page, all of them by
+ * one range scan. Rows the last run copied at the same version are never read.
  *
  * The probe of the next page goes out as soon as a page's probe is in, so Firebird works on it
  * while this page is picked; the rows picked are read on the side attachment meanwhile, when
@@ -56,11 +56,12 @@ export class PickedPages {
   readonly #table: TableSpec;
   readonly #pageSize: number;
   readonly #pick: VersionPick;
-  readonly #columns: KeyColumn[];
+  readonly #columns: { sql: string; param: string }[];
   readonly #kinds: readonly ValueKind[];
   readonly #byKeySql: (selectList: string, where: string) => string;
   readonly #selectList: string;
-  readonly #fetch = { byKey: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
+  readonly #orderBy: string;
+  readonly #fetch = { byKey: new FetchSize(FIRST_FETCH_ROWS), range: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
   readonly #side?: SideReader;
   /** The probe of the next page, sent while the current one was being picked. */
   #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
@@ -72,6 +73,7 @@ export class PickedPages {
     this.#pick = options.pick;
     this.#columns = firebirdKeyColumns(table);
     this.#kinds = keyKinds(table);
+    this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
     this.#selectList = table.columns.map((c) => c.firebird.select).join(', ');
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
     this.#byKeySql = (selectList, where) => `SELECT ${selectList} FROM ${quoteFirebird(table.source)} WHERE ${where}`;
@@ -80,7 +82,6 @@ export class PickedPages {
 
   /** The page after `after`, read in the snapshot transaction of `session`. */
   async read(session: Session, after: Key | null): Promise<PickedPage> {
-    const tx = session.tx!;
     const ahead = this.#ahead;
     this.#ahead = undefined;
     const usable = ahead && ahead.session === session && sameKey(this.#kinds, ahead.after, after);
@@ -97,6 +98,15 @@ export class PickedPages {
       this.#ahead = { session, after: last, versions: next };
     }
     const { changed, gone, whole } = await this.#pick(versions, after, final);
+    const rows = whole ? await this.#readRange(session, after, versions) : await this.#readPicked(session, versions, changed);
+    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
+    if (rows.length !== changed.length) throw outOfStepError();
+    // Without `gone`, the diff reads the page's key range rather than its keys.
+    return { rows, final, versions, gone: whole ? undefined : gone };
+  }
+
+  /** The rows of `changed`, by key: on the side attachment where it can, the rest in the snapshot. */
+  async #readPicked(session: Session, versions: VersionList, changed: Key[]): Promise<Row[]> {
     const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
     const rest = aside ? aside.rest : changed;
     const rows: Row[] = [];
@@ -104,15 +114,27 @@ export class PickedPages {
     for (const chunk of keyChunks(rest)) {
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await prepareOnce(session, 'by-key', this.#byKeySql(this.#selectList, byKey.sql));
-      for (const row of await fetchAll(tx, statement, byKey.params, this.#fetch.byKey, convert)) rows.push(row as Row);
+      for (const row of await fetchAll(session.tx!, statement, byKey.params, this.#fetch.byKey, convert)) rows.push(row as Row);
     }
     for (const row of aside?.rows ?? []) rows.push(row);
     const kinds = this.#kinds;
     rows.sort((a, b) => compareKeys(kinds, keyOf(this.#table, a), keyOf(this.#table, b)));
-    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
-    if (rows.length !== changed.length) throw outOfStepError();
-    // Without `gone`, the diff reads the page's key range rather than its keys.
-    return { rows, final, versions, gone: whole ? undefined : gone };
+    return rows;
+  }
+
+  /**
+   * Every row of the page, `after` to its last key, in key order, in the snapshot: for a page
+   * read whole (see VersionPick), one range scan costs Firebird far less than its rows looked
+   * up by key (1M rows: 4 CPU-s against 13).
+   */
+  async #readRange(session: Session, after: Key | null, versions: VersionList): Promise<Row[]> {
+    const last = versions.keys[versions.keys.length - 1];
+    if (!last) return [];
+    const range = keyRange(this.#columns, after, last)!;
+    const sql = `SELECT ${this.#selectList} FROM ${quoteFirebird(this.#table.source)} WHERE ${range.sql} ORDER BY ${this.#orderBy}`;
+    const statement = await prepareOnce(session, after ? 'range' : 'range-first', sql);
+    const convert = rowConverter(this.#table, { after: null, keyOrder: 'unchecked' });
+    return (await fetchAll(session.tx!, statement, range.params, this.#fetch.range, convert)) as Row[];
   }
 
   /**
