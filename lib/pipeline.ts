@@ -56,7 +56,8 @@ export async function runPipeline(
   if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
   // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
   const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun), delete: Boolean(options.delete), retry }) : undefined;
-  const versionsReport = options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined;
+  // Read when the run ends: notes that looked usable may have turned out not to be.
+  const versionsReport = () => (options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined);
   const source: Readable = firebirdSource({
     db,
     table,
@@ -89,7 +90,7 @@ export async function runPipeline(
   const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };
   if (options.dryRun) {
     await pipeline(source, composeStages(stages), discard());
-    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport(), versions: versionsReport };
+    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport(), versions: versionsReport() };
   }
   const batches = batchStage({
     maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
@@ -139,7 +140,7 @@ export async function runPipeline(
   // Only a completed run moves the watermark: an interrupted one has not seen every change.
   if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
   if (finished) await versions?.finish(checkpoints.pagesDone, sink.rejected, counts);
-  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport(), versions: versionsReport };
+  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport(), versions: versionsReport() };
 }
 
 /** The reject file and the caller's own handler, each told about every reject. */

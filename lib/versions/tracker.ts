@@ -58,7 +58,8 @@ export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec)
  * compares every row, and notes versions as it goes.
  */
 export class RowVersions {
-  readonly report: VersionsReport;
+  /** Final once the first page was picked: notes that looked usable can turn out not to be (see open). */
+  report: VersionsReport;
   readonly #store: VersionStore;
   readonly #table: TableSpec;
   readonly #kinds: readonly ValueKind[];
@@ -72,16 +73,28 @@ export class RowVersions {
    */
   readonly #pending = new Map<number, { entries: Buffer; keys: number }>();
   #written = 0;
-  /** Rows the target table had when the run started. */
-  readonly #startRows: number;
+  /** Rows the target table had when the run started (counted while the source starts). */
+  readonly #startRows: Promise<number>;
+  /** Why the notes cannot be used after all, once the count is in: undefined when they can. */
+  readonly #countVerdict: Promise<string | undefined>;
   /** Keys in the notes written so far. */
   #notedRows = 0;
   /** Where the notes stood before the page last picked, to hand them out again if that page is read again. */
   #last: { after: Key | null; mark: NotesMark } | undefined;
 
-  private constructor(store: VersionStore, table: TableSpec, fingerprint: string, startRows: number, noted: NotedVersions | undefined, report: VersionsReport, writes: boolean) {
+  private constructor(
+    store: VersionStore,
+    table: TableSpec,
+    fingerprint: string,
+    startRows: Promise<number>,
+    countVerdict: Promise<string | undefined>,
+    noted: NotedVersions | undefined,
+    report: VersionsReport,
+    writes: boolean,
+  ) {
     this.#store = store;
     this.#startRows = startRows;
+    this.#countVerdict = countVerdict;
     this.#table = table;
     this.#kinds = keyKinds(table);
     this.#fingerprint = fingerprint;
@@ -92,14 +105,23 @@ export class RowVersions {
 
   static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean; delete: boolean; retry?: MysqlRetryOptions }): Promise<RowVersions> {
     const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun, retry: options.retry });
+    // Counting the target's rows scans the table (0.1 s a million rows), so it is not waited for
+    // here: the source starts meanwhile, and the first page waits for it before it is picked.
+    const rows = store.targetRows();
+    rows.catch(() => undefined);
     const fingerprint = await versionFingerprint(db, table);
     const set = await store.current();
-    const rows = await store.targetRows();
-    const reason = unusable(set, rows, fingerprint, options.delete);
+    const reason = unusable(set, fingerprint, options.delete);
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
-    const noted = reason ? undefined : store.reader(set!.generation, keyKinds(table));
-    debug('%s: %s', table.source, reason ? `comparing every row: ${reason}` : `reading rows whose version changed since generation ${set!.generation}`);
-    return new RowVersions(store, table, fingerprint, rows, noted, reason ? { mode: 'noted', reason } : { mode: 'compared' }, !options.dryRun);
+    if (reason) {
+      debug('%s: comparing every row: %s', table.source, reason);
+      await rows;
+      return new RowVersions(store, table, fingerprint, rows, Promise.resolve(undefined), undefined, { mode: 'noted', reason }, !options.dryRun);
+    }
+    const verdict = rows.then((n) => countDiffers(n, set!));
+    verdict.catch(() => undefined);
+    debug('%s: reading rows whose version changed since generation %s', table.source, set!.generation);
+    return new RowVersions(store, table, fingerprint, rows, verdict, store.reader(set!.generation, keyKinds(table)), { mode: 'compared' }, !options.dryRun);
   }
 
   /** What the source is given: collect versions, and with usable notes, pick rows by them. */
@@ -108,6 +130,14 @@ export class RowVersions {
   }
 
   async #pick(probe: VersionList, after: Key | null, final: boolean): ReturnType<VersionPick> {
+    const reason = await this.#countVerdict;
+    if (reason) {
+      // Something else added or removed target rows: every row is read and each page compared
+      // in full, as without notes, and this run's versions are noted for the next.
+      if (this.report.mode === 'compared') debug('%s: comparing every row: %s', this.#table.source, reason);
+      this.report = { mode: 'noted', reason };
+      return { changed: probe.keys, gone: [], whole: true };
+    }
     const noted = this.#noted!;
     // The same page read again (after a lost connection): its notes go back first.
     if (this.#last && sameKey(this.#kinds, this.#last.after, after)) noted.rewind(this.#last.mark);
@@ -158,7 +188,7 @@ export class RowVersions {
     // Counted rather than asked of MySQL (a COUNT(*) of a large table takes a while): should
     // another writer have added or removed rows meanwhile, the next run finds the count off and
     // compares every row, which is the safe side.
-    const targetRows = this.#startRows + written.inserted - written.deleted;
+    const targetRows = (await this.#startRows) + written.inserted - written.deleted;
     const set: VersionSet = { generation: this.#generation, fingerprint: this.#fingerprint, targetRows, notedRows: this.#notedRows };
     await this.#store.commit(set);
   }
@@ -169,17 +199,21 @@ export class RowVersions {
   }
 }
 
-/** Why a set of notes cannot be trusted for this run, or undefined when it can. */
-function unusable(set: VersionSet | null, rows: number, fingerprint: string, withDelete: boolean): string | undefined {
+/** Why a set of notes cannot be trusted for this run, or undefined when it can, as far as is known before the target's rows are counted. */
+function unusable(set: VersionSet | null, fingerprint: string, withDelete: boolean): string | undefined {
   if (!set) return 'no run noted versions before';
   if (set.fingerprint !== fingerprint) return 'the notes were taken from another Firebird database, for other columns or by another version of fbsync';
-  // Rows added or removed by something else: the notes no longer describe the target.
-  if (rows !== set.targetRows) return `the target table has ${rows.toLocaleString('en-US')} rows, ${set.targetRows.toLocaleString('en-US')} when the last run ended`;
   // Deletes are found as keys the notes hold and the source lacks: target rows the notes never
   // held (left by a run without delete) would stay for good.
   if (withDelete && set.notedRows !== set.targetRows) {
     const noted = set.notedRows === null ? 'an unknown number' : set.notedRows.toLocaleString('en-US');
     return `the notes hold ${noted} of the ${set.targetRows.toLocaleString('en-US')} target rows (a run without delete left rows the source no longer has)`;
   }
+  return undefined;
+}
+
+/** Rows added or removed by something else since the notes were taken: they no longer describe the target. */
+function countDiffers(rows: number, set: VersionSet): string | undefined {
+  if (rows !== set.targetRows) return `the target table has ${rows.toLocaleString('en-US')} rows, ${set.targetRows.toLocaleString('en-US')} when the last run ended`;
   return undefined;
 }

@@ -218,6 +218,23 @@ describe('--row-versions', function () {
     expect(report).to.include({ inserted: 0, updated: 0, deleted: 0 });
   });
 
+  it('after a row was added in MySQL, compares every row with delete, says why, and deletes it', async function () {
+    const rows = await targetCount();
+    await my.exec(
+      `INSERT INTO TB_ESTOQUE SELECT 999999, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA, ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE WHERE ID_ESTOQUE = 2`,
+    );
+    expect(await targetCount()).to.equal(rows + 1);
+    const report = await syncTable({ ...options, delete: true });
+    expect(report.versions).to.deep.equal({
+      mode: 'noted',
+      reason: `the target table has ${(rows + 1).toLocaleString('en-US')} rows, ${rows.toLocaleString('en-US')} when the last run ended`,
+    });
+    expect(report).to.include({ read: rows, inserted: 0, updated: 0, unchanged: rows, deleted: 1 });
+    await expectTargetIsSource();
+    expect(await notedSet()).to.include({ targetRows: rows, notedRows: rows });
+    expect((await syncTable({ ...options, delete: true })).versions).to.deep.equal({ mode: 'compared' });
+  });
+
   it('after a run in which MySQL rejected a row, keeps the notes of the run before, so the row is read again', async function () {
     const before = await notedSet();
     await my.exec('ALTER TABLE TB_ESTOQUE ADD CONSTRAINT spec_no_magic CHECK (QUANTIDADE <> 424242)');
