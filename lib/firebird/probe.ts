@@ -16,9 +16,15 @@ const PACKED_WIDTH = 2000;
 /**
  * Whether the probe can be packed: a single integer key (SMALLINT or INTEGER, whose values are
  * exact JS numbers). Then Firebird writes the keys and versions of a page into a few strings
- * (`key version key version …`) and node decodes a few dozen values instead of 10,000 rows:
- * sending and decoding wire rows would cost both sides more (1M rows: Firebird 2.4 CPU-s and
- * node 4.1 unpacked, against 2.1 and 2.0 packed, for a whole 1% re-sync).
+ * and node decodes a few dozen values instead of 10,000 rows: sending and decoding wire rows
+ * would cost both sides more (1M rows: Firebird 2.4 CPU-s and node 4.1 unpacked, against 2.1
+ * and 2.0 packed, for a whole 1% re-sync).
+ *
+ * The strings hold runs: `key version` for a row, `key version *n` for n rows of consecutive
+ * keys from `key` that share `version` (a table loaded or updated in bulk is mostly such runs).
+ * A row costs Firebird a comparison, and only the end of a run costs it string work: a probe of
+ * 1M rows after a 1 % change set took 0.69-0.71 CPU-s instead of 1.15-1.24 with one entry per
+ * row, and 1.11-1.15 instead of 1.23-1.41 on a table whose runs averaged two rows.
  */
 export function packsProbe(table: TableSpec): boolean {
   return table.key.length === 1 && table.columns[table.key[0]!]!.kind === 'integer';
@@ -33,18 +39,26 @@ export function probeSql(table: TableSpec, pageSize: number, after: string | und
     return `SELECT FIRST ${pageSize} ${keys.join(', ')}, ${RECORD_VERSION} FROM ${from}${after ? ` WHERE ${after}` : ''} ORDER BY ${orderBy}`;
   }
   // Whole numbers rather than deltas from the entry before: the strings get longer, but each
-  // row costs the server two PSQL statements instead of five, and the server's time is what
-  // a re-sync waits for (its probe of 1M rows: 1.30 CPU-s against 1.55 with deltas).
+  // entry costs the server fewer PSQL statements, and the server's time is what a re-sync
+  // waits for (a probe of 1M rows, one entry per row: 1.30 CPU-s against 1.55 with deltas).
+  // S, N, RV: the run being gathered (first key, rows, version); an entry is at most 40 bytes.
   const key = quoteFirebird(table.columns[table.key[0]!]!.source);
+  const append = `IF (N = 1) THEN CHUNK = CHUNK || S || ' ' || RV || ' ';
+      ELSE IF (N > 1) THEN CHUNK = CHUNK || S || ' ' || RV || ' *' || N || ' ';`;
   return `EXECUTE BLOCK ${after ? '(AFTER BIGINT = ?) ' : ''}RETURNS (CHUNK VARCHAR(${PACKED_WIDTH}) CHARACTER SET OCTETS) AS
-DECLARE K BIGINT; DECLARE V BIGINT;
+DECLARE K BIGINT; DECLARE V BIGINT; DECLARE S BIGINT = 0; DECLARE N INTEGER = 0; DECLARE RV BIGINT = 0;
 BEGIN
   CHUNK = '';
   FOR SELECT FIRST ${pageSize} ${key}, RDB$RECORD_VERSION FROM ${from}${after ? ` WHERE ${key} > :AFTER` : ''} ORDER BY ${key} INTO K, V DO
   BEGIN
-    CHUNK = CHUNK || K || ' ' || V || ' ';
-    IF (OCTET_LENGTH(CHUNK) > ${PACKED_WIDTH - 60}) THEN BEGIN SUSPEND; CHUNK = ''; END
+    IF (N > 0 AND K = S + N AND V = RV) THEN N = N + 1;
+    ELSE BEGIN
+      ${append}
+      IF (OCTET_LENGTH(CHUNK) > ${PACKED_WIDTH - 60}) THEN BEGIN SUSPEND; CHUNK = ''; END
+      S = K; N = 1; RV = V;
+    END
   END
+  ${append}
   IF (CHUNK <> '') THEN SUSPEND;
 END`;
 }
@@ -68,11 +82,17 @@ export function probeVersions(table: TableSpec, raw: unknown[][], check: (key: K
   for (const [chunk] of raw as [Buffer | string][]) {
     const parts = (Buffer.isBuffer(chunk) ? chunk.toString('latin1') : chunk).split(' ');
     // The chunk ends with a blank: the last part is empty.
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const entry = [Number(parts[i])];
-      check(entry);
-      list.keys.push(entry);
-      list.versions.push(parts[i + 1]!);
+    for (let i = 0; i + 1 < parts.length; ) {
+      const first = Number(parts[i]);
+      const version = parts[i + 1]!;
+      const run = parts[i + 2]?.startsWith('*') ? Number(parts[i + 2]!.slice(1)) : 1;
+      i += run > 1 ? 3 : 2;
+      for (let k = first; k < first + run; k++) {
+        const entry = [k];
+        check(entry);
+        list.keys.push(entry);
+        list.versions.push(version);
+      }
     }
   }
   return list;
