@@ -8,7 +8,7 @@ import { untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { keyChecker, rowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
-import { RECORD_VERSION, probeSql, probeVersions } from './probe.js';
+import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
 import { prepareOnce, type Session } from './session.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
@@ -63,6 +63,8 @@ export class PickedPages {
   readonly #orderBy: string;
   readonly #fetch = { byKey: new FetchSize(FIRST_FETCH_ROWS), range: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
   readonly #side?: SideReader;
+  /** Whether the next probe gathers runs of keys (see probeSql): while the pages have them. */
+  #runs = true;
   /** The probe of the next page, sent while the current one was being picked. */
   #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
 
@@ -183,11 +185,16 @@ export class PickedPages {
   /** Keys and versions of the page after `after`. */
   #probe(session: Session, after: Key | null): Promise<VersionList> {
     const predicate = after ? keyAfter(this.#columns, after) : undefined;
+    const runs = this.#runs;
     const work = async () => {
-      const statement = await prepareOnce(session, predicate ? 'probe-next' : 'probe-first', probeSql(this.#table, this.#pageSize, predicate?.sql));
+      const which = `${predicate ? 'probe-next' : 'probe-first'}${runs ? '-runs' : ''}`;
+      const statement = await prepareOnce(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql, runs));
       const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
       // Record versions are compared in key order: a key out of order fails the read.
-      return probeVersions(this.#table, raw, keyChecker(this.#table, after, 'required'));
+      const list = probeVersions(this.#table, raw, keyChecker(this.#table, after, 'required'));
+      // The next page gathers runs if this one holds them, however it was probed.
+      if (packsProbe(this.#table) && list.keys.length > 0) this.#runs = list.keys.length / runsIn(list) >= RUNS_PAY;
+      return list;
     };
     // Sent ahead and awaited outside the source's race against the close, so raced here too.
     return untilClosed(session.db, work());

@@ -20,18 +20,29 @@ const PACKED_WIDTH = 2000;
  * would cost both sides more (1M rows: Firebird 2.4 CPU-s and node 4.1 unpacked, against 2.1
  * and 2.0 packed, for a whole 1% re-sync).
  *
- * The strings hold runs: `key version` for a row, `key version *n` for n rows of consecutive
- * keys from `key` that share `version` (a table loaded or updated in bulk is mostly such runs).
- * A row costs Firebird a comparison, and only the end of a run costs it string work: a probe of
- * 1M rows after a 1 % change set took 0.69-0.71 CPU-s instead of 1.15-1.24 with one entry per
- * row, and 1.11-1.15 instead of 1.23-1.41 on a table whose runs averaged two rows.
+ * The strings hold `key version` for a row and, with `runs`, `key version *n` for n rows of
+ * consecutive keys from `key` that share `version` (a table loaded or updated in bulk is mostly
+ * such runs). Gathering runs, a row costs Firebird a comparison, and only the end of a run costs
+ * it string work: a probe of 1M rows after a 1 % change set took 0.69-0.71 CPU-s instead of
+ * 1.15-1.24 with one entry per row, and 1.11-1.15 instead of 1.23-1.41 on a table whose runs
+ * averaged two rows; but 1.31-1.42 instead of 1.09-1.14 where no two keys were consecutive.
+ * See RUNS_PAY for which to use.
  */
 export function packsProbe(table: TableSpec): boolean {
   return table.key.length === 1 && table.columns[table.key[0]!]!.kind === 'integer';
 }
 
-/** The probe of a page of `pageSize` rows, after a key (one `?`) or from the first. */
-export function probeSql(table: TableSpec, pageSize: number, after: string | undefined): string {
+/**
+ * Rows per entry from which gathering runs pays: a page that had fewer is followed by one
+ * probed row by row (PickedPages), so a table without runs costs one page's worth more.
+ */
+export const RUNS_PAY = 1.5;
+
+/**
+ * The probe of a page of `pageSize` rows, after a key (one `?`) or from the first; packed with
+ * `runs` gathered or one entry per row (no effect on a probe that is not packed).
+ */
+export function probeSql(table: TableSpec, pageSize: number, after: string | undefined, runs = true): string {
   const from = quoteFirebird(table.source);
   const keys = table.key.map((i) => table.columns[i]!.firebird.select);
   const orderBy = table.key.map((i) => quoteFirebird(table.columns[i]!.source)).join(', ');
@@ -43,18 +54,33 @@ export function probeSql(table: TableSpec, pageSize: number, after: string | und
   // waits for (a probe of 1M rows, one entry per row: 1.30 CPU-s against 1.55 with deltas).
   // S, N, RV: the run being gathered (first key, rows, version); an entry is at most 40 bytes.
   const key = quoteFirebird(table.columns[table.key[0]!]!.source);
+  const rows = `FOR SELECT FIRST ${pageSize} ${key}, RDB$RECORD_VERSION FROM ${from}${after ? ` WHERE ${key} > :AFTER` : ''} ORDER BY ${key} INTO K, V DO`;
+  const room = `IF (OCTET_LENGTH(CHUNK) > ${PACKED_WIDTH - 60}) THEN BEGIN SUSPEND; CHUNK = ''; END`;
+  if (!runs) {
+    return `EXECUTE BLOCK ${after ? '(AFTER BIGINT = ?) ' : ''}RETURNS (CHUNK VARCHAR(${PACKED_WIDTH}) CHARACTER SET OCTETS) AS
+DECLARE K BIGINT; DECLARE V BIGINT;
+BEGIN
+  CHUNK = '';
+  ${rows}
+  BEGIN
+    CHUNK = CHUNK || K || ' ' || V || ' ';
+    ${room}
+  END
+  IF (CHUNK <> '') THEN SUSPEND;
+END`;
+  }
   const append = `IF (N = 1) THEN CHUNK = CHUNK || S || ' ' || RV || ' ';
       ELSE IF (N > 1) THEN CHUNK = CHUNK || S || ' ' || RV || ' *' || N || ' ';`;
   return `EXECUTE BLOCK ${after ? '(AFTER BIGINT = ?) ' : ''}RETURNS (CHUNK VARCHAR(${PACKED_WIDTH}) CHARACTER SET OCTETS) AS
 DECLARE K BIGINT; DECLARE V BIGINT; DECLARE S BIGINT = 0; DECLARE N INTEGER = 0; DECLARE RV BIGINT = 0;
 BEGIN
   CHUNK = '';
-  FOR SELECT FIRST ${pageSize} ${key}, RDB$RECORD_VERSION FROM ${from}${after ? ` WHERE ${key} > :AFTER` : ''} ORDER BY ${key} INTO K, V DO
+  ${rows}
   BEGIN
     IF (N > 0 AND K = S + N AND V = RV) THEN N = N + 1;
     ELSE BEGIN
       ${append}
-      IF (OCTET_LENGTH(CHUNK) > ${PACKED_WIDTH - 60}) THEN BEGIN SUSPEND; CHUNK = ''; END
+      ${room}
       S = K; N = 1; RV = V;
     END
   END
@@ -96,4 +122,13 @@ export function probeVersions(table: TableSpec, raw: unknown[][], check: (key: K
     }
   }
   return list;
+}
+
+/** The runs (see probeSql) a page of single integer keys holds, however it was probed. */
+export function runsIn(list: VersionList): number {
+  let runs = 0;
+  for (let i = 0; i < list.keys.length; i++) {
+    if (i === 0 || list.keys[i]![0] !== (list.keys[i - 1]![0] as number) + 1 || list.versions[i] !== list.versions[i - 1]) runs++;
+  }
+  return runs;
 }

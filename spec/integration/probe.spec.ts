@@ -48,7 +48,7 @@ describe('packed version probe', function () {
   });
 
   /** Every page of `pageSize` keys the probe reports, joined, in one snapshot. */
-  async function probeAll(pageSize: number): Promise<{ list: VersionList; pages: number }> {
+  async function probeAll(pageSize: number, runs = true): Promise<{ list: VersionList; pages: number }> {
     const tx = await fb.db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
     const list: VersionList = { keys: [], versions: [] };
     let pages = 0;
@@ -56,7 +56,7 @@ describe('packed version probe', function () {
       let after: Key | null = null;
       for (;;) {
         const predicate = after ? keyAfter(firebirdKeyColumns(TABLE), after) : undefined;
-        const statement = await tx.newStatementAsync(probeSql(TABLE, pageSize, predicate?.sql));
+        const statement = await tx.newStatementAsync(probeSql(TABLE, pageSize, predicate?.sql, runs));
         const page = probeVersions(TABLE, await fetchAll(tx, statement, predicate?.params ?? [], new FetchSize(1000)), () => undefined);
         await statement.dropAsync();
         pages++;
@@ -87,5 +87,11 @@ describe('packed version probe', function () {
     const { list, pages } = await probeAll(7);
     expect(pages).to.equal(9);
     expect(list).to.deep.equal(await selected());
+  });
+
+  it('reports the same probed row by row, without gathering runs', async () => {
+    const expected = await selected();
+    expect((await probeAll(1000, false)).list).to.deep.equal(expected);
+    expect((await probeAll(7, false)).list).to.deep.equal(expected);
   });
 });

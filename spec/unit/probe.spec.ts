@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { packsProbe, probeSql, probeVersions } from '../../lib/firebird/probe.js';
+import { packsProbe, probeSql, probeVersions, runsIn } from '../../lib/firebird/probe.js';
 import type { Key, TableSpec } from '../../lib/table.js';
 
 function table(kind: 'integer' | 'text'): TableSpec {
@@ -40,6 +40,17 @@ describe('version probe', () => {
       const seen: Key[] = [];
       probeVersions(table('integer'), [['10 1 *2 20 3 ']], (k) => seen.push(k));
       expect(seen).to.deep.equal([[10], [11], [20]]);
+    });
+
+    it('is gathered in runs or written row by row as asked', () => {
+      expect(probeSql(table('integer'), 7, undefined)).to.include("' *' || N");
+      expect(probeSql(table('integer'), 7, undefined, false)).not.to.include("' *' || N");
+    });
+
+    it('counts the runs a page holds: consecutive keys of one version', () => {
+      expect(runsIn({ keys: [[1], [2], [3], [5], [6], [7]], versions: ['4', '4', '4', '4', '4', '9'] })).to.equal(3);
+      expect(runsIn({ keys: [[2], [4], [6]], versions: ['1', '1', '1'] })).to.equal(3);
+      expect(runsIn({ keys: [], versions: [] })).to.equal(0);
     });
 
     it('reads an empty page as no keys', () => {
