@@ -161,9 +161,8 @@ export class CheckpointStore {
             [table, encodeKey(key)],
           ),
         'upsert',
-      ).catch((err) => {
-        throw this.#error('writing to', err);
-      });
+        'writing to',
+      );
       debug('%s: checkpoint after %s', table, encodeKey(key));
     });
     return this.#writing;
@@ -173,16 +172,21 @@ export class CheckpointStore {
   clear(table: string): Promise<void> {
     this.#writing = this.#writing.then(async () => {
       await this.#ensure();
-      await this.#query(() => this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]), 'delete').catch((err) => {
-        throw this.#error('deleting from', err);
-      });
+      await this.#query(() => this.#target.pool.query(`DELETE FROM ${this.#table} WHERE table_name = ?`, [table]), 'delete', 'deleting from');
     });
     return this.#writing;
   }
 
-  /** Checkpoint statements are idempotent, so a lost or killed connection is simply retried. */
-  #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete'): Promise<T> {
-    return retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, this.#retry);
+  /**
+   * Checkpoint statements are idempotent, so a lost or killed connection is simply retried. With
+   * `doing`, an error that stays is one naming the table (see bookkeepingError).
+   */
+  async #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete', doing?: string): Promise<T> {
+    try {
+      return await retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, this.#retry);
+    } catch (err) {
+      throw doing ? this.#error(doing, err) : err;
+    }
   }
 
   #error(doing: string, err: unknown): FbsyncError {

@@ -5,7 +5,7 @@ import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js
 import type { ValueKind } from '../values.js';
 import type { VersionList } from '../versions/merge.js';
 import { untilClosed, within, type FirebirdDatabase } from './connect.js';
-import { keyChecker, rowConverter } from './convert.js';
+import { keyChecker, rowConverter, type RowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
@@ -61,6 +61,10 @@ export class PickedPages {
   readonly #byKeySql: (selectList: string, where: string) => string;
   readonly #selectList: string;
   readonly #orderBy: string;
+  /** Rows read by key or range are converted without a key-order check: the probe checked the keys. */
+  readonly #convert: RowConverter;
+  /** Whether the table's probe is packed (see packsProbe), which is where runs can be gathered. */
+  readonly #packed: boolean;
   readonly #fetch = { byKey: new FetchSize(FIRST_FETCH_ROWS), range: new FetchSize(FIRST_FETCH_ROWS), probe: new FetchSize(PROBE_FIRST_FETCH_ROWS) };
   readonly #side?: SideReader;
   /** Whether the next probe gathers runs of keys (see probeSql): while the pages have them. */
@@ -77,6 +81,8 @@ export class PickedPages {
     this.#kinds = keyKinds(table);
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
     this.#selectList = table.columns.map((c) => c.firebird.select).join(', ');
+    this.#convert = rowConverter(table, { after: null, keyOrder: 'unchecked' });
+    this.#packed = packsProbe(table);
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
     this.#byKeySql = (selectList, where) => `SELECT ${selectList} FROM ${quoteFirebird(table.source)} WHERE ${where}`;
     if (options.attachSide) this.#side = new SideReader(options.attachSide, table.source);
@@ -112,11 +118,10 @@ export class PickedPages {
     const aside = this.#side && changed.length > 0 ? await this.#readAside(this.#side, versions, changed) : undefined;
     const rest = aside ? aside.rest : changed;
     const rows: Row[] = [];
-    const convert = rowConverter(this.#table, { after: null, keyOrder: 'unchecked' });
     for (const chunk of keyChunks(rest)) {
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await prepareOnce(session, 'by-key', this.#byKeySql(this.#selectList, byKey.sql));
-      for (const row of await fetchAll(session.tx!, statement, byKey.params, this.#fetch.byKey, convert)) rows.push(row as Row);
+      for (const row of await fetchAll(session.tx!, statement, byKey.params, this.#fetch.byKey, this.#convert)) rows.push(row as Row);
     }
     for (const row of aside?.rows ?? []) rows.push(row);
     const kinds = this.#kinds;
@@ -135,8 +140,7 @@ export class PickedPages {
     const range = keyRange(this.#columns, after, last)!;
     const sql = `SELECT ${this.#selectList} FROM ${quoteFirebird(this.#table.source)} WHERE ${range.sql} ORDER BY ${this.#orderBy}`;
     const statement = await prepareOnce(session, after ? 'range' : 'range-first', sql);
-    const convert = rowConverter(this.#table, { after: null, keyOrder: 'unchecked' });
-    return (await fetchAll(session.tx!, statement, range.params, this.#fetch.range, convert)) as Row[];
+    return (await fetchAll(session.tx!, statement, range.params, this.#fetch.range, this.#convert)) as Row[];
   }
 
   /**
@@ -173,8 +177,7 @@ export class PickedPages {
     }
     const versions = raw.map((row) => String(row.pop()));
     // BLOBs are read through the side transaction too.
-    const convert = rowConverter(this.#table, { after: null, keyOrder: 'unchecked' });
-    const rows = await side.use(async () => (await convert(raw)) as Row[]);
+    const rows = await side.use(async () => (await this.#convert(raw)) as Row[]);
     if (!rows) return undefined;
     const read = rows.map((row, i) => ({ row, key: keyOf(this.#table, row), version: versions[i]! }));
     const { kept, rest } = asInSnapshot(this.#kinds, probe, changed, read);
@@ -193,7 +196,7 @@ export class PickedPages {
       // Record versions are compared in key order: a key out of order fails the read.
       const list = probeVersions(this.#table, raw, keyChecker(this.#table, after, 'required'));
       // The next page gathers runs if this one holds them, however it was probed.
-      if (packsProbe(this.#table) && list.keys.length > 0) this.#runs = list.keys.length / runsIn(list) >= RUNS_PAY;
+      if (this.#packed && list.keys.length > 0) this.#runs = list.keys.length / runsIn(list) >= RUNS_PAY;
       return list;
     };
     // Sent ahead and awaited outside the source's race against the close, so raced here too.

@@ -93,9 +93,8 @@ export class VersionStore {
 
   /** Rows in the target table now. */
   async targetRows(): Promise<number> {
-    const [rows] = await this.#query(() => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`), 'read').catch((err) => {
-      throw bookkeepingError('VERSIONS', 'counting the rows of', `${this.#target.server.database}.${this.#table}`, err, this.#retry);
-    });
+    const count = () => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`);
+    const [rows] = await this.#query(count, 'read', 'counting the rows of', this.#table);
     return Number(rows[0]!.n);
   }
 
@@ -109,9 +108,8 @@ export class VersionStore {
             [this.#table, generation, afterSeq],
           ),
         'read',
-      ).catch((err) => {
-        throw this.#error('reading', err);
-      });
+        'reading',
+      );
       const row = rows[0];
       return row ? { seq: Number(row.seq), list: decodeList(row.entries as Buffer) } : undefined;
     }, kinds);
@@ -161,18 +159,20 @@ export class VersionStore {
     await this.#query(
       () => this.#target.pool.query(`DELETE FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation <> ?`, [this.#table, keep ?? '']),
       'delete',
-    ).catch((err) => {
-      throw this.#error('deleting from', err);
-    });
+      'deleting from',
+    );
   }
 
-  #error(doing: string, err: unknown): FbsyncError {
-    return bookkeepingError('VERSIONS', doing, `${this.#target.server.database}.${ROW_VERSIONS_TABLE}`, err, this.#retry);
-  }
-
-  /** Notes are idempotent to write and delete, so a lost or killed connection is simply retried. */
-  #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create'): Promise<T> {
-    return retryMysql(fn, { table: ROW_VERSIONS_TABLE, operation: operation === 'create' ? 'read' : operation, flavor: this.#target.server.flavor }, this.#retry);
+  /**
+   * Notes are idempotent to write and delete, so a lost or killed connection is simply retried.
+   * With `doing`, an error that stays is one naming `table` (see bookkeepingError).
+   */
+  async #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create', doing?: string, table = ROW_VERSIONS_TABLE): Promise<T> {
+    try {
+      return await retryMysql(fn, { table, operation: operation === 'create' ? 'read' : operation, flavor: this.#target.server.flavor }, this.#retry);
+    } catch (err) {
+      throw doing ? bookkeepingError('VERSIONS', doing, `${this.#target.server.database}.${table}`, err, this.#retry) : err;
+    }
   }
 }
 
