@@ -2,20 +2,17 @@ import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
-import { keyAfter, type Predicate } from '../keyset.js';
+import type { Predicate } from '../keyset.js';
 import { retryOptions, type RetryOptions } from '../retry.js';
 import { keyOf, type Key, type Row, type TableSpec } from '../table.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
-import { isDead, newSession, prepareOnce, type Session } from './session.js';
+import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError } from './errors.js';
-import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { rowConverter } from './convert.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
-import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionList } from '../versions/merge.js';
 import type { Page, VersionPick } from './page.js';
-import { RECORD_VERSION } from './probe.js';
 import { PickedPages } from './picked-pages.js';
+import { KeysetPages } from './keyset-pages.js';
 
 const debug = createDebug('fbsync:source');
 
@@ -84,19 +81,11 @@ export const DEFAULT_PAGE_SIZE = 10_000;
  */
 export class FirebirdSource extends Readable {
   readonly #table: TableSpec;
-  readonly #pageSize: number;
-  readonly #columns: { sql: string; param: string }[];
   readonly #names: readonly string[];
-  readonly #selectList: string;
-  readonly #orderBy: string;
   #after: Key | null;
-  readonly #where?: Predicate;
-  readonly #versions?: { pick?: VersionPick };
-  /** Set when pages are read by version pick. */
+  /** How pages are read: by version pick, or in full by keyset. */
   readonly #picked?: PickedPages;
-  readonly #keyOrder: 'required' | 'tolerated';
-  /** Rows per fetch, learnt from the rows' width on the wire. */
-  readonly #fetch = new FetchSize(FIRST_FETCH_ROWS);
+  readonly #keyset?: KeysetPages;
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -118,24 +107,18 @@ export class FirebirdSource extends Readable {
     }
     this.#session = newSession(options.db);
     this.#table = options.table;
-    this.#pageSize = options.pageSize;
     this.#after = options.after ?? null;
-    this.#where = options.where;
-    this.#versions = options.versions;
-    this.#keyOrder = options.keyOrder ?? 'required';
     if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions cannot go with a filtered source');
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
     this.#retry = retryOptions(options.retry);
     this.#onRetry = options.onRetry;
-    this.#columns = firebirdKeyColumns(options.table);
     this.#names = options.table.columns.map((c) => c.source);
-    this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
-    // Noted with every row, unless rows are picked by version: then a probe reads the versions.
-    if (options.versions && !options.versions.pick) this.#selectList += `, ${RECORD_VERSION}`;
-    this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
+    const { table, pageSize } = options;
     const pick = options.versions?.pick;
-    if (pick) this.#picked = new PickedPages({ table: options.table, pageSize: options.pageSize, pick, attachSide: options.attachSide });
+    if (pick) this.#picked = new PickedPages({ table, pageSize, pick, attachSide: options.attachSide });
+    // Without a pick, versions are noted with every row; with one, a probe reads them.
+    else this.#keyset = new KeysetPages({ table, pageSize, where: options.where, versions: !!options.versions, keyOrder: options.keyOrder ?? 'required' });
   }
 
   override _read(): void {
@@ -204,18 +187,10 @@ export class FirebirdSource extends Readable {
       const picked = await this.#picked.read(session, this.#after);
       return this.#deliver(session, picked.rows, picked.final, picked.versions, picked.gone);
     }
-    const tx = session.tx;
-    const after = this.#after ? keyAfter(this.#columns, this.#after) : undefined;
-    const parts = [this.#where, after].filter((p): p is Predicate => p !== undefined);
-    const statement = await prepareOnce(session, after ? 'next' : 'first', this.#pageSql(parts.map((p) => p.sql).join(' AND ') || undefined));
-    // The key order is checked from the last key delivered on (see rowConverter).
-    const convert = rowConverter(this.#table, { after: this.#after, keyOrder: this.#keyOrder });
-    const rows = (await fetchAll(tx, statement, parts.flatMap((p) => p.params), this.#fetch, convert)) as Row[];
-    const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
-    const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
-    const page = await this.#deliver(session, rows, rows.length < this.#pageSize, versions);
-    if (convert.unordered) page.unordered = true;
-    return page;
+    const page = await this.#keyset!.read(session, this.#after);
+    const delivered = await this.#deliver(session, page.rows, page.final, page.versions);
+    if (page.unordered) delivered.unordered = true;
+    return delivered;
   }
 
   async #deliver(session: Session, rows: Row[], final: boolean, versions?: VersionList, gone?: Key[]): Promise<Page> {
@@ -252,11 +227,6 @@ export class FirebirdSource extends Readable {
     this.#done = true;
     debug('%s: stopped after %d pages', this.#table.source, this.#seq);
     this.#endTransaction('rollback').then(() => this.push(null));
-  }
-
-  /** A page's SELECT: the first `pageSize` rows meeting `where`, in key order. */
-  #pageSql(where: string | undefined): string {
-    return `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
   }
 
   #readError(err: unknown): FbsyncError {

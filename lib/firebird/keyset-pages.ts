@@ -1,0 +1,75 @@
+import { keyAfter, type Predicate } from '../keyset.js';
+import { keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import type { VersionList } from '../versions/merge.js';
+import { rowConverter } from './convert.js';
+import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
+import { RECORD_VERSION } from './probe.js';
+import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { prepareOnce, type Session } from './session.js';
+
+export interface KeysetPagesOptions {
+  table: TableSpec;
+  pageSize: number;
+  /** A condition every row must also meet (`--since-column`): pages then skip over the key space. */
+  where?: Predicate;
+  /** Read every row's record version with it (`RDB$RECORD_VERSION`), for the page's `versions`. */
+  versions?: boolean;
+  keyOrder: 'required' | 'tolerated';
+}
+
+/** What one keyset page yields, for the source to deliver. */
+export interface KeysetPage {
+  rows: Row[];
+  final: boolean;
+  versions?: VersionList;
+  /** Keys came in an order other than code point order (tolerated by `keyOrder`). */
+  unordered: boolean;
+}
+
+/**
+ * Pages of a table read in full, for FirebirdSource: `SELECT FIRST n … WHERE key > last ORDER
+ * BY key`, so page n costs what page 1 does (there is no OFFSET to skip over). Two prepared
+ * statements serve every page, the first page's (no lower bound) and the rest's.
+ */
+export class KeysetPages {
+  readonly #table: TableSpec;
+  readonly #pageSize: number;
+  readonly #where?: Predicate;
+  readonly #versions: boolean;
+  readonly #keyOrder: 'required' | 'tolerated';
+  readonly #columns: { sql: string; param: string }[];
+  readonly #selectList: string;
+  readonly #orderBy: string;
+  /** Rows per fetch, learnt from the rows' width on the wire. */
+  readonly #fetch = new FetchSize(FIRST_FETCH_ROWS);
+
+  constructor(options: KeysetPagesOptions) {
+    this.#table = options.table;
+    this.#pageSize = options.pageSize;
+    this.#where = options.where;
+    this.#versions = options.versions ?? false;
+    this.#keyOrder = options.keyOrder;
+    this.#columns = firebirdKeyColumns(options.table);
+    this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
+    if (this.#versions) this.#selectList += `, ${RECORD_VERSION}`;
+    this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
+  }
+
+  /** The page after key `after` (from the start when null), in the session's snapshot. */
+  async read(session: Session, after: Key | null): Promise<KeysetPage> {
+    const bound = after ? keyAfter(this.#columns, after) : undefined;
+    const parts = [this.#where, bound].filter((p): p is Predicate => p !== undefined);
+    const statement = await prepareOnce(session, bound ? 'next' : 'first', this.#sql(parts.map((p) => p.sql).join(' AND ') || undefined));
+    // The key order is checked from the last key delivered on (see rowConverter).
+    const convert = rowConverter(this.#table, { after, keyOrder: this.#keyOrder });
+    const rows = (await fetchAll(session.tx!, statement, parts.flatMap((p) => p.params), this.#fetch, convert)) as Row[];
+    const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
+    const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
+    return { rows, final: rows.length < this.#pageSize, versions, unordered: convert.unordered === true };
+  }
+
+  /** A page's SELECT: the first `pageSize` rows meeting `where`, in key order. */
+  #sql(where: string | undefined): string {
+    return `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
+  }
+}
