@@ -2,7 +2,7 @@ import { FbsyncError } from './errors.js';
 import type { FirebirdColumn, FirebirdTable } from './firebird/metadata.js';
 import type { TableDesign } from './mysql/ddl.js';
 import { misfit } from './mysql/fits.js';
-import type { MysqlTable } from './mysql/metadata.js';
+import { quoteMysql, type MysqlTable } from './mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
 import type { ValueShape } from './shape.js';
 import type { ColumnSpec, TableSpec } from './table.js';
@@ -115,8 +115,8 @@ export function tableDesign(plan: SourcePlan): TableDesign {
 /**
  * Matches a Firebird table to its MySQL counterpart and decides how every column is copied.
  * Everything that would make the copy wrong is refused here, before a row moves: what
- * `planSource` refuses, a column the target lacks or cannot hold exactly, a target without a
- * unique key on the source's primary key (ON DUPLICATE KEY UPDATE would then only append).
+ * `planSource` refuses, a column the target lacks or cannot hold exactly, a target whose unique
+ * keys do not match the source's primary key (see checkUniqueKeys).
  */
 export function planTable(source: FirebirdTable, target: MysqlTable, options: PlanOptions = {}): TableSpec {
   const plan = planSource(source, { ...options, targetTable: options.targetTable ?? target.name });
@@ -152,18 +152,39 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'} with --exclude-columns ${misfits.map((m) => `${source.name}.${m.column}`).join(',')}`,
     });
   }
-  const targetKey = plan.key.map((i) => columns[i]!.target.toLowerCase()).sort();
-  const unique = target.uniqueKeys.some((cols) => {
-    const sorted = cols.map((c) => c.toLowerCase()).sort();
-    return sorted.length === targetKey.length && sorted.every((c, i) => c === targetKey[i]);
-  });
-  if (!unique) {
-    const cols = plan.key.map((i) => columns[i]!.target).join(', ');
+  checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));
+  return { source: source.name, target: target.name, columns, key: plan.key };
+}
+
+/**
+ * The target must have a PRIMARY KEY or UNIQUE index on exactly the source's key columns:
+ * without one, ON DUPLICATE KEY UPDATE would only ever append. And every other unique key must
+ * contain those columns: a PRIMARY KEY on part of them, or a UNIQUE index on other columns, lets
+ * a source row meet a target row with another key there, and the upsert would then overwrite
+ * that row (two source rows end as one) where it should fail.
+ */
+function checkUniqueKeys(target: MysqlTable, key: readonly string[]): void {
+  const where = `${target.database}.${target.name}`;
+  const lower = (cols: readonly string[]) => cols.map((c) => c.toLowerCase());
+  const wanted = new Set(lower(key));
+  const cols = key.join(', ');
+  const onKey = target.uniqueKeys.some((u) => u.columns.length === wanted.size && lower(u.columns).every((c) => wanted.has(c)));
+  const primary = target.uniqueKeys.some((u) => u.name === 'PRIMARY');
+  if (!onKey) {
     throw new FbsyncError('TARGET_NO_KEY', `MySQL table ${where} has no PRIMARY KEY or UNIQUE index on (${cols}), the source's primary key`, {
-      hint: `add one (ALTER TABLE ${target.name} ADD PRIMARY KEY (${cols})); without it upserts would duplicate rows`,
+      hint: `add one (ALTER TABLE ${target.name} ${primary ? 'DROP PRIMARY KEY, ' : ''}ADD PRIMARY KEY (${cols})); without it upserts would duplicate rows`,
     });
   }
-  return { source: source.name, target: target.name, columns, key: plan.key };
+  const others = target.uniqueKeys.filter((u) => ![...wanted].every((c) => lower(u.columns).includes(c)));
+  if (others.length > 0) {
+    const named = others.map((u) => `${u.name === 'PRIMARY' ? 'PRIMARY KEY' : `UNIQUE index ${u.name}`} (${u.columns.join(', ')})`);
+    const fixes = others.map((u) => (u.name === 'PRIMARY' ? `DROP PRIMARY KEY, ADD PRIMARY KEY (${key.map(quoteMysql).join(', ')})` : `DROP INDEX ${quoteMysql(u.name)}, ADD INDEX ${quoteMysql(u.name)} (${u.columns.map(quoteMysql).join(', ')})`));
+    throw new FbsyncError(
+      'TARGET_OTHER_KEY',
+      `MySQL table ${where} has ${named.join(' and ')}, which ${others.length > 1 ? 'do' : 'does'} not hold all of the source's primary key (${cols}): an upsert would overwrite a target row of another key that shares those values, and two source rows would end as one`,
+      { hint: `make the source's key the only unique one (ALTER TABLE ${target.name} ${fixes.join(', ')}), or sync into a table of its own` },
+    );
+  }
 }
 
 /**

@@ -25,8 +25,13 @@ export interface MysqlTable {
   database: string;
   name: string;
   columns: MysqlColumn[];
-  /** Column lists of the PRIMARY KEY and every UNIQUE index. */
-  uniqueKeys: string[][];
+  /** The PRIMARY KEY (named `PRIMARY`) and every UNIQUE index, columns in index order. */
+  uniqueKeys: UniqueKey[];
+}
+
+export interface UniqueKey {
+  name: string;
+  columns: string[];
 }
 
 /** MySQL identifiers in backticks, inner backticks doubled. */
@@ -102,7 +107,7 @@ export async function describeMysqlTable(target: MysqlTarget, name: string): Pro
       scale: String(c.dataType).toLowerCase() === 'decimal' ? numberOrNull(c.num_scale) : null,
       fractionDigits: numberOrNull(c.fraction),
     })),
-    uniqueKeys: [...keys.values()],
+    uniqueKeys: [...keys].map(([name, columns]) => ({ name, columns })),
   };
 }
 

@@ -101,8 +101,11 @@ describe('bad input', function () {
       'CREATE TABLE TB_PEDIDO (ID_PEDIDO INTEGER NOT NULL PRIMARY KEY, TOTAL NUMERIC(15,2) NOT NULL)',
       'CREATE TABLE TB_MARCA (ID_MARCA INTEGER NOT NULL PRIMARY KEY, NOME VARCHAR(30) NOT NULL)',
       `INSERT INTO TB_MARCA VALUES (1, 'Camil')`,
+      'CREATE TABLE TB_ITEM (ID_PEDIDO INTEGER NOT NULL, ITEM SMALLINT NOT NULL, QTD NUMERIC(18,4), PRIMARY KEY (ID_PEDIDO, ITEM))',
+      'INSERT INTO TB_ITEM VALUES (1, 1, 1)',
+      'INSERT INTO TB_ITEM VALUES (1, 2, 2)',
     );
-    fbUser = await createFirebirdUser(fb, ['TB_ESTOQUE', 'TB_UF', 'TB_LOG', 'TB_SO_NA_ORIGEM', 'TB_CLIENTE', 'TB_PEDIDO', 'TB_MARCA']);
+    fbUser = await createFirebirdUser(fb, ['TB_ESTOQUE', 'TB_UF', 'TB_LOG', 'TB_SO_NA_ORIGEM', 'TB_CLIENTE', 'TB_PEDIDO', 'TB_MARCA', 'TB_ITEM']);
 
     my = await createMysqlDatabase();
     await my.exec(
@@ -117,6 +120,9 @@ describe('bad input', function () {
       `INSERT INTO TB_MARCA VALUES (1, 'Camil'), (2, 'Pilão'), (3, 'União')`,
       'CREATE TABLE TB_PRODUTO_WEB (ID INT PRIMARY KEY, ID_MARCA INT NOT NULL, FOREIGN KEY (ID_MARCA) REFERENCES TB_MARCA (ID_MARCA)) ENGINE=InnoDB',
       'INSERT INTO TB_PRODUTO_WEB VALUES (1, 3)',
+      // A unique index on the source key, but a primary key on part of it: the second item of
+      // an order would overwrite the first.
+      'CREATE TABLE TB_ITEM (ID_PEDIDO INT NOT NULL PRIMARY KEY, ITEM SMALLINT NOT NULL, QTD DECIMAL(18,4), UNIQUE KEY UK_ITEM (ID_PEDIDO, ITEM))',
     );
     const [[descricao]] = await my.rows(`SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'TB_ESTOQUE' AND COLUMN_NAME = 'DESCRICAO'`);
     expect(Number(descricao), 'the narrower target column').to.equal(40);
@@ -199,6 +205,14 @@ describe('bad input', function () {
     it('a target without a primary or unique key on the source key is named, with the key', async function () {
       const message = await failsCleanly(sync('TB_PEDIDO'));
       expect(message).to.include(`MySQL table ${my.database}.TB_PEDIDO has no PRIMARY KEY or UNIQUE index on (ID_PEDIDO)`);
+    });
+
+    it('a target whose primary key holds only part of the source key is refused, naming both, and nothing is written', async function () {
+      const message = await failsCleanly(sync('TB_ITEM'));
+      expect(message).to.include(`MySQL table ${my.database}.TB_ITEM has PRIMARY KEY (ID_PEDIDO), which does not hold all of the source's primary key (ID_PEDIDO, ITEM)`);
+      expect(message).to.include('DROP PRIMARY KEY, ADD PRIMARY KEY (`ID_PEDIDO`, `ITEM`)');
+      const [[count]] = await my.rows('SELECT COUNT(*) FROM TB_ITEM');
+      expect(Number(count)).to.equal(0);
     });
 
     it('a bad table anywhere in --tables stops the run before any table is written', async function () {

@@ -33,7 +33,7 @@ function target(overrides: Record<string, Partial<MysqlColumn>> = {}): MysqlTabl
     myColumn('preco', 'decimal(15,2)', { precision: 15, scale: 2 }),
     myColumn('total', 'decimal(19,2)', { precision: 19, scale: 2 }),
   ].map((c) => ({ ...c, ...(overrides[c.name] ?? {}) }));
-  return { database: 'erp', name: 'tb_item', columns, uniqueKeys: [['id', 'codigo']] };
+  return { database: 'erp', name: 'tb_item', columns, uniqueKeys: [{ name: 'PRIMARY', columns: ['id', 'codigo'] }] };
 }
 
 const errorOf = (fn: () => unknown): FbsyncError => {
@@ -111,7 +111,40 @@ describe('planning', () => {
       const missing = target();
       missing.columns = missing.columns.filter((c) => c.name !== 'total');
       expect(() => planTable(SOURCE, missing, options)).to.throw(FbsyncError, 'MySQL table erp.tb_item has no column total for TB_ITEM.TOTAL (NUMERIC(18,2))');
-      expect(() => planTable(SOURCE, { ...target(), uniqueKeys: [['id']] }, options)).to.throw(FbsyncError, 'no PRIMARY KEY or UNIQUE index on (id, codigo)');
+      expect(() => planTable(SOURCE, { ...target(), uniqueKeys: [{ name: 'UK_ID', columns: ['id'] }] }, options)).to.throw(FbsyncError, 'no PRIMARY KEY or UNIQUE index on (id, codigo)');
+    });
+
+    it('takes a UNIQUE index on the source key, in any column order and case, for the primary key', () => {
+      const unique = { ...target(), uniqueKeys: [{ name: 'UK_ITEM', columns: ['CODIGO', 'ID'] }] };
+      expect(planTable(SOURCE, unique, options).key).to.deep.equal([0, 1]);
+    });
+
+    it('takes other unique keys that hold the whole source key', () => {
+      const wider = { ...target(), uniqueKeys: [{ name: 'PRIMARY', columns: ['id', 'codigo'] }, { name: 'UK_WIDER', columns: ['preco', 'codigo', 'id'] }] };
+      expect(() => planTable(SOURCE, wider, options)).to.not.throw();
+    });
+
+    it('refuses a primary key on part of the source key, naming it and how to replace it', () => {
+      const partial = { ...target(), uniqueKeys: [{ name: 'PRIMARY', columns: ['id'] }, { name: 'UK_ITEM', columns: ['id', 'codigo'] }] };
+      const err = errorOf(() => planTable(SOURCE, partial, options));
+      expect(err.code).to.equal('TARGET_OTHER_KEY');
+      expect(err.message).to.match(
+        /^MySQL table erp\.tb_item has PRIMARY KEY \(id\), which does not hold all of the source's primary key \(id, codigo\): an upsert would overwrite a target row of another key that shares those values, and two source rows would end as one; /,
+      );
+      expect(err.hint).to.equal('make the source\'s key the only unique one (ALTER TABLE tb_item DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `codigo`)), or sync into a table of its own');
+    });
+
+    it('refuses a UNIQUE index on other columns, naming each and the plain index to make of it', () => {
+      const others = { ...target(), uniqueKeys: [{ name: 'PRIMARY', columns: ['id', 'codigo'] }, { name: 'UK_PRECO', columns: ['preco'] }, { name: 'UK_TOTAL', columns: ['total', 'id'] }] };
+      const err = errorOf(() => planTable(SOURCE, others, options));
+      expect(err.message).to.include('has UNIQUE index UK_PRECO (preco) and UNIQUE index UK_TOTAL (total, id), which do not hold');
+      expect(err.hint).to.include('DROP INDEX `UK_PRECO`, ADD INDEX `UK_PRECO` (`preco`), DROP INDEX `UK_TOTAL`, ADD INDEX `UK_TOTAL` (`total`, `id`)');
+    });
+
+    it('says to replace the primary key when it is on other columns than the source key', () => {
+      const err = errorOf(() => planTable(SOURCE, { ...target(), uniqueKeys: [{ name: 'PRIMARY', columns: ['id'] }] }, options));
+      expect(err.code).to.equal('TARGET_NO_KEY');
+      expect(err.hint).to.include('ALTER TABLE tb_item DROP PRIMARY KEY, ADD PRIMARY KEY (id, codigo)');
     });
   });
 
