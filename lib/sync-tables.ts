@@ -100,8 +100,11 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     lanes.push({ db });
     db = undefined;
     for (let i = 1; i < lanesWanted; i++) lanes.push({ db: await openFirebird(options.from) });
-    const reports = await inLanes(prepared, lanes, (p, lane) => syncOne(lane, target!, p, options));
-    return { ...summarize(reports, Date.now() - started), created, skipped };
+    const results = await inLanes(prepared, lanes, (p, lane) => syncOne(lane, target!, p, options), options.signal);
+    const reports = results.filter((r): r is SyncReport => r !== undefined);
+    // Stopped by the signal: tables not begun yet are named, not left out without a word.
+    const unstarted = prepared.filter((_p, i) => results[i] === undefined).map((p) => ({ table: p.source, reason: 'not begun: the run was stopped' }));
+    return { ...summarize(reports, Date.now() - started), created, skipped: [...skipped, ...unstarted] };
   } finally {
     await target?.end();
     for (const lane of lanes) await closeFirebird(lane.db);
@@ -191,16 +194,17 @@ async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncRe
 
 /**
  * Runs `work` for every item, at most one per lane at a time, each lane taking the next item
- * when it is done. After a failure no new item starts; those running finish (or fail) and the
- * first failure is thrown. Results keep the items' order.
+ * when it is done. After a failure, or once `stop` is aborted, no new item starts; those running
+ * finish (or fail) and the first failure is thrown. Results keep the items' order; an item
+ * never started has none.
  */
-async function inLanes<T, R, L>(items: readonly T[], lanes: readonly L[], work: (item: T, lane: L) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+async function inLanes<T, R, L>(items: readonly T[], lanes: readonly L[], work: (item: T, lane: L) => Promise<R>, stop?: AbortSignal): Promise<(R | undefined)[]> {
+  const results: (R | undefined)[] = new Array(items.length).fill(undefined);
   let next = 0;
   let failure: { err: unknown } | undefined;
   await Promise.all(
     lanes.map(async (lane) => {
-      while (!failure && next < items.length) {
+      while (!failure && !stop?.aborted && next < items.length) {
         const i = next++;
         try {
           results[i] = await work(items[i]!, lane);

@@ -25,14 +25,14 @@ describe('checkpoints and --resume', function () {
   before(async () => {
     await ensureBuilt();
     fb = await createFirebirdDatabase({ charset: 'WIN1252' });
-    await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS));
+    await fb.exec(ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock(1, ROWS), 'CREATE TABLE TB_UF (ID_UF INTEGER NOT NULL PRIMARY KEY)', 'INSERT INTO TB_UF VALUES (35)');
   });
   after(async () => {
     await fb?.drop();
   });
   beforeEach(async () => {
     my = await createMysqlDatabase();
-    await my.exec(ESTOQUE_MYSQL_DDL);
+    await my.exec(ESTOQUE_MYSQL_DDL, 'CREATE TABLE TB_UF (ID_UF INT NOT NULL PRIMARY KEY)');
     env = { FBSYNC_FROM: fb.uri, FBSYNC_TO: my.uri };
   });
   afterEach(async () => {
@@ -40,8 +40,8 @@ describe('checkpoints and --resume', function () {
   });
 
   /** Starts the command and resolves once a checkpoint has been saved (part of the table is done). */
-  async function startAndWaitForCheckpoint(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [FBSYNC_BIN, ...ARGS], { cwd: scratchDir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  async function startAndWaitForCheckpoint(args = ARGS): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [FBSYNC_BIN, ...args], { cwd: scratchDir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const rows = await my.rows(`SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'fbsync_checkpoints'`);
@@ -99,6 +99,19 @@ describe('checkpoints and --resume', function () {
     expect(resumed.status, resumed.stderr).to.equal(0);
     expect(JSON.parse(resumed.stdout).tables[0].read).to.equal(ROWS - after!);
     expectSameRows(await my.rows(TARGET_SELECT), await firebirdRows(fb, SOURCE_SELECT), 'TB_ESTOQUE');
+  });
+
+  it('on SIGINT begins no further table: the summary names it as not begun, and exits 130', async () => {
+    const args = ARGS.map((a) => (a === 'TB_ESTOQUE' ? 'TB_ESTOQUE,TB_UF' : a));
+    const child = await startAndWaitForCheckpoint(args);
+    const done = exited(child);
+    child.kill('SIGINT');
+    const { code, stdout } = await done;
+    expect(code).to.equal(130);
+    const partial = JSON.parse(stdout);
+    expect(partial.tables.map((t: { table: string; interrupted: boolean }) => [t.table, t.interrupted])).to.deep.equal([['TB_ESTOQUE', true]]);
+    expect(partial.skipped).to.deep.equal([{ table: 'TB_UF', reason: 'not begun: the run was stopped' }]);
+    expect(await my.rows('SELECT * FROM TB_UF')).to.deep.equal([]);
   });
 
   it('without --resume starts from the beginning, whatever checkpoint is left', async () => {
