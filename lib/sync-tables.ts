@@ -4,7 +4,7 @@ import { chooseTables, type SkippedTable } from './firebird/catalog.js';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
 import { againIfLost } from './firebird/retry.js';
 import { readQuery } from './firebird/read.js';
-import { describeFirebirdTable, quoteFirebird, type FirebirdTable } from './firebird/metadata.js';
+import { checkReadable, describeFirebirdTable, quoteFirebird, type FirebirdTable } from './firebird/metadata.js';
 import { openMysql, type MysqlTarget } from './mysql/connect.js';
 import { createTableSql } from './mysql/ddl.js';
 import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from './mysql/metadata.js';
@@ -82,6 +82,7 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
         const chosen = await chooseTables(db!, options);
         const described: FirebirdTable[] = [];
         for (const table of chosen.tables) described.push(await describeFirebirdTable(db!, table, { noneCharset: options.noneCharset }));
+        for (const source of described) await checkReadable(db!, source, excludedColumns(options.excludeColumns ?? [], source.name));
         return { ...chosen, sources: described };
       },
       reattach,

@@ -129,3 +129,24 @@ async function arrayBounds(db: FirebirdDatabase, fields: readonly FieldRow[]): P
   for (const r of rows) out.set(r.DOMAIN, [...(out.get(r.DOMAIN) ?? []), `${r.LO}:${r.HI}`]);
   return new Map([...out].map(([d, dims]) => [d, `[${dims.join(', ')}]`]));
 }
+
+/**
+ * Refuses, before anything is written, a table the attachment's user may not read (no SELECT
+ * on it, or on one of the columns read): otherwise the tables named before it would be synced
+ * and the run would fail half-way. Selecting no row costs Firebird only the access check.
+ */
+export async function checkReadable(db: FirebirdDatabase, table: FirebirdTable, excluded: readonly string[] = []): Promise<void> {
+  const left = new Set(excluded.map((c) => c.toUpperCase()));
+  const selects = table.columns.filter((c) => !left.has(c.name.toUpperCase())).map((c) => c.select);
+  try {
+    await readQuery(db, `SELECT FIRST 0 ${selects.join(', ') || '1'} FROM ${quoteFirebird(table.name)}`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!/no permission/i.test(message)) throw err;
+    const [who] = await readQuery<{ U: string }>(db, 'SELECT TRIM(CURRENT_USER) AS U FROM RDB$DATABASE').catch(() => []);
+    throw new FbsyncError('SOURCE_PRIVILEGE', `Firebird user ${who?.U ?? 'of --from'} may not read table ${table.name}: ${message}`, {
+      hint: `GRANT SELECT ON ${quoteFirebird(table.name)} TO USER ${who?.U ?? '…'} (as its owner or SYSDBA), or leave ${table.name} out of --tables`,
+      cause: err,
+    });
+  }
+}

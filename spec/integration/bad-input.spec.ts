@@ -104,6 +104,8 @@ describe('bad input', function () {
       'CREATE TABLE TB_ITEM (ID_PEDIDO INTEGER NOT NULL, ITEM SMALLINT NOT NULL, QTD NUMERIC(18,4), PRIMARY KEY (ID_PEDIDO, ITEM))',
       'INSERT INTO TB_ITEM VALUES (1, 1, 1)',
       'INSERT INTO TB_ITEM VALUES (1, 2, 2)',
+      // Left out of the spec user's grants below.
+      'CREATE TABLE TB_RESTRITA (ID INTEGER NOT NULL PRIMARY KEY)',
     );
     fbUser = await createFirebirdUser(fb, ['TB_ESTOQUE', 'TB_UF', 'TB_LOG', 'TB_SO_NA_ORIGEM', 'TB_CLIENTE', 'TB_PEDIDO', 'TB_MARCA', 'TB_ITEM']);
 
@@ -123,6 +125,7 @@ describe('bad input', function () {
       // A unique index on the source key, but a primary key on part of it: the second item of
       // an order would overwrite the first.
       'CREATE TABLE TB_ITEM (ID_PEDIDO INT NOT NULL PRIMARY KEY, ITEM SMALLINT NOT NULL, QTD DECIMAL(18,4), UNIQUE KEY UK_ITEM (ID_PEDIDO, ITEM))',
+      'CREATE TABLE TB_RESTRITA (ID INT NOT NULL PRIMARY KEY)',
     );
     const [[descricao]] = await my.rows(`SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'TB_ESTOQUE' AND COLUMN_NAME = 'DESCRICAO'`);
     expect(Number(descricao), 'the narrower target column').to.equal(40);
@@ -212,6 +215,14 @@ describe('bad input', function () {
       expect(message).to.include(`MySQL table ${my.database}.TB_ITEM has PRIMARY KEY (ID_PEDIDO), which does not hold all of the source's primary key (ID_PEDIDO, ITEM)`);
       expect(message).to.include('DROP PRIMARY KEY, ADD PRIMARY KEY (`ID_PEDIDO`, `ITEM`)');
       const [[count]] = await my.rows('SELECT COUNT(*) FROM TB_ITEM');
+      expect(Number(count)).to.equal(0);
+    });
+
+    it('a table the Firebird user may not read is named with the GRANT, before any table is written', async function () {
+      const message = await failsCleanly(sync('TB_UF,TB_RESTRITA'));
+      expect(message).to.include(`Firebird user ${fbUser.name} may not read table TB_RESTRITA`);
+      expect(message).to.include(`GRANT SELECT ON "TB_RESTRITA" TO USER ${fbUser.name}`);
+      const [[count]] = await my.rows('SELECT COUNT(*) FROM TB_UF');
       expect(Number(count)).to.equal(0);
     });
 
