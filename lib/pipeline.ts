@@ -89,7 +89,7 @@ export async function runPipeline(
   ];
   const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };
   if (options.dryRun) {
-    await pipeline(source, composeStages(stages), discard());
+    await pipeline(source, composeStages(stages), discard()).finally(() => closed(source));
     return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport(), versions: versionsReport() };
   }
   const batches = batchStage({
@@ -128,6 +128,7 @@ export async function runPipeline(
   try {
     await pipeline(source, composeStages([...stages, batches]), sink);
   } finally {
+    await closed(source, sink);
     // The last checkpoint reached is saved, and writes already asked for land, before the run
     // reports, whether it failed or not.
     if (!finished) saveCheckpoint();
@@ -141,6 +142,16 @@ export async function runPipeline(
   if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
   if (finished) await versions?.finish(checkpoints.pagesDone, sink.rejected, counts);
   return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport(), versions: versionsReport() };
+}
+
+/**
+ * Waits for streams to be torn down. pipeline() settles at the first error, while the others are
+ * still closing: the source rolling back its snapshot, the sink finishing the batches in
+ * flight. Closing their connections before that would fail the detach ("open transactions")
+ * and cut the source's last read short, which it then reported as a lost connection.
+ */
+function closed(...streams: Array<Readable | Writable>): Promise<unknown> {
+  return Promise.all(streams.map((s) => (s.closed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
 }
 
 /** The reject file and the caller's own handler, each told about every reject. */

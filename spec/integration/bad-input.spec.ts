@@ -262,6 +262,15 @@ describe('bad input', function () {
         .and.include('--max-errors');
     });
 
+    it('lets the source end its snapshot before detaching: no failed detach, no Firebird retry', async function () {
+      // Pages of 10 rows: the source is still reading when the sink fails.
+      const run = await fbsync(args().map((a) => (a === String(PAGE_ROWS) ? '10' : a)), { env: { DEBUG: 'fbsync:*' } });
+      expect(run.status).to.equal(1);
+      expect(run.stderr).to.include('rejected the row TB_ESTOQUE(ID_ESTOQUE=437)');
+      expect(run.stderr).not.to.include('detach failed');
+      expect(run.stderr).not.to.include('Firebird read of TB_ESTOQUE failed');
+    });
+
     it("writes every other row of the rejected row's batch, and leaves other batches whole or absent", async function () {
       await failure(args());
       const ids = new Set((await my.rows('SELECT ID_ESTOQUE FROM TB_ESTOQUE')).map(([id]) => id as number));
