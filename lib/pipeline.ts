@@ -151,8 +151,16 @@ export async function runPipeline(
  * and cut the source's last read short, which it then reported as a lost connection.
  */
 function closed(...streams: Array<Readable | Writable>): Promise<unknown> {
-  return Promise.all(streams.map((s) => (s.closed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
+  const all = Promise.all(streams.map((s) => (s.closed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
+  // Not forever: a read stuck on a connection that went silent never ends, and the connections
+  // are let go after this anyway.
+  let timer: NodeJS.Timeout | undefined;
+  const enough = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+  return Promise.race([all, enough]).finally(() => clearTimeout(timer));
 }
+
+/** How long a failed run waits for its streams to close (the source's rollback has 10 s of its own). */
+const CLOSE_WAIT_MS = 15_000;
 
 /** The reject file and the caller's own handler, each told about every reject. */
 function bothHandlers(a: RejectHandler | undefined, b: RejectHandler | undefined): RejectHandler | undefined {
