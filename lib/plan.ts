@@ -1,7 +1,7 @@
 import { FbsyncError } from './errors.js';
 import type { FirebirdColumn, FirebirdTable } from './firebird/metadata.js';
 import type { TableDesign } from './mysql/ddl.js';
-import { misfit } from './mysql/fits.js';
+import { misfit, narrower } from './mysql/fits.js';
 import { quoteMysql, type MysqlTable } from './mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
 import type { ValueShape } from './shape.js';
@@ -145,6 +145,7 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       sourceType: col.type,
       nullable: col.nullable,
       firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}) },
+      ...narrower(col.shape, match),
     });
   });
   if (misfits.length > 0) {

@@ -20,6 +20,12 @@ export interface ColumnSpec {
    * `?` when absent).
    */
   firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param' | 'decode'>>;
+  /**
+   * Characters the MySQL column holds, where that is fewer than the source may have (a CHAR or
+   * VARCHAR narrower than the source). Longer values are rejected before MySQL sees them: of a
+   * value too long only by trailing blanks, strict mode cuts the blanks with a note, no error.
+   */
+  maxChars?: number;
 }
 
 /**

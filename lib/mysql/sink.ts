@@ -12,6 +12,7 @@ import { loadStatementFor, type LoadStatement } from './load.js';
 import { isRowMysqlError, isTransientMysqlError } from './errors.js';
 import { retryMysql, type MysqlRetryOptions } from './retry.js';
 import { RejectLimit } from './reject-limit.js';
+import { tooLong } from './fits.js';
 
 const debug = createDebug('fbsync:sink');
 
@@ -61,6 +62,8 @@ export class MysqlSink extends Writable {
   #loaded = 0;
   readonly #onCommit?: (batch: Batch) => void;
   readonly #rejects: RejectLimit;
+  /** Some target column is narrower than its source (see ColumnSpec.maxChars). */
+  readonly #narrow: boolean;
   readonly #retry: MysqlRetryOptions;
   readonly #attempts: number;
   /** Ends the backoff pauses of in-flight batches when the sink is torn down. */
@@ -82,6 +85,7 @@ export class MysqlSink extends Writable {
     }
     this.#target = options.target;
     this.#table = options.table;
+    this.#narrow = options.table.columns.some((c) => c.maxChars !== undefined);
     this.#parallel = options.parallel;
     this.#statements = statementsFor(options.table, options.target.server);
     if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table);
@@ -159,9 +163,30 @@ export class MysqlSink extends Writable {
     // A page with nothing to write still sends one empty batch, to mark the page as done.
     if (n === 0) return;
     if (batch.kind === 'delete') await this.#delete(batch.keys);
-    else if (batch.fresh && this.#load) await this.#insertFresh(batch.rows, this.#load);
-    else await this.#upsert(batch.rows);
+    else {
+      const rows = this.#narrow ? await this.#refuseTooLong(batch.rows) : batch.rows;
+      if (rows.length === 0) return;
+      if (batch.fresh && this.#load) await this.#insertFresh(rows, this.#load);
+      else await this.#upsert(rows);
+    }
     debug('%s: %s of %d rows (%d bytes) in %d ms', this.#table.target, batch.kind, n, batch.bytes, Date.now() - started);
+  }
+
+  /** Rejects the rows with a value longer than its column holds (see ColumnSpec.maxChars); the rest go on. */
+  async #refuseTooLong(rows: Row[]): Promise<Row[]> {
+    const fit: Row[] = [];
+    for (const row of rows) {
+      const long = tooLong(this.#table.columns, row);
+      if (!long) {
+        fit.push(row);
+        continue;
+      }
+      // As MySQL would refuse it, but checked here: MySQL cuts a value long only by its trailing blanks.
+      const message = `Data too long for column '${long.column}': ${long.chars} characters, the column holds ${long.max}`;
+      const err = Object.assign(new Error(message), { code: 'ER_DATA_TOO_LONG', errno: 1406, sqlState: '22001', sqlMessage: message });
+      await this.#rejects.reject(row, err);
+    }
+    return fit;
   }
 
   /** Upserts rows; on a row-level error, bisects down to the rows at fault and rejects them. */

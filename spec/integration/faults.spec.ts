@@ -431,7 +431,7 @@ describe('faults', function () {
       expect(BAD).to.include(named);
       expect(message)
         .to.include(`MySQL table ${my.database}.TB_ESTOQUE rejected the row`)
-        .and.include("Data too long for column 'DESCRICAO' at row 1")
+        .and.include("Data too long for column 'DESCRICAO': 63 characters, the column holds 40")
         .and.include(`the rejected rows are in ${rejectFile}`)
         .and.include('--max-errors');
 
@@ -464,7 +464,7 @@ describe('faults', function () {
         // The values are the row as read from the source, by column.
         const row = source.find((s) => s[0] === r.key.ID_ESTOQUE)!;
         expect(Object.values(r.values)).to.deep.equal(row.map((v) => v));
-        expect(r.error).to.deep.equal({ code: 'ER_DATA_TOO_LONG', errno: 1406, sqlState: '22001', message: "Data too long for column 'DESCRICAO' at row 1" });
+        expect(r.error).to.deep.equal({ code: 'ER_DATA_TOO_LONG', errno: 1406, sqlState: '22001', message: "Data too long for column 'DESCRICAO': 63 characters, the column holds 40" });
         expect(Number.isNaN(Date.parse(r.at))).to.equal(false);
       }
       expect(seen.map((r) => r.key.ID_ESTOQUE).sort((a, b) => Number(a) - Number(b)), 'onReject saw the same rows').to.deep.equal(BAD);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { misfit, isBinaryCollation, type SourceSide } from '../../lib/mysql/fits.js';
+import { misfit, isBinaryCollation, narrower, tooLong, type SourceSide } from '../../lib/mysql/fits.js';
 import { mysqlColumnTypes, type TableDesign } from '../../lib/mysql/ddl.js';
 import type { MysqlColumn } from '../../lib/mysql/metadata.js';
 import type { ValueShape } from '../../lib/shape.js';
@@ -128,5 +128,32 @@ describe('does an existing MySQL column hold the source?', () => {
       expect(severity(src(text(10, false, 'WIN1252')), 'varchar(10)', { charset: 'latin1' })).to.equal(undefined);
       expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset: 'latin1' })).to.equal('size');
     });
+  });
+});
+
+describe('columns narrower than their source', () => {
+  it('holds the character count of a CHAR or VARCHAR target narrower than the source text', () => {
+    expect(narrower(text(60), mysqlColumn('varchar(30)'))).to.deep.equal({ maxChars: 30 });
+    expect(narrower(text(10, true), mysqlColumn('char(4)'))).to.deep.equal({ maxChars: 4 });
+    expect(narrower(text(undefined), mysqlColumn('varchar(255)'))).to.deep.equal({ maxChars: 255 });
+  });
+
+  it('holds nothing where the target is as wide, a TEXT type, or not text at all', () => {
+    expect(narrower(text(30), mysqlColumn('varchar(30)'))).to.deep.equal({});
+    expect(narrower(text(60), mysqlColumn('text'))).to.deep.equal({});
+    expect(narrower({ kind: 'integer', bits: 32 }, mysqlColumn('int(11)'))).to.deep.equal({});
+  });
+
+  it('finds the first value longer than its column, trailing blanks counted', () => {
+    const columns = [{ target: 'ID' }, { target: 'CODIGO', maxChars: 5 }, { target: 'NOME', maxChars: 3 }];
+    expect(tooLong(columns, [1, 'A-1  ', 'abc'])).to.equal(undefined);
+    expect(tooLong(columns, [1, 'A-1   ', 'abc'])).to.deep.equal({ column: 'CODIGO', chars: 6, max: 5 });
+    expect(tooLong(columns, [1, null, 'abcd'])).to.deep.equal({ column: 'NOME', chars: 4, max: 3 });
+  });
+
+  it('counts characters, not UTF-16 units: an emoji is one', () => {
+    const columns = [{ target: 'NOME', maxChars: 3 }];
+    expect(tooLong(columns, ['a😀b'])).to.equal(undefined);
+    expect(tooLong(columns, ['a😀bc'])).to.deep.equal({ column: 'NOME', chars: 4, max: 3 });
   });
 });
