@@ -10,28 +10,6 @@ import type { MysqlColumn } from './metadata.js';
  *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
  *   (--create-tables); otherwise such rows fail when written.
  */
-/**
- * `maxChars` for a CHAR or VARCHAR target narrower than the text it takes (see ColumnSpec).
- * Strict mode refuses a longer value, unless only blanks stick out: those it cuts with a note.
- */
-export function narrower(shape: ValueShape | undefined, column: MysqlColumn): { maxChars?: number } {
-  if (shape?.kind !== 'text' || (column.dataType !== 'char' && column.dataType !== 'varchar') || column.maxLength == null) return {};
-  return shape.length === undefined || column.maxLength < shape.length ? { maxChars: column.maxLength } : {};
-}
-
-/** The first value of `row` longer than its column holds (see ColumnSpec.maxChars), if any. */
-export function tooLong(columns: readonly { target: string; maxChars?: number }[], row: readonly unknown[]): { column: string; chars: number; max: number } | undefined {
-  for (let i = 0; i < columns.length; i++) {
-    const max = columns[i]!.maxChars;
-    const v = row[i];
-    // UTF-16 units are never fewer than characters: only a long string needs counting.
-    if (max === undefined || typeof v !== 'string' || v.length <= max) continue;
-    const chars = [...v].length;
-    if (chars > max) return { column: columns[i]!.target, chars, max };
-  }
-  return undefined;
-}
-
 export interface Misfit {
   severity: 'type' | 'size';
   reason: string;
@@ -179,4 +157,26 @@ function integerDigits(column: MysqlColumn): number {
 
 function fraction(column: MysqlColumn): number {
   return column.fractionDigits ?? 0;
+}
+
+/**
+ * `maxChars` for a CHAR or VARCHAR target narrower than the text it takes (see ColumnSpec).
+ * Strict mode refuses a longer value, unless only blanks stick out: those it cuts with a note.
+ */
+export function narrower(shape: ValueShape | undefined, column: MysqlColumn): { maxChars?: number } {
+  if (shape?.kind !== 'text' || (column.dataType !== 'char' && column.dataType !== 'varchar') || column.maxLength == null) return {};
+  return shape.length === undefined || column.maxLength < shape.length ? { maxChars: column.maxLength } : {};
+}
+
+/** The first value of `row` longer than its column holds (see ColumnSpec.maxChars), if any. */
+export function tooLong(columns: readonly { target: string; maxChars?: number }[], row: readonly unknown[]): { column: string; chars: number; max: number } | undefined {
+  for (let i = 0; i < columns.length; i++) {
+    const max = columns[i]!.maxChars;
+    const v = row[i];
+    // UTF-16 units are never fewer than characters: only a long string needs counting.
+    if (max === undefined || typeof v !== 'string' || v.length <= max) continue;
+    const chars = [...v].length;
+    if (chars > max) return { column: columns[i]!.target, chars, max };
+  }
+  return undefined;
 }
