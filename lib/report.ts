@@ -56,7 +56,7 @@ export function formatSummary(summary: SyncSummary): string {
       .map((r) => `(${r.table}: only rows with ${r.since!.column} from ${r.since!.from} on, less the overlap, were read; deleted rows are not seen this way)`),
     ...summary.tables
       .filter((r) => r.versions && r.versions.mode !== 'compared')
-      .map((r) => `(${r.table}: every row was compared, since ${r.versions!.reason}; ${r.versions!.mode === 'noted' ? 'versions were noted for the next run' : 'no versions were noted'})`),
+      .map((r) => `(${r.table}: every row was compared, since ${r.versions!.reason}; ${notedFor(r)})`),
     ...summary.tables.filter((r) => r.resumedAfter).map((r) => `(${r.table}: resumed after key ${JSON.stringify(r.resumedAfter)}; rows up to it were not read again)`),
     ...(summary.total.interrupted ? ['(interrupted: the checkpoint is kept; run again with --resume to continue)'] : []),
     ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),
@@ -74,4 +74,12 @@ export function formatRetry(event: RetryEvent): string {
   const why = code === undefined ? event.error.message : `${event.error.message}; ${code}`;
   const how = event.database === 'firebird' ? 'attaching again' : 'again';
   return `${side} ${event.operation} of ${event.table} failed (${why}); attempt ${event.attempt} of ${event.attempts}, ${how} in ${(event.delayMs / 1000).toFixed(1)} s`;
+}
+
+/** What became of the versions a run that compared every row noted (see RowVersions.finish). */
+function notedFor(r: SyncReport): string {
+  if (r.dryRun) return 'no versions were noted (dry run)';
+  if (r.rejected > 0) return 'its versions were not kept, since MySQL refused rows';
+  if (r.interrupted) return 'its versions were not kept, since the run did not complete';
+  return 'versions were noted for the next run';
 }

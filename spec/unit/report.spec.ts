@@ -95,6 +95,15 @@ describe('report', () => {
   });
 
   describe('formatSummary', () => {
+    it('says versions were noted for the next run only where they were kept', () => {
+      const versions = { mode: 'noted' as const, reason: 'no run noted versions before' };
+      const note = (more: Partial<SyncReport>) => formatSummary(summarize([report('T', { versions, ...more })], 1000)).split('\n').find((l) => l.startsWith('(T: every row'));
+      expect(note({})).to.equal('(T: every row was compared, since no run noted versions before; versions were noted for the next run)');
+      expect(note({ dryRun: true })).to.include('; no versions were noted (dry run))');
+      expect(note({ rejected: 2 })).to.include('; its versions were not kept, since MySQL refused rows)');
+      expect(note({ interrupted: true })).to.include('; its versions were not kept, since the run did not complete)');
+    });
+
     it('for one table: a header and one row, no total', () => {
       expect(formatSummary(summarize([clients], 1500))).to.equal(
         [
