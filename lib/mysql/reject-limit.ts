@@ -33,7 +33,8 @@ export class RejectLimit {
   readonly #maxErrors: number;
   readonly #rejectsWhere?: string;
   #count = 0;
-  #exceeded: FbsyncError | undefined;
+  /** The last row refused once past the limit: the error is made when asked for, with the count then. */
+  #last: { row: Row; reject: RejectedRow } | undefined;
 
   constructor(options: RejectLimitOptions) {
     const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
@@ -54,7 +55,7 @@ export class RejectLimit {
 
   /** Set once more rows were refused than allowed: the error to stop the run with. */
   get exceeded(): FbsyncError | undefined {
-    return this.#exceeded;
+    return this.#last && this.#error(this.#last.row, this.#last.reject);
   }
 
   /** Hands `row`, refused with `err`, to `onReject` (waiting for it) and counts it. */
@@ -70,14 +71,15 @@ export class RejectLimit {
     };
     debug('%s: rejected %s: %s', this.#table.target, describeKey(this.#table, keyOf(this.#table, row)), reject.error.message);
     await this.#onReject?.(reject);
-    if (this.#count > this.#maxErrors) this.#exceeded ??= this.#error(row, reject);
+    if (this.#count > this.#maxErrors) this.#last = { row, reject };
   }
 
   #error(row: Row, reject: RejectedRow): FbsyncError {
     const where = `MySQL table ${this.#target.server.database}.${this.#table.target}`;
     const key = describeKey(this.#table, keyOf(this.#table, row));
+    // Batches already in flight when the limit was passed finish, and may refuse more rows.
     const message =
-      this.#maxErrors === 0
+      this.#count === 1
         ? `${where} rejected the row ${key}: ${reject.error.message}`
         : `${where} rejected ${this.#count} rows, more than the ${this.#maxErrors} allowed; the last, ${key}: ${reject.error.message}`;
     const kept = this.#rejectsWhere ? `; the rejected rows are in ${this.#rejectsWhere}` : '';
