@@ -3,7 +3,7 @@
  * pipelines (source → your stages → diff → batch → sink).
  */
 export { syncTable, planSync, type SyncOptions, type SyncReport, type PageStage, type RetryEvent } from './sync.js';
-export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase } from './firebird/connect.js';
+export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
 export { againIfLost, type AgainIfLostOptions, type FirebirdRetryEvent } from './firebird/retry.js';
 export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';

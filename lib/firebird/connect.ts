@@ -45,7 +45,17 @@ export function firebirdOptions(uri: string): Firebird.Options {
  * on. node-firebird leaves the socket of a failed attach open (the process then never exits),
  * so a failed attach closes its connection itself.
  */
-export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
+export interface FirebirdConnectOptions {
+  /**
+   * How long a request may go without a byte from the server (ms) before the connection is
+   * given up for lost, which the source retries on a new attachment: a link that goes silent
+   * without a reset would otherwise be waited on for hours. Default 10 min, well above the
+   * time Firebird may take to find the first rows of a filtered page.
+   */
+  silenceMs?: number;
+}
+
+export async function openFirebird(uri: string, connect: FirebirdConnectOptions = {}): Promise<FirebirdDatabase> {
   const options = firebirdOptions(uri);
   const where = maskUri(uri);
   debug('attaching to %s', where);
@@ -58,13 +68,34 @@ export async function openFirebird(uri: string): Promise<FirebirdDatabase> {
     connection?._socket?.once('close', () => reject(lostConnectionError()));
   });
   try {
-    return await within(attach, ATTACH_TIMEOUT_MS);
+    const db = await within(attach, ATTACH_TIMEOUT_MS);
+    cutWhenSilent(connection, connect.silenceMs ?? DEFAULT_SILENCE_MS);
+    return db;
   } catch (err) {
     // An attach that still succeeds after all is let go as well: nobody will use it.
     attach.then(() => abandon(connection), () => undefined);
     abandon(connection);
     throw firebirdConnectError(err, where, options);
   }
+}
+
+const DEFAULT_SILENCE_MS = 10 * 60_000;
+
+/**
+ * Ends a connection that has heard nothing from the server for `ms` while requests wait for
+ * answers: the socket is destroyed, and the driver fails those requests as a lost connection.
+ * An attachment with nothing asked of it is left alone.
+ */
+function cutWhenSilent(connection: unknown, ms: number): void {
+  const cnx = connection as { _socket?: { setTimeout?(ms: number): void; on(event: 'timeout', f: () => void): void; destroy(err?: Error): void } | null; _queue?: unknown[] } | undefined;
+  const socket = cnx?._socket;
+  if (!socket?.setTimeout) return;
+  socket.setTimeout(ms);
+  socket.on('timeout', () => {
+    if (!cnx?._queue?.length || cnx._socket !== socket) return;
+    debug('nothing from the Firebird server for %d s while %d requests waited; giving the connection up', ms / 1000, cnx._queue.length);
+    socket.destroy(Object.assign(new Error(`the Firebird server sent nothing for ${ms / 1000} s`), { code: 'ETIMEDOUT' }));
+  });
 }
 
 /** How long an attach may go unanswered. */

@@ -27,7 +27,17 @@ export interface MysqlOptions {
   idleTimeoutMs?: number;
   /** Replace a connection once it is this old (ms), when it is next released. Default 30 min. */
   maxLifetimeMs?: number;
+  /**
+   * How long a statement may go without a byte from the server (ms) before its connection is
+   * given up for lost, and the statement retried like one on a killed connection: a link that
+   * goes silent without a reset (a firewall dropping a session, a frozen VM) would otherwise be
+   * waited on for hours. Default 10 min, or the server's innodb_lock_wait_timeout plus a minute
+   * where that is longer, so that a statement waiting for a row lock is never cut short.
+   */
+  silenceMs?: number;
 }
+
+const DEFAULT_SILENCE_MS = 10 * 60_000;
 
 /**
  * Settings that make mysql2 hand back values in fbsync's canonical forms: exact numbers and
@@ -51,13 +61,14 @@ export class MysqlTarget {
   readonly #maxLifetimeMs: number;
   readonly #born = new WeakMap<object, number>();
 
-  constructor(pool: mysql.Pool, server: ServerInfo, where: string, maxLifetimeMs: number) {
+  constructor(pool: mysql.Pool, server: ServerInfo, where: string, maxLifetimeMs: number, silenceMs = DEFAULT_SILENCE_MS) {
     this.pool = pool;
     this.server = server;
     this.where = where;
     this.#maxLifetimeMs = maxLifetimeMs;
     pool.pool.on('connection', (conn) => {
       this.#born.set(conn, Date.now());
+      cutWhenSilent(conn, silenceMs);
       // mysql2 listens for one 'error' on a pooled connection (to drop it from the pool); a
       // connection killed or cut while idle can emit a second one, which unheard would crash
       // the process. The statement that finds the connection dead gets the error anyway.
@@ -101,6 +112,23 @@ export class MysqlTarget {
   }
 }
 
+/**
+ * Ends a connection whose statement has heard nothing from the server for `ms`: its socket is
+ * destroyed with ETIMEDOUT, which fails the statement (and any queued behind it) as a lost
+ * connection. A connection idle in the pool is left alone.
+ */
+function cutWhenSilent(conn: unknown, ms: number): void {
+  const c = conn as { stream?: { setTimeout?(ms: number): void; on(event: 'timeout', f: () => void): void; destroy(err: Error): void }; _command?: unknown; threadId?: number | null };
+  const stream = c.stream;
+  if (!stream?.setTimeout) return;
+  stream.setTimeout(ms);
+  stream.on('timeout', () => {
+    if (!c._command) return;
+    debug('connection %s: nothing from the server for %d s while a statement ran; giving it up', c.threadId ?? '?', ms / 1000);
+    stream.destroy(Object.assign(new Error(`the MySQL server sent nothing for ${ms / 1000} s while a statement ran`), { code: 'ETIMEDOUT' }));
+  });
+}
+
 /** How long a connection may take to answer a ping before it is given up for dead. */
 const PING_TIMEOUT_MS = 5_000;
 
@@ -128,13 +156,15 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
   let server: ServerInfo;
   let sqlMode: string;
   let autocommit: boolean;
+  let lockWaitMs = 0;
   try {
     const [rows] = await probe.query<mysql.RowDataPacket[]>(
-      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@local_infile AS loadable, @@SESSION.sql_mode AS mode, @@SESSION.autocommit AS autocommit',
+      'SELECT VERSION() AS version, DATABASE() AS db, @@max_allowed_packet AS packet, @@max_connections AS maxc, @@local_infile AS loadable, @@SESSION.sql_mode AS mode, @@SESSION.autocommit AS autocommit, @@innodb_lock_wait_timeout AS lockwait',
     );
     const r = rows[0]!;
     sqlMode = String(r.mode ?? '');
     autocommit = Number(r.autocommit) === 1;
+    lockWaitMs = Number(r.lockwait) * 1000 || 0;
     if (!r.db) {
       throw new FbsyncError('MYSQL_NO_DATABASE', `the MySQL URI ${where} names no database`, {
         hint: 'add it to the path: mysql://user:password@host:3306/database',
@@ -179,7 +209,8 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
     // Queued on each new connection before anything the pool hands it out for.
     pool.pool.on('connection', (conn) => conn.query(set, (err: unknown) => err && debug('setting up the session failed: %s', describeCause(err))));
   }
-  return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000);
+  const silenceMs = options.silenceMs ?? Math.max(DEFAULT_SILENCE_MS, lockWaitMs + 60_000);
+  return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000, silenceMs);
 }
 
 async function connectOnce(uri: string, where: string): Promise<mysql.Connection> {

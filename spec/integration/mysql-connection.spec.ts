@@ -1,12 +1,13 @@
 /**
  * The MySQL connections fbsync opens, against a real MariaDB: what MysqlTarget.withConnection,
  * which every statement of the sink runs through, makes of a statement error on a connection
- * the server has just killed; and sessions that commit what they write whatever the server's
- * default.
+ * the server has just killed; sessions that commit what they write whatever the server's
+ * default; and a connection whose server goes silent.
  */
 import { expect } from 'chai';
 import { isTransientMysqlError, openMysql, syncTable, type MysqlTarget } from '../../lib/index.js';
 import { createEstoqueDatabases, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { FreezingProxy } from '../support/freezing-proxy.js';
 
 /**
  * The error MariaDB sent once when a connection was killed while its INSERT was loading the
@@ -94,5 +95,48 @@ describe('a MySQL server whose sessions start without autocommit', function () {
     expect(await my.rows('SELECT COUNT(*) FROM TB_ESTOQUE')).to.deep.equal([[String(ROWS)]]);
     expect(await my.rows('SELECT table_name FROM fbsync_version_sets')).to.deep.equal([['TB_ESTOQUE']]);
     expect(await my.rows('SELECT COUNT(*) FROM fbsync_row_versions WHERE table_name = ?', ['TB_ESTOQUE'])).to.deep.equal([['3']]);
+  });
+});
+
+describe('a MySQL connection that goes silent', function () {
+  let my: MysqlFixture;
+  let proxy: FreezingProxy;
+  let target: MysqlTarget;
+
+  beforeEach(async () => {
+    my = await createMysqlDatabase();
+    const url = new URL(my.uri);
+    proxy = await FreezingProxy.start(url.hostname, Number(url.port || 3306));
+    url.host = `127.0.0.1:${proxy.port}`;
+    target = await openMysql(url.toString(), { connections: 1, silenceMs: 1000 });
+  });
+  afterEach(async () => {
+    await proxy?.close();
+    await target?.end();
+    await my?.drop();
+  });
+
+  it('fails a statement that hears nothing for silenceMs as a lost connection, which is retried', async function () {
+    await target.withConnection((conn) => conn.query('SELECT 1'));
+    proxy.freeze();
+    const started = Date.now();
+    const err = await target.withConnection((conn) => conn.query('SELECT 2')).then(
+      () => expect.fail('the statement should have failed'),
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started, 'ms until it gave up').to.be.within(900, 5000);
+    expect((err as Error).message).to.equal('the MySQL server sent nothing for 1 s while a statement ran');
+    expect(isTransientMysqlError(err)).to.equal(true);
+    // The next statement gets a new connection, which answers once the link does.
+    proxy.thaw();
+    const [rows] = await target.withConnection((conn) => conn.query('SELECT 3 AS n'));
+    expect(rows).to.deep.equal([{ n: 3 }]);
+  });
+
+  it('leaves a connection idle in the pool for longer than that alone', async function () {
+    const first = await target.withConnection(async (conn) => conn.threadId);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [rows] = await target.withConnection((conn) => conn.query('SELECT CONNECTION_ID() AS id'));
+    expect(rows).to.deep.equal([{ id: first }]);
   });
 });
