@@ -40,11 +40,6 @@ export function firebirdOptions(uri: string): Firebird.Options {
   };
 }
 
-/**
- * Attaches to a Firebird database and turns the driver's failures into messages a user can act
- * on. node-firebird leaves the socket of a failed attach open (the process then never exits),
- * so a failed attach closes its connection itself.
- */
 export interface FirebirdConnectOptions {
   /**
    * How long a request may go without a byte from the server (ms) before the connection is
@@ -55,6 +50,11 @@ export interface FirebirdConnectOptions {
   silenceMs?: number;
 }
 
+/**
+ * Attaches to a Firebird database and turns the driver's failures into messages a user can act
+ * on. node-firebird leaves the socket of a failed attach open (the process then never exits),
+ * so a failed attach closes its connection itself.
+ */
 export async function openFirebird(uri: string, connect: FirebirdConnectOptions = {}): Promise<FirebirdDatabase> {
   const options = firebirdOptions(uri);
   const where = maskUri(uri);
