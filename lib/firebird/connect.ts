@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../errors.js';
 import { maskUri, passwordOf, redact } from '../redact.js';
 import { lostConnectionError } from './errors.js';
+import { cutWhenSilent, type SilentSocket } from '../silence.js';
 
 const debug = createDebug('fbsync:firebird');
 
@@ -69,7 +70,7 @@ export async function openFirebird(uri: string, connect: FirebirdConnectOptions 
   });
   try {
     const db = await within(attach, ATTACH_TIMEOUT_MS);
-    cutWhenSilent(connection, connect.silenceMs ?? DEFAULT_SILENCE_MS);
+    watchSilence(connection, connect.silenceMs ?? DEFAULT_SILENCE_MS);
     return db;
   } catch (err) {
     // An attach that still succeeds after all is let go as well: nobody will use it.
@@ -81,20 +82,14 @@ export async function openFirebird(uri: string, connect: FirebirdConnectOptions 
 
 const DEFAULT_SILENCE_MS = 10 * 60_000;
 
-/**
- * Ends a connection that has heard nothing from the server for `ms` while requests wait for
- * answers: the socket is destroyed, and the driver fails those requests as a lost connection.
- * An attachment with nothing asked of it is left alone.
- */
-function cutWhenSilent(connection: unknown, ms: number): void {
-  const cnx = connection as { _socket?: { setTimeout?(ms: number): void; on(event: 'timeout', f: () => void): void; destroy(err?: Error): void } | null; _queue?: unknown[] } | undefined;
+/** An attachment's connection as cutWhenSilent sees it: its socket, and the requests awaiting answers. */
+function watchSilence(connection: unknown, ms: number): void {
+  const cnx = connection as { _socket?: SilentSocket | null; _queue?: unknown[] } | undefined;
   const socket = cnx?._socket;
-  if (!socket?.setTimeout) return;
-  socket.setTimeout(ms);
-  socket.on('timeout', () => {
-    if (!cnx?._queue?.length || cnx._socket !== socket) return;
-    debug('nothing from the Firebird server for %d s while %d requests waited; giving the connection up', ms / 1000, cnx._queue.length);
-    socket.destroy(Object.assign(new Error(`the Firebird server sent nothing for ${ms / 1000} s`), { code: 'ETIMEDOUT' }));
+  // After a reconnect of the driver's own, the connection has another socket: this one is done.
+  cutWhenSilent(socket, ms, () => Boolean(cnx?._queue?.length) && cnx?._socket === socket, () => {
+    debug('nothing from the Firebird server for %d s while %d requests waited; giving the connection up', ms / 1000, cnx?._queue?.length ?? 0);
+    return new Error(`the Firebird server sent nothing for ${ms / 1000} s`);
   });
 }
 

@@ -4,6 +4,7 @@ import { FbsyncError, describeCause } from '../errors.js';
 import { maskUri } from '../redact.js';
 import { sessionSqlMode } from './session.js';
 import { classifyMysqlError, isConnectionBroken } from './errors.js';
+import { cutWhenSilent, type SilentSocket } from '../silence.js';
 
 const debug = createDebug('fbsync:mysql');
 
@@ -68,7 +69,7 @@ export class MysqlTarget {
     this.#maxLifetimeMs = maxLifetimeMs;
     pool.pool.on('connection', (conn) => {
       this.#born.set(conn, Date.now());
-      cutWhenSilent(conn, silenceMs);
+      watchSilence(conn, silenceMs);
       // mysql2 listens for one 'error' on a pooled connection (to drop it from the pool); a
       // connection killed or cut while idle can emit a second one, which unheard would crash
       // the process. The statement that finds the connection dead gets the error anyway.
@@ -112,20 +113,12 @@ export class MysqlTarget {
   }
 }
 
-/**
- * Ends a connection whose statement has heard nothing from the server for `ms`: its socket is
- * destroyed with ETIMEDOUT, which fails the statement (and any queued behind it) as a lost
- * connection. A connection idle in the pool is left alone.
- */
-function cutWhenSilent(conn: unknown, ms: number): void {
-  const c = conn as { stream?: { setTimeout?(ms: number): void; on(event: 'timeout', f: () => void): void; destroy(err: Error): void }; _command?: unknown; threadId?: number | null };
-  const stream = c.stream;
-  if (!stream?.setTimeout) return;
-  stream.setTimeout(ms);
-  stream.on('timeout', () => {
-    if (!c._command) return;
+/** A pooled connection as cutWhenSilent sees it: its socket, and the statement it runs, if any. */
+function watchSilence(conn: unknown, ms: number): void {
+  const c = conn as { stream?: SilentSocket; _command?: unknown; threadId?: number | null };
+  cutWhenSilent(c.stream, ms, () => Boolean(c._command), () => {
     debug('connection %s: nothing from the server for %d s while a statement ran; giving it up', c.threadId ?? '?', ms / 1000);
-    stream.destroy(Object.assign(new Error(`the MySQL server sent nothing for ${ms / 1000} s while a statement ran`), { code: 'ETIMEDOUT' }));
+    return new Error(`the MySQL server sent nothing for ${ms / 1000} s while a statement ran`);
   });
 }
 
