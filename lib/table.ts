@@ -55,11 +55,13 @@ export function keyKinds(table: TableSpec): ValueKind[] {
 
 /** `TB_ESTOQUE(ID=42)` style, for messages and reject reports. */
 export function describeKey(table: TableSpec, key: Key): string {
-  const parts = table.key.map((i, n) => `${table.columns[i]!.source}=${formatKeyValue(key[n] ?? null)}`);
+  const parts = table.key.map((i, n) => `${table.columns[i]!.source}=${formatKeyValue(key[n] ?? null, table.columns[i]!.kind)}`);
   return `${table.source}(${parts.join(', ')})`;
 }
 
-function formatKeyValue(v: Value): string {
+/** Numbers bare, even those that travel as strings to stay exact (BIGINT, NUMERIC); text quoted. */
+function formatKeyValue(v: Value, kind: ValueKind): string {
   if (Buffer.isBuffer(v)) return `0x${v.toString('hex')}`;
+  if (typeof v === 'string' && (kind === 'bigint' || kind === 'decimal')) return v;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }

@@ -287,7 +287,7 @@ export class MysqlSink extends Writable {
   }
 
   #batchError(kind: 'upsert' | 'delete', keys: Key[], err: unknown): FbsyncError {
-    const what = `${kind === 'upsert' ? 'writing' : 'deleting'} ${keys.length} rows`;
+    const what = `${kind === 'upsert' ? 'writing' : 'deleting'} ${keys.length} ${keys.length === 1 ? 'row' : 'rows'}`;
     const range = `${describeKey(this.#table, keys[0]!)} … ${describeKey(this.#table, keys[keys.length - 1]!)}`;
     const where = `MySQL table ${this.#target.server.database}.${this.#table.target}`;
     if (isTransientMysqlError(err)) {
