@@ -3,7 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from './errors.js';
 import type { MysqlTarget } from './mysql/connect.js';
 import { quoteMysql } from './mysql/metadata.js';
-import { bookkeepingError, retryMysql, type MysqlRetryOptions } from './mysql/retry.js';
+import { bookkeepingError, retryBookkeeping, type MysqlRetryOptions } from './mysql/retry.js';
 import type { Batch } from './stages/batch.js';
 import type { Key } from './table.js';
 
@@ -177,16 +177,10 @@ export class CheckpointStore {
     return this.#writing;
   }
 
-  /**
-   * Checkpoint statements are idempotent, so a lost or killed connection is simply retried. With
-   * `doing`, an error that stays is one naming the table (see bookkeepingError).
-   */
-  async #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete', doing?: string): Promise<T> {
-    try {
-      return await retryMysql(fn, { table: this.#name, operation, flavor: this.#target.server.flavor }, this.#retry);
-    } catch (err) {
-      throw doing ? this.#error(doing, err) : err;
-    }
+  /** A statement on the store's table, retried; with `doing`, a lasting error names the table. */
+  #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete', doing?: string): Promise<T> {
+    const { database, flavor } = this.#target.server;
+    return retryBookkeeping(fn, { code: 'CHECKPOINT', database, table: this.#name, operation, flavor }, this.#retry, doing);
   }
 
   #error(doing: string, err: unknown): FbsyncError {

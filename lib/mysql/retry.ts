@@ -70,3 +70,21 @@ export function bookkeepingError(code: 'CHECKPOINT' | 'VERSIONS', doing: string,
     cause: err,
   });
 }
+
+/**
+ * One of fbsync's own bookkeeping statements (checkpoints, watermarks, record-version notes),
+ * all idempotent, so a lost or killed connection is simply retried. With `doing`, an error that
+ * stays is one naming the table (see bookkeepingError); without, it is thrown as it came.
+ */
+export async function retryBookkeeping<T>(
+  fn: () => Promise<T>,
+  what: { code: 'CHECKPOINT' | 'VERSIONS'; database: string; table: string; operation: MysqlRetryEvent['operation']; flavor: Flavor },
+  options: MysqlRetryOptions,
+  doing?: string,
+): Promise<T> {
+  try {
+    return await retryMysql(fn, what, options);
+  } catch (err) {
+    throw doing ? bookkeepingError(what.code, doing, `${what.database}.${what.table}`, err, options) : err;
+  }
+}

@@ -5,7 +5,7 @@ import { decodeList } from './codec.js';
 import { FbsyncError, describeCause } from '../errors.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import { quoteMysql } from '../mysql/metadata.js';
-import { bookkeepingError, retryMysql, type MysqlRetryOptions } from '../mysql/retry.js';
+import { retryBookkeeping, type MysqlRetryOptions } from '../mysql/retry.js';
 import { compareKeys } from '../keyset.js';
 import type { Key } from '../table.js';
 import type { ValueKind } from '../values.js';
@@ -163,16 +163,10 @@ export class VersionStore {
     );
   }
 
-  /**
-   * Notes are idempotent to write and delete, so a lost or killed connection is simply retried.
-   * With `doing`, an error that stays is one naming `table` (see bookkeepingError).
-   */
-  async #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create', doing?: string, table = ROW_VERSIONS_TABLE): Promise<T> {
-    try {
-      return await retryMysql(fn, { table, operation: operation === 'create' ? 'read' : operation, flavor: this.#target.server.flavor }, this.#retry);
-    } catch (err) {
-      throw doing ? bookkeepingError('VERSIONS', doing, `${this.#target.server.database}.${table}`, err, this.#retry) : err;
-    }
+  /** A statement on `table`, retried; with `doing`, a lasting error names the table. */
+  #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create', doing?: string, table = ROW_VERSIONS_TABLE): Promise<T> {
+    const { database, flavor } = this.#target.server;
+    return retryBookkeeping(fn, { code: 'VERSIONS', database, table, operation: operation === 'create' ? 'read' : operation, flavor }, this.#retry, doing);
   }
 }
 
