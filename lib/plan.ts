@@ -169,14 +169,18 @@ function checkUniqueKeys(target: MysqlTable, key: readonly string[]): void {
   const lower = (cols: readonly string[]) => cols.map((c) => c.toLowerCase());
   const wanted = new Set(lower(key));
   const cols = key.join(', ');
-  const onKey = target.uniqueKeys.some((u) => u.columns.length === wanted.size && lower(u.columns).every((c) => wanted.has(c)));
+  const holdsKey = (u: { columns: readonly string[] }) => {
+    const has = new Set(lower(u.columns));
+    return [...wanted].every((c) => has.has(c));
+  };
+  const onKey = target.uniqueKeys.some((u) => u.columns.length === wanted.size && holdsKey(u));
   const primary = target.uniqueKeys.some((u) => u.name === 'PRIMARY');
   if (!onKey) {
     throw new FbsyncError('TARGET_NO_KEY', `MySQL table ${where} has no PRIMARY KEY or UNIQUE index on (${cols}), the source's primary key`, {
       hint: `add one (ALTER TABLE ${target.name} ${primary ? 'DROP PRIMARY KEY, ' : ''}ADD PRIMARY KEY (${cols})); without it upserts would duplicate rows`,
     });
   }
-  const others = target.uniqueKeys.filter((u) => ![...wanted].every((c) => lower(u.columns).includes(c)));
+  const others = target.uniqueKeys.filter((u) => !holdsKey(u));
   if (others.length > 0) {
     const named = others.map((u) => `${u.name === 'PRIMARY' ? 'PRIMARY KEY' : `UNIQUE index ${u.name}`} (${u.columns.join(', ')})`);
     const fixes = others.map((u) => (u.name === 'PRIMARY' ? `DROP PRIMARY KEY, ADD PRIMARY KEY (${key.map(quoteMysql).join(', ')})` : `DROP INDEX ${quoteMysql(u.name)}, ADD INDEX ${quoteMysql(u.name)} (${u.columns.map(quoteMysql).join(', ')})`));
