@@ -144,7 +144,7 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       shape: col.shape,
       sourceType: col.type,
       nullable: col.nullable,
-      firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}) },
+      firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}), ...(col.inline ? { inline: col.inline } : {}) },
       ...narrower(col.shape, match),
     });
   });

@@ -16,10 +16,10 @@ export interface ColumnSpec {
   shape?: ValueShape;
   /**
    * How the Firebird source reads the column (select expression, CHAR padding, BLOB fetch, text
-   * read as bytes and decoded in `decode`) and passes a key value to compare with it (`param`,
-   * `?` when absent).
+   * read as bytes and decoded in `decode`, short BLOBs read inline) and passes a key value to
+   * compare with it (`param`, `?` when absent).
    */
-  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param' | 'decode'>>;
+  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param' | 'decode' | 'inline'>>;
   /**
    * Characters the MySQL column holds, where that is fewer than the source may have (a CHAR or
    * VARCHAR narrower than the source). Longer values are rejected before MySQL sees them: of a

@@ -5,6 +5,7 @@
  */
 import { STORAGE_DIGITS, type ValueShape } from '../shape.js';
 import type { ValueKind } from '../values.js';
+import type { InlineBlob } from './select-list.js';
 import { isSingleByteCharset, type SingleByteCharset } from './single-byte.js';
 
 /** A Firebird column as the system tables describe it, plus how fbsync will read it. */
@@ -34,6 +35,8 @@ export interface FirebirdColumn {
   padded: boolean;
   /** Binary BLOBs arrive as a fetch function and must be read inside the transaction. */
   blob: boolean;
+  /** A BLOB whose value can also be read inside the row when it is short (lib/firebird/select-list.ts). */
+  inline?: InlineBlob;
   /** Text that `select` reads as bytes, to be decoded in this character set (lib/firebird/single-byte.ts). */
   decode?: SingleByteCharset;
   charset?: string;
@@ -144,7 +147,8 @@ export function toColumn(f: FieldRow, context: { quoted: string; noneAs: string 
     case 261: {
       if (sub === 1) return textBlobColumn(base, { charset: charset ?? 'NONE', type: withCharset('BLOB SUB_TYPE TEXT'), noneAs: context.noneAs });
       const type = `BLOB SUB_TYPE ${sub === 0 ? 'BINARY' : sub}`;
-      return { ...base, type, kind: 'binary', shape: { kind: 'binary', fixed: false }, blob: true };
+      // Other subtypes (BLR, ACL, user-defined ones) are not cast to text; they keep the BLOB read.
+      return { ...base, type, kind: 'binary', shape: { kind: 'binary', fixed: false }, blob: true, ...(sub === 0 ? { inline: { of: q } } : {}) };
     }
     default:
       return { ...base, type: `type ${f.FTYPE}`, unsupported: `Firebird field type ${f.FTYPE} is not supported` };
@@ -192,7 +196,12 @@ function stringColumn(base: ColumnBase, s: { fixed: boolean; chars: number; char
   return { ...common, kind: 'text', shape, select: unpadded, padded: s.fixed };
 }
 
-/** Text BLOBs arrive as strings (the server transliterates them); NONE and OCTETS ones as bytes. */
+/**
+ * Text BLOBs arrive as strings (the server transliterates them); NONE and OCTETS ones as bytes.
+ * Short ones can come inline as bytes where fbsync decodes them as the server would: single-byte
+ * sets and UTF8 (whose bytes the server sends unchanged). NONE read as UTF8 or another multi-byte
+ * set keeps the BLOB read, where the server refuses bytes invalid in that set.
+ */
 function textBlobColumn(base: ColumnBase, s: { charset: string; type: string; noneAs: string | undefined }): FirebirdColumn {
   const q = base.select;
   if (BYTE_CHARSETS.has(s.charset)) {
@@ -203,9 +212,11 @@ function textBlobColumn(base: ColumnBase, s: { charset: string; type: string; no
         kind: 'text',
         shape: { kind: 'text', fixed: false, charset: s.noneAs },
         select: `CAST(${q} AS BLOB SUB_TYPE TEXT CHARACTER SET ${s.noneAs})`,
+        ...(isSingleByteCharset(s.noneAs) ? { inline: { of: q, decode: s.noneAs } } : {}),
       };
     }
-    return { ...base, type: s.type, kind: 'binary', shape: { kind: 'binary', fixed: false }, select: `CAST(${q} AS BLOB SUB_TYPE BINARY)`, blob: true };
+    return { ...base, type: s.type, kind: 'binary', shape: { kind: 'binary', fixed: false }, select: `CAST(${q} AS BLOB SUB_TYPE BINARY)`, blob: true, inline: { of: q } };
   }
-  return { ...base, type: s.type, kind: 'text', shape: { kind: 'text', fixed: false, charset: s.charset } };
+  const decode = isSingleByteCharset(s.charset) ? s.charset : s.charset === 'UTF8' ? ('UTF8' as const) : undefined;
+  return { ...base, type: s.type, kind: 'text', shape: { kind: 'text', fixed: false, charset: s.charset }, ...(decode ? { inline: { of: q, decode } } : {}) };
 }

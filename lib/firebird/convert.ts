@@ -3,6 +3,7 @@ import { compareKeys } from '../keyset.js';
 import { describeKey, keyKinds, keyOf, type ColumnSpec, type Key, type Row, type TableSpec } from '../table.js';
 import type { ValueKind } from '../values.js';
 import { readBlob, type BlobFetch } from './rows.js';
+import { inlineReads, takeInline } from './select-list.js';
 import { decodeSingleByte } from './single-byte.js';
 
 /**
@@ -25,8 +26,10 @@ export type RowConverter = ((raw: unknown[][]) => Promise<unknown[][]>) & { unor
 export function rowConverter(table: TableSpec, options: { after: Key | null; keyOrder: 'required' | 'tolerated' | 'unchecked' }): RowConverter {
   const cols = table.columns;
   const check = options.keyOrder === 'unchecked' ? undefined : keyChecker(table, options.after, options.keyOrder);
+  const inline = inlineReads(cols);
   const convert: RowConverter = async (raw) => {
     for (const row of raw) {
+      takeInline(inline, row);
       for (let i = 0; i < cols.length; i++) {
         const read = cols[i]!.firebird;
         const v = row[i];

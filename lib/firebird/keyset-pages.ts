@@ -5,6 +5,7 @@ import { rowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import { RECORD_VERSION } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 
 export interface KeysetPagesOptions {
@@ -50,7 +51,7 @@ export class KeysetPages {
     this.#versions = options.versions ?? false;
     this.#keyOrder = options.keyOrder;
     this.#columns = firebirdKeyColumns(options.table);
-    this.#selectList = options.table.columns.map((c) => c.firebird.select).join(', ');
+    this.#selectList = selectList(options.table.columns);
     if (this.#versions) this.#selectList += `, ${RECORD_VERSION}`;
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
   }

@@ -10,6 +10,7 @@ import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
 
@@ -80,7 +81,7 @@ export class PickedPages {
     this.#columns = firebirdKeyColumns(table);
     this.#kinds = keyKinds(table);
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
-    this.#selectList = table.columns.map((c) => c.firebird.select).join(', ');
+    this.#selectList = selectList(table.columns);
     this.#convert = rowConverter(table, { after: null, keyOrder: 'unchecked' });
     this.#packed = packsProbe(table);
     // Read unordered: ORDER BY would make Firebird walk the whole key index instead of looking the keys up.
