@@ -20,6 +20,10 @@
  * Last, each row's NULL bitmap is read where it lies instead of through a Buffer slice, a BitSet
  * and its array (three objects a row for the garbage collector).
  *
+ * And a BLOB reply's segments are gathered and copied once, where each was copied into a new
+ * buffer holding all before it: quadratic in the segments of a reply, and fbsync asks for 64 KiB
+ * replies (3,000 rows of 262 KB BLOBs stored in 16-byte segments: node 56 → 21 CPU-s).
+ *
  * Values are unchanged. Reading 1M rows costs node 7.1-8.2 CPU-seconds unpatched, 5.0-5.3 with
  * the first two changes and 4.1-4.2 with the third (see README, "The driver patch"); the fourth
  * takes another 6 % off the read (3.6 → 3.4 s in-process, medians of 4).
@@ -208,6 +212,50 @@ function decodeResponse(data, callback, cnx, lowercase_keys, cb) {
         this.frows = undefined;
         this.fcols = undefined;
         this.ftables = undefined;
+    }`,
+      1,
+    ],
+    [
+      `    readSegment() {
+        var ret, tmp;
+        var len = this.buffer.readUInt16LE(this.pos);
+        this.pos += 2;
+        while (len > 0) {
+            if (ret) {
+                tmp = ret;
+                ret = Buffer.alloc(tmp.length + len);
+                tmp.copy(ret);
+                this.buffer.copy(ret, tmp.length, this.pos, this.pos + len);
+            }
+            else {
+                ret = Buffer.alloc(len);
+                this.buffer.copy(ret, 0, this.pos, this.pos + len);
+            }
+            this.pos += len;
+            if (this.pos === this.buffer.length)
+                break;
+            len = this.buffer.readUInt16LE(this.pos);
+            this.pos += 2;
+        }
+        return ret ? ret : Buffer.alloc(0);
+    }`,
+      `    readSegment() {
+        // fbsync speed patch: the reply's segments gathered and copied once, not each into a new
+        // buffer holding all before it (a 64 KiB reply of 16-byte segments copied 120 MB)
+        var parts = [];
+        var total = 0;
+        var len = this.buffer.readUInt16LE(this.pos);
+        this.pos += 2;
+        while (len > 0) {
+            parts.push(this.buffer.subarray(this.pos, this.pos + len));
+            total += len;
+            this.pos += len;
+            if (this.pos === this.buffer.length)
+                break;
+            len = this.buffer.readUInt16LE(this.pos);
+            this.pos += 2;
+        }
+        return Buffer.concat(parts, total);
     }`,
       1,
     ],

@@ -12,13 +12,15 @@ export type FirebirdDatabase = Firebird.Database;
 /**
  * Options fbsync always sets, whatever the URI says: text arrives as UTF-8 (the server
  * transliterates WIN1252, ISO8859_1, … for us), exact numerics arrive as strings, and text
- * BLOBs as strings.
+ * BLOBs as strings. BLOBs too long to come inside the row (lib/firebird/select-list.ts) are read
+ * 64 KiB a round trip, not the driver's default 1 KiB.
  */
 const REQUIRED: Partial<Firebird.Options> = {
   encoding: 'UTF8',
   numericMode: 'string',
   blobAsText: true,
   lowercase_keys: false,
+  blobReadChunkSize: 65535,
 };
 
 export function firebirdOptions(uri: string): Firebird.Options {

@@ -9,6 +9,12 @@ import { EDITS, VERSION, patchText } from '../../scripts/patch-node-firebird.mjs
 const SCRIPT = 'scripts/patch-node-firebird.mjs';
 const require = createRequire(import.meta.url);
 const { Arc4 } = require('node-firebird/lib/wire/socket.js') as { Arc4: new (key: Buffer) => { transform(data: Buffer): Buffer } };
+const { BlrReader } = require('node-firebird/lib/wire/serialize.js') as { BlrReader: new (buffer: Buffer) => { pos: number; readSegment(): Buffer } };
+
+/** An op_get_segment reply's data: each segment as its 2-byte little-endian length and its bytes. */
+function segmented(segments: Buffer[]): Buffer {
+  return Buffer.concat(segments.flatMap((s) => [Buffer.from([s.length & 0xff, s.length >> 8]), s]));
+}
 
 /** A stand-in driver folder whose files hold each text the patch looks for, amid other code. */
 function fakeDriver(version = VERSION): string {
@@ -105,5 +111,18 @@ describe('node-firebird speed patch (scripts/patch-node-firebird.mjs)', () => {
     }
     expect(Buffer.concat(pieces).equals(whole)).to.equal(true);
     expect(new Arc4(key).transform(whole).equals(data)).to.equal(true);
+  });
+
+  it('joins the segments of a BLOB reply in order, into a buffer of its own', () => {
+    const segments = Array.from({ length: 4000 }, (_, i) => Buffer.from([i & 0xff, i >> 8, 7]));
+    const reply = segmented(segments);
+    const joined = new BlrReader(reply).readSegment();
+    expect(joined.equals(Buffer.concat(segments))).to.equal(true);
+    reply.fill(0);
+    expect(joined[3]).to.equal(1); // a copy, not a view of the reply's bytes
+  });
+
+  it('reads an empty BLOB reply as no bytes', () => {
+    expect(new BlrReader(Buffer.from([0, 0])).readSegment()).to.have.length(0);
   });
 });
