@@ -56,8 +56,9 @@ export class FetchSize {
 
   /** After a fetch of `rows` rows whose reply took `bytes` bytes. */
   measured(rows: number, bytes: number): void {
-    // A short last fetch, or bytes that could not be counted, say nothing of the row width.
-    if (rows < 16 || !(bytes > 0)) return;
+    // A short last fetch, or bytes that could not be counted, say nothing of the row width
+    // (a full fetch of fewer than 16 rows does: rows that wide are asked for a few at a time).
+    if (rows < Math.min(16, this.#rows) || !(bytes > 0)) return;
     this.#rows = Math.max(1, Math.min(FetchSize.MAX_ROWS, Math.floor((this.#replyBytes * rows) / bytes)));
   }
 }
@@ -88,14 +89,36 @@ export async function fetchAll(
   size = new FetchSize(FIRST_FETCH_ROWS),
   each?: (rows: unknown[][]) => unknown,
 ): Promise<unknown[][]> {
+  return (await fetchRows(tx, statement, params, { size, each })).rows;
+}
+
+export interface FetchRowsOptions {
+  size?: FetchSize;
+  each?: (rows: unknown[][]) => unknown;
+  /**
+   * Stop fetching once the rows took this many bytes on the wire, BLOBs read through their own
+   * round trips included; the rows fetched so far are returned with `cut` set.
+   */
+  maxBytes?: number;
+}
+
+/** fetchAll, that can stop short of the statement's end at `maxBytes`. */
+export async function fetchRows(
+  tx: Firebird.Transaction,
+  statement: Firebird.Statement,
+  params: unknown[],
+  options: FetchRowsOptions = {},
+): Promise<{ rows: unknown[][]; cut: boolean }> {
+  const { size = new FetchSize(FIRST_FETCH_ROWS), each, maxBytes } = options;
   await statement.executeAsync(tx, params);
   const raw: unknown[][] = [];
+  let bytes = 0;
+  let cut = false;
   // Fetching through the statement keeps the driver from walking each row through a callback
   // chain (its fetchAll does), which is most of the cost of a page.
   for (;;) {
     const before = bytesRead(statement);
     const chunk = (await statement.fetchAsync(tx, size.rows)) as FetchResult;
-    if (before !== undefined) size.measured(chunk.data?.length ?? 0, (bytesRead(statement) ?? before) - before);
     // Only the server's end-of-cursor ends a page. The driver answers a fetch whose reply got
     // out of step (a killed attachment) with no rows at all; taken for the end, that would
     // make a short page look like the end of the table, and --delete would act on it.
@@ -107,10 +130,21 @@ export async function fetchAll(
       raw[offset + blob.row]![blob.column as number] = blob.value;
     }
     if (each && chunk.data) await each(chunk.data);
+    // Measured after the BLOBs were read (here or by `each`), so that rows holding large ones
+    // are fetched a few at a time.
+    if (before !== undefined) {
+      const took = (bytesRead(statement) ?? before) - before;
+      size.measured(chunk.data?.length ?? 0, took);
+      bytes += took;
+    }
     if (chunk.fetched) break;
+    if (maxBytes !== undefined && bytes >= maxBytes) {
+      cut = true;
+      break;
+    }
   }
   await statement.closeAsync();
-  return raw;
+  return { rows: raw, cut };
 }
 
 export type BlobFetch = (cb: (err: unknown, name: string, emitter: NodeJS.EventEmitter) => void) => void;

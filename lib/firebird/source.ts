@@ -21,6 +21,11 @@ export interface FirebirdSourceOptions {
   table: TableSpec;
   /** Rows per keyset page. */
   pageSize: number;
+  /**
+   * Bytes after which a page read in full ends early (see KeysetPages, PAGE_BYTES): pages of
+   * rows with large BLOBs hold fewer rows. Pages picked by record version are not cut.
+   */
+  pageBytes?: number;
   /** Pages read ahead while later stages work (object-mode highWaterMark). Default 2. */
   readAhead?: number;
   /** Start after this key instead of at the beginning (resuming from a checkpoint). */
@@ -118,7 +123,7 @@ export class FirebirdSource extends Readable {
     const pick = options.versions?.pick;
     if (pick) this.#picked = new PickedPages({ table, pageSize, pick, attachSide: options.attachSide });
     // Without a pick, versions are noted with every row; with one, a probe reads them.
-    else this.#keyset = new KeysetPages({ table, pageSize, where: options.where, versions: !!options.versions, keyOrder: options.keyOrder ?? 'required' });
+    else this.#keyset = new KeysetPages({ table, pageSize, pageBytes: options.pageBytes, where: options.where, versions: !!options.versions, keyOrder: options.keyOrder ?? 'required' });
   }
 
   override _read(): void {

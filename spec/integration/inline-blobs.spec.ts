@@ -6,7 +6,9 @@
  */
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
-import { syncTable } from '../../lib/index.js';
+import { closeFirebird, firebirdSource, openFirebird, openMysql, planSync, syncTable } from '../../lib/index.js';
+import type { Page } from '../../lib/firebird/page.js';
+import { PAGE_BYTES } from '../../lib/firebird/keyset-pages.js';
 import { inlineBlobBytes } from '../../lib/firebird/select-list.js';
 import { createFirebirdDatabase, mysqlForEachTest, type FirebirdFixture } from '../support/databases.js';
 import { expectSameTable } from '../support/compare.js';
@@ -102,5 +104,63 @@ describe('BLOBs read inside the row', function () {
       Connection.prototype.openBlob = openBlob;
     }
     expect(opened).to.equal(LONGER * COLUMNS.length);
+  });
+});
+
+describe('pages of rows holding large BLOBs', function () {
+  this.timeout(120_000);
+  let fb: FirebirdFixture;
+  /** 64 KiB BLOBs: enough of them outgrow a page's bytes long before its rows. */
+  const ROWS = Math.ceil((1.5 * PAGE_BYTES) / 65536);
+
+  before(async function () {
+    fb = await createFirebirdDatabase({ charset: 'UTF8' });
+    await fb.exec(
+      'CREATE TABLE TB_FOTOS (ID INTEGER NOT NULL PRIMARY KEY, FOTO BLOB SUB_TYPE BINARY)',
+      // 16 random bytes doubled 12 times: 64 KiB a row, different in every row.
+      `EXECUTE BLOCK AS DECLARE I INTEGER = 1; DECLARE J INTEGER; DECLARE B BLOB SUB_TYPE BINARY; BEGIN
+         WHILE (I <= ${ROWS}) DO BEGIN
+           B = GEN_UUID(); J = 0;
+           WHILE (J < 12) DO BEGIN B = B || B; J = J + 1; END
+           INSERT INTO TB_FOTOS VALUES (:I, :B); I = I + 1;
+         END END`,
+    );
+  });
+  after(async () => {
+    await fb?.drop();
+  });
+  const target = mysqlForEachTest();
+
+  it('end early once their rows took the page bytes, the last page alone final', async function () {
+    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    const db = await openFirebird(fb.uri);
+    const mysql = await openMysql(target.my.uri);
+    const pages: Page[] = [];
+    try {
+      const table = await planSync(db, mysql, { table: 'TB_FOTOS' });
+      for await (const page of firebirdSource({ db, table, pageSize: 10_000, pageBytes: 1024 * 1024 })) pages.push(page);
+    } finally {
+      await mysql.end();
+      await closeFirebird(db);
+    }
+    const sizes = pages.map((p) => p.rows.length);
+    expect(sizes.reduce((a, b) => a + b, 0)).to.equal(ROWS);
+    // 1 MiB is 16 rows of 64 KiB; a page ends at the first fetch that reaches it.
+    expect(Math.max(...sizes)).to.be.at.most(32);
+    expect(pages.map((p) => p.final)).to.deep.equal(pages.map((_, i) => i === pages.length - 1));
+    expect(pages.flatMap((p) => p.rows.map((r) => r[0]))).to.deep.equal(Array.from({ length: ROWS }, (_, i) => i + 1));
+  });
+
+  it('are copied whole with --delete, deleting only the rows the source lacks', async function () {
+    await target.my.exec(
+      'CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)',
+      // Rows the source lacks before, between (none: the keys are dense) and after its keys.
+      `INSERT INTO TB_FOTOS VALUES (0, x'00'), (${ROWS + 1}, x'01'), (${ROWS + 500}, x'02')`,
+      // And one the source has, with other bytes.
+      `INSERT INTO TB_FOTOS VALUES (${ROWS >> 1}, x'03')`,
+    );
+    const report = await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_FOTOS', delete: true });
+    expect(report).to.include({ read: ROWS, inserted: ROWS - 1, updated: 1, deleted: 3 });
+    await expectSameTable(fb, target.my, 'TB_FOTOS');
   });
 });

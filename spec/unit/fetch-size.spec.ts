@@ -45,4 +45,12 @@ describe('fetch size', () => {
     size.measured(300, Number.NaN);
     expect(size.rows).to.equal(300);
   });
+
+  it('keeps learning from full fetches of fewer than 16 rows, once rows are that wide', () => {
+    const size = new FetchSize(16);
+    size.measured(16, 16 * 1024 * 1024); // rows with 1 MiB BLOBs read through their own round trips
+    expect(size.rows).to.equal(1);
+    size.measured(1, 2048); // then narrow ones again
+    expect(size.rows).to.equal(112);
+  });
 });
