@@ -96,6 +96,7 @@ export class KeysetPages {
   }
 }
 
-function hasBlobs(table: TableSpec): boolean {
+/** Whether a table has BLOB columns, whose values may be of any size. */
+export function hasBlobs(table: TableSpec): boolean {
   return table.columns.some((c) => c.firebird.blob || c.firebird.inline !== undefined || c.sourceType.startsWith('BLOB'));
 }

@@ -10,6 +10,8 @@ import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
+import { hasBlobs, PAGE_BYTES } from './keyset-pages.js';
+import { rowBytes } from '../stages/batch.js';
 import { selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
@@ -19,6 +21,12 @@ const debug = createDebug('fbsync:source');
 export interface PickedPagesOptions {
   table: TableSpec;
   pageSize: number;
+  /**
+   * Bytes of rows a page should hold at most, for tables with BLOB columns: a probe's keys are
+   * then delivered over several pages, as many keys a page as rows of the width last read fit.
+   * Default PAGE_BYTES.
+   */
+  pageBytes?: number;
   pick: VersionPick;
   /** Opens a side attachment for the rows picked (see SideReader); without it they are read in the snapshot. */
   attachSide?: () => Promise<FirebirdDatabase>;
@@ -32,6 +40,9 @@ export interface PickedPage {
   /** Keys noted before that the page's range no longer has; undefined when the page is diffed by range. */
   gone?: Key[];
 }
+
+/** Rows read in full by the first page of a table with BLOB columns, before any row's width is known. */
+const FIRST_BLOB_PAGE_ROWS = 16;
 
 /** Rows of a probe's first fetch: keys and versions are a few bytes a row, unless packed. */
 const PROBE_FIRST_FETCH_ROWS = 1000;
@@ -72,11 +83,18 @@ export class PickedPages {
   #runs = true;
   /** The probe of the next page, sent while the current one was being picked. */
   #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
+  /** Page bytes, for tables with BLOB columns; undefined for others, whose pages are never split. */
+  readonly #pageBytes?: number;
+  /** Bytes of a row read in full, as the last page's rows had them (tables with BLOB columns). */
+  #rowBytes: number | undefined;
+  /** Keys of a probe that did not fit in the page before, for the pages after it. */
+  #leftover: { session: Session; after: Key; versions: VersionList; final: boolean } | undefined;
 
   constructor(options: PickedPagesOptions) {
     const table = options.table;
     this.#table = table;
     this.#pageSize = options.pageSize;
+    if (hasBlobs(table)) this.#pageBytes = options.pageBytes ?? PAGE_BYTES;
     this.#pick = options.pick;
     this.#columns = firebirdKeyColumns(table);
     this.#kinds = keyKinds(table);
@@ -91,6 +109,41 @@ export class PickedPages {
 
   /** The page after `after`, read in the snapshot transaction of `session`. */
   async read(session: Session, after: Key | null): Promise<PickedPage> {
+    const probed = await this.#probed(session, after);
+    let versions = probed.versions;
+    let final = probed.final;
+    let verdict = await this.#pick(versions, after, final);
+    // Rows with large BLOBs: when more are to be read than fit in pageBytes, the page ends at the
+    // last of those that fit and the rest of the probe's keys make the pages after it. Picked
+    // again for the shorter page, the notes go back first (same `after`) and are taken only
+    // through its last key, as when a page is read again.
+    const fit = this.#rowsPerPage();
+    const toRead = verdict.whole ? versions.keys.length : verdict.changed.length;
+    if (toRead > fit) {
+      const cut = verdict.whole ? fit : this.#indexOf(versions, verdict.changed[fit - 1]!) + 1;
+      this.#leftover = { session, after: versions.keys[cut - 1]!, versions: sliceVersions(versions, cut), final };
+      versions = sliceVersions(versions, 0, cut);
+      final = false;
+      verdict = await this.#pick(versions, after, false);
+    }
+    const { changed, gone, whole } = verdict;
+    const rows = whole ? await this.#readRange(session, after, versions) : await this.#readPicked(session, versions, changed);
+    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
+    if (rows.length !== changed.length) throw outOfStepError();
+    if (this.#pageBytes !== undefined && rows.length > 0) this.#rowBytes = rows.reduce((n, row) => n + rowBytes(row), 0) / rows.length;
+    // Without `gone`, the diff reads the page's key range rather than its keys.
+    return { rows, final, versions, gone: whole ? undefined : gone };
+  }
+
+  /**
+   * Keys and versions from `after` on: what is left of the last probe, or a probe's. The probe
+   * of the page after a fresh probe's keys goes out at once: Firebird works on it while these
+   * are picked and read here (their by-key reads queue behind it on the connection).
+   */
+  async #probed(session: Session, after: Key | null): Promise<{ versions: VersionList; final: boolean }> {
+    const left = this.#leftover;
+    this.#leftover = undefined;
+    if (left && left.session === session && sameKey(this.#kinds, left.after, after)) return left;
     const ahead = this.#ahead;
     this.#ahead = undefined;
     const usable = ahead && ahead.session === session && sameKey(this.#kinds, ahead.after, after);
@@ -99,19 +152,30 @@ export class PickedPages {
     const versions = await (usable ? ahead.versions : this.#probe(session, after));
     const final = versions.keys.length < this.#pageSize;
     if (!final) {
-      // The next probe goes out now: Firebird works on it while this page is picked and read
-      // here (its by-key reads queue behind it on the connection).
       const last = versions.keys[versions.keys.length - 1]!;
       const next = this.#probe(session, last);
       next.catch(() => undefined);
       this.#ahead = { session, after: last, versions: next };
     }
-    const { changed, gone, whole } = await this.#pick(versions, after, final);
-    const rows = whole ? await this.#readRange(session, after, versions) : await this.#readPicked(session, versions, changed);
-    // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
-    if (rows.length !== changed.length) throw outOfStepError();
-    // Without `gone`, the diff reads the page's key range rather than its keys.
-    return { rows, final, versions, gone: whole ? undefined : gone };
+    return { versions, final };
+  }
+
+  /** Rows a page may read in full: any number without BLOB columns, else as many as pageBytes holds. */
+  #rowsPerPage(): number {
+    if (this.#pageBytes === undefined) return Infinity;
+    return this.#rowBytes === undefined ? FIRST_BLOB_PAGE_ROWS : Math.max(1, Math.floor(this.#pageBytes / this.#rowBytes));
+  }
+
+  /** Where `key` is in `list` (which holds it). */
+  #indexOf(list: VersionList, key: Key): number {
+    let lo = 0;
+    let hi = list.keys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(this.#kinds, list.keys[mid]!, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The rows of `changed`, by key: on the side attachment where it can, the rest in the snapshot. */
@@ -156,6 +220,7 @@ export class PickedPages {
   /** Forgets a probe sent ahead on an attachment that was lost: its answer will never come. */
   forget(): void {
     this.#ahead = undefined;
+    this.#leftover = undefined;
   }
 
   /** Detaches the side attachment, if one was opened. */
@@ -212,4 +277,8 @@ function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
     while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
     yield chunk;
   }
+}
+
+function sliceVersions(list: VersionList, start: number, end?: number): VersionList {
+  return { keys: list.keys.slice(start, end), versions: list.versions.slice(start, end) };
 }

@@ -22,8 +22,8 @@ export interface FirebirdSourceOptions {
   /** Rows per keyset page. */
   pageSize: number;
   /**
-   * Bytes after which a page read in full ends early (see KeysetPages, PAGE_BYTES): pages of
-   * rows with large BLOBs hold fewer rows. Pages picked by record version are not cut.
+   * Bytes of rows a page holds at most (see KeysetPages and PickedPages, PAGE_BYTES): pages of
+   * rows with large BLOBs hold fewer rows.
    */
   pageBytes?: number;
   /** Pages read ahead while later stages work (object-mode highWaterMark). Default 2. */
@@ -121,7 +121,7 @@ export class FirebirdSource extends Readable {
     this.#names = options.table.columns.map((c) => c.source);
     const { table, pageSize } = options;
     const pick = options.versions?.pick;
-    if (pick) this.#picked = new PickedPages({ table, pageSize, pick, attachSide: options.attachSide });
+    if (pick) this.#picked = new PickedPages({ table, pageSize, pageBytes: options.pageBytes, pick, attachSide: options.attachSide });
     // Without a pick, versions are noted with every row; with one, a probe reads them.
     else this.#keyset = new KeysetPages({ table, pageSize, pageBytes: options.pageBytes, where: options.where, versions: !!options.versions, keyOrder: options.keyOrder ?? 'required' });
   }

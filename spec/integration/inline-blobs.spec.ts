@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
 import { closeFirebird, firebirdSource, openFirebird, openMysql, planSync, syncTable } from '../../lib/index.js';
-import type { Page } from '../../lib/firebird/page.js';
+import type { Page, VersionPick } from '../../lib/firebird/page.js';
 import { PAGE_BYTES } from '../../lib/firebird/keyset-pages.js';
 import { inlineBlobBytes } from '../../lib/firebird/select-list.js';
 import { createFirebirdDatabase, mysqlForEachTest, type FirebirdFixture } from '../support/databases.js';
@@ -149,6 +149,58 @@ describe('pages of rows holding large BLOBs', function () {
     expect(Math.max(...sizes)).to.be.at.most(32);
     expect(pages.map((p) => p.final)).to.deep.equal(pages.map((_, i) => i === pages.length - 1));
     expect(pages.flatMap((p) => p.rows.map((r) => r[0]))).to.deep.equal(Array.from({ length: ROWS }, (_, i) => i + 1));
+  });
+
+  /** Every page of TB_FOTOS from a source picking rows by version, with `pick`. */
+  async function pickedPages(pick: VersionPick): Promise<Page[]> {
+    const db = await openFirebird(fb.uri);
+    const mysql = await openMysql(target.my.uri);
+    const pages: Page[] = [];
+    try {
+      const table = await planSync(db, mysql, { table: 'TB_FOTOS' });
+      for await (const page of firebirdSource({ db, table, pageSize: 10_000, pageBytes: 1024 * 1024, versions: { pick } })) pages.push(page);
+    } finally {
+      await mysql.end();
+      await closeFirebird(db);
+    }
+    return pages;
+  }
+
+  it('picked by version, hold no more rows than fit in the page bytes, the probe’s keys spread over them', async function () {
+    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    // The first page read whole, then every third row changed.
+    const pick: VersionPick = async (probe, after) =>
+      after === null ? { changed: probe.keys, gone: [], whole: true } : { changed: probe.keys.filter((k) => (k[0] as number) % 3 === 0), gone: [] };
+    const pages = await pickedPages(pick);
+    const rows = pages.flatMap((p) => p.rows.map((r) => r[0]));
+    expect(rows.slice(0, 18)).to.deep.equal([...Array.from({ length: 16 }, (_, i) => i + 1), 18, 21]);
+    expect(rows).to.include(ROWS - (ROWS % 3));
+    expect(rows).to.deep.equal([...rows].sort((a, b) => (a as number) - (b as number)));
+    // 1 MiB holds fewer than 16 rows of 64 KiB; the first page, their width unknown, reads 16.
+    expect(Math.max(...pages.map((p) => p.rows.length))).to.be.at.most(16);
+    // The pages' versions tile the keys: each key once, in order, each page's rows among its keys.
+    expect(pages.flatMap((p) => p.versions!.keys.map((k) => k[0]))).to.deep.equal(Array.from({ length: ROWS }, (_, i) => i + 1));
+    for (const p of pages) expect(p.versions!.keys.map((k) => k[0])).to.include.members(p.rows.map((r) => r[0]));
+    expect(pages.map((p) => p.final)).to.deep.equal(pages.map((_, i) => i === pages.length - 1));
+  });
+
+  it('picked by version with nothing to read, stay whole', async function () {
+    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    const pages = await pickedPages(async () => ({ changed: [], gone: [] }));
+    expect(pages.map((p) => p.versions!.keys.length)).to.deep.equal([ROWS]);
+  });
+
+  it('are copied whole with --row-versions, then only the rows changed', async function () {
+    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    expect(await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_FOTOS', rowVersions: true, delete: true })).to.include({ inserted: ROWS });
+    await fb.exec(`UPDATE TB_FOTOS SET FOTO = FOTO || x'00' WHERE MOD(ID, 2) = 0`);
+    try {
+      const report = await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_FOTOS', rowVersions: true, delete: true });
+      expect(report).to.include({ read: ROWS, updated: ROWS >> 1, deleted: 0 });
+      await expectSameTable(fb, target.my, 'TB_FOTOS');
+    } finally {
+      await fb.exec(`UPDATE TB_FOTOS SET FOTO = SUBSTRING(FOTO FROM 1 FOR 65536) WHERE MOD(ID, 2) = 0`);
+    }
   });
 
   it('are copied whole with --delete, deleting only the rows the source lacks', async function () {
