@@ -5,7 +5,7 @@ import { rowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import { RECORD_VERSION } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchRows } from './rows.js';
-import { selectList } from './select-list.js';
+import { hasBlobs, selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 
 export interface KeysetPagesOptions {
@@ -94,9 +94,4 @@ export class KeysetPages {
   #sql(where: string | undefined): string {
     return `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
   }
-}
-
-/** Whether a table has BLOB columns, whose values may be of any size. */
-export function hasBlobs(table: TableSpec): boolean {
-  return table.columns.some((c) => c.firebird.blob || c.firebird.inline !== undefined || c.sourceType.startsWith('BLOB'));
 }

@@ -10,9 +10,9 @@ import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { hasBlobs, PAGE_BYTES } from './keyset-pages.js';
+import { PAGE_BYTES } from './keyset-pages.js';
 import { rowBytes } from '../stages/batch.js';
-import { selectList } from './select-list.js';
+import { hasBlobs, selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
 

@@ -1,4 +1,4 @@
-import type { ColumnSpec } from '../table.js';
+import type { ColumnSpec, TableSpec } from '../table.js';
 import { decodeSingleByte, type SingleByteCharset } from './single-byte.js';
 
 /**
@@ -88,6 +88,11 @@ function decodeInline(decode: InlineDecode, bytes: Buffer): unknown {
   // What node-firebird does with a UTF8 text BLOB's bytes over the UTF8 connection.
   if (decode === 'UTF8') return bytes.toString('utf8');
   return decodeSingleByte(decode, bytes);
+}
+
+/** Whether a table has BLOB columns, whose values may be of any size. */
+export function hasBlobs(table: TableSpec): boolean {
+  return table.columns.some((c) => c.firebird.blob || c.firebird.inline !== undefined || c.sourceType.startsWith('BLOB'));
 }
 
 function inlineColumns(columns: readonly ColumnSpec[]): number[] {
