@@ -29,6 +29,7 @@ const utf8Of = (length: number) => Buffer.from('a'.repeat(length - 2) + 'é', 'u
 /** Row id → byte length of every BLOB in it (null: NULL). */
 const SIZES: Record<number, number | null> = { 1: 0, 2: 1, 3: LIMIT - 1, 4: LIMIT, 5: LIMIT + 1, 6: 3 * LIMIT, 7: null, 8: 256 };
 const LONGER = Object.values(SIZES).filter((n) => n !== null && n > LIMIT).length;
+const TARGET_BLOBS = 'CREATE TABLE TB_BLOBS (ID INT NOT NULL PRIMARY KEY, W LONGTEXT, L LONGTEXT, U LONGTEXT, N LONGBLOB, B LONGBLOB) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin';
 
 describe('BLOBs read inside the row', function () {
   this.timeout(120_000);
@@ -56,9 +57,7 @@ describe('BLOBs read inside the row', function () {
   const target = mysqlForEachTest();
 
   it(`copies BLOBs of 0, 1, ${LIMIT - 1}, ${LIMIT}, ${LIMIT + 1} and ${3 * LIMIT} bytes and NULL exactly, in every set read inline`, async function () {
-    await target.my.exec(
-      `CREATE TABLE TB_BLOBS (ID INT NOT NULL PRIMARY KEY, W LONGTEXT, L LONGTEXT, U LONGTEXT, N LONGBLOB, B LONGBLOB) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
-    );
+    await target.my.exec(TARGET_BLOBS);
     const report = await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_BLOBS' });
     expect(report.inserted).to.equal(Object.keys(SIZES).length);
     const { values } = await expectSameTable(fb, target.my, 'TB_BLOBS');
@@ -66,9 +65,7 @@ describe('BLOBs read inside the row', function () {
   });
 
   it('keeps an empty BLOB empty and a NULL one NULL', async function () {
-    await target.my.exec(
-      `CREATE TABLE TB_BLOBS (ID INT NOT NULL PRIMARY KEY, W LONGTEXT, L LONGTEXT, U LONGTEXT, N LONGBLOB, B LONGBLOB) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
-    );
+    await target.my.exec(TARGET_BLOBS);
     await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_BLOBS' });
     const rows = await target.my.rows('SELECT ID, W, L, U, HEX(N), HEX(B) FROM TB_BLOBS WHERE ID IN (1, 7) ORDER BY ID');
     expect(rows).to.deep.equal([
@@ -78,9 +75,7 @@ describe('BLOBs read inside the row', function () {
   });
 
   it('decodes WIN1252 bytes inline as the server does through the BLOB', async function () {
-    await target.my.exec(
-      `CREATE TABLE TB_BLOBS (ID INT NOT NULL PRIMARY KEY, W LONGTEXT, L LONGTEXT, U LONGTEXT, N LONGBLOB, B LONGBLOB) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
-    );
+    await target.my.exec(TARGET_BLOBS);
     await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_BLOBS' });
     const [[short], [long]] = await target.my.rows('SELECT W FROM TB_BLOBS WHERE ID IN (8, 6) ORDER BY ID DESC');
     // Row 8 (256 bytes) came inline, row 6 (three times the limit) through the BLOB: the same bytes, the same text.
@@ -89,9 +84,7 @@ describe('BLOBs read inside the row', function () {
   });
 
   it('opens a BLOB only for the values longer than the limit', async function () {
-    await target.my.exec(
-      `CREATE TABLE TB_BLOBS (ID INT NOT NULL PRIMARY KEY, W LONGTEXT, L LONGTEXT, U LONGTEXT, N LONGBLOB, B LONGBLOB) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
-    );
+    await target.my.exec(TARGET_BLOBS);
     const openBlob = Connection.prototype.openBlob;
     let opened = 0;
     Connection.prototype.openBlob = function (this: unknown, ...args: unknown[]) {
@@ -106,6 +99,8 @@ describe('BLOBs read inside the row', function () {
     expect(opened).to.equal(LONGER * COLUMNS.length);
   });
 });
+
+const TARGET_FOTOS = 'CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)';
 
 describe('pages of rows holding large BLOBs', function () {
   this.timeout(120_000);
@@ -132,7 +127,7 @@ describe('pages of rows holding large BLOBs', function () {
   const target = mysqlForEachTest();
 
   it('end early once their rows took the page bytes, the last page alone final', async function () {
-    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    await target.my.exec(TARGET_FOTOS);
     const db = await openFirebird(fb.uri);
     const mysql = await openMysql(target.my.uri);
     const pages: Page[] = [];
@@ -167,7 +162,7 @@ describe('pages of rows holding large BLOBs', function () {
   }
 
   it('picked by version, hold no more rows than fit in the page bytes, the probe’s keys spread over them', async function () {
-    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    await target.my.exec(TARGET_FOTOS);
     // The first page read whole, then every third row changed.
     const pick: VersionPick = async (probe, after) =>
       after === null ? { changed: probe.keys, gone: [], whole: true } : { changed: probe.keys.filter((k) => (k[0] as number) % 3 === 0), gone: [] };
@@ -185,13 +180,13 @@ describe('pages of rows holding large BLOBs', function () {
   });
 
   it('picked by version with nothing to read, stay whole', async function () {
-    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    await target.my.exec(TARGET_FOTOS);
     const pages = await pickedPages(async () => ({ changed: [], gone: [] }));
     expect(pages.map((p) => p.versions!.keys.length)).to.deep.equal([ROWS]);
   });
 
   it('are copied whole with --row-versions, then only the rows changed', async function () {
-    await target.my.exec('CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)');
+    await target.my.exec(TARGET_FOTOS);
     expect(await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_FOTOS', rowVersions: true, delete: true })).to.include({ inserted: ROWS });
     await fb.exec(`UPDATE TB_FOTOS SET FOTO = FOTO || x'00' WHERE MOD(ID, 2) = 0`);
     try {
@@ -205,7 +200,7 @@ describe('pages of rows holding large BLOBs', function () {
 
   it('are copied whole with --delete, deleting only the rows the source lacks', async function () {
     await target.my.exec(
-      'CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)',
+      TARGET_FOTOS,
       // Rows the source lacks before, between (none: the keys are dense) and after its keys.
       `INSERT INTO TB_FOTOS VALUES (0, x'00'), (${ROWS + 1}, x'01'), (${ROWS + 500}, x'02')`,
       // And one the source has, with other bytes.
