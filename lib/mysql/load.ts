@@ -19,11 +19,21 @@ export interface LoadStatement {
   lines(rows: readonly Row[]): Buffer | undefined;
 }
 
-export function loadStatementFor(table: TableSpec): LoadStatement {
+/**
+ * How binary columns travel: `raw`, their bytes with the five that end a field or a line
+ * escaped (MariaDB stores a file's bytes into a BLOB column as they are, whatever the file's
+ * character set: its regression test MDEV-11079 loads bytes invalid in utf8 into one); `hex`,
+ * through a user variable and UNHEX, for MySQL, whose manual says only that it reads every field
+ * in the file's character set. Raw bytes halve what MariaDB parses: 3,000 rows of 262 KB BLOBs
+ * cost it 8.1-8.5 CPU-s instead of 14.5, and took 22-23 s instead of 26-27.
+ */
+export type BinaryFields = 'raw' | 'hex';
+
+export function loadStatementFor(table: TableSpec, binaryFields: BinaryFields = 'hex'): LoadStatement {
   const binary = table.columns.map((c) => c.kind === 'binary');
-  // Binary columns travel as hex through a user variable: raw bytes would be read as utf8mb4.
-  const fields = table.columns.map((c, i) => (binary[i] ? `@b${i}` : quoteMysql(c.target)));
-  const sets = table.columns.flatMap((c, i) => (binary[i] ? [`${quoteMysql(c.target)} = UNHEX(@b${i})`] : []));
+  const hex = binaryFields === 'hex';
+  const fields = table.columns.map((c, i) => (hex && binary[i] ? `@b${i}` : quoteMysql(c.target)));
+  const sets = hex ? table.columns.flatMap((c, i) => (binary[i] ? [`${quoteMysql(c.target)} = UNHEX(@b${i})`] : [])) : [];
   const sql =
     `LOAD DATA LOCAL INFILE 'fbsync-rows' INTO TABLE ${quoteMysql(table.target)} CHARACTER SET utf8mb4 ` +
     `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${fields.join(', ')})` +
@@ -36,9 +46,14 @@ export function loadStatementFor(table: TableSpec): LoadStatement {
       const out = new LineBuffer(rows.length * lineBytes);
       for (const row of rows) {
         for (let i = 0; i < binary.length; i++) {
-          const field = loadField(row[i] ?? null, binary[i]!);
-          if (field === undefined) return undefined;
           if (i > 0) out.byte(TAB);
+          const value = row[i] ?? null;
+          if (!hex && binary[i] && Buffer.isBuffer(value)) {
+            out.escaped(value);
+            continue;
+          }
+          const field = loadField(value, binary[i]!);
+          if (field === undefined) return undefined;
           out.text(field);
         }
         out.byte(NEWLINE);
@@ -52,6 +67,10 @@ export function loadStatementFor(table: TableSpec): LoadStatement {
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+/** For each byte, the letter that stands for it after a backslash, or 0 where it goes as it is. */
+const ESCAPE_LETTER = new Uint8Array(256);
+for (const [byte, letter] of [[0x5c, '\\'], [0x09, 't'], [0x0a, 'n'], [0x0d, 'r'], [0x00, '0']] as const) ESCAPE_LETTER[byte] = letter.charCodeAt(0);
 
 /**
  * The lines written as UTF-8 straight into one buffer. Built as a string first (`text +=`, then
@@ -82,6 +101,23 @@ class LineBuffer {
       buf[start + i] = c;
     }
     this.#end = start + s.length;
+  }
+
+  /** Bytes as they are but for the five that would end a field or a line, or escape: a backslash and a letter. */
+  escaped(bytes: Buffer): void {
+    this.#room(bytes.length * 2);
+    const buf = this.#buf;
+    let end = this.#end;
+    let from = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const letter = ESCAPE_LETTER[bytes[i]!]!;
+      if (letter === 0) continue;
+      end += bytes.copy(buf, end, from, i);
+      buf[end++] = BACKSLASH;
+      buf[end++] = letter;
+      from = i + 1;
+    }
+    this.#end = end + bytes.copy(buf, end, from);
   }
 
   byte(b: number): void {

@@ -88,7 +88,7 @@ export class MysqlSink extends Writable {
     this.#narrow = options.table.columns.some((c) => c.maxChars !== undefined);
     this.#parallel = options.parallel;
     this.#statements = statementsFor(options.table, options.target.server);
-    if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table);
+    if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table, options.target.server.flavor === 'mariadb' ? 'raw' : 'hex');
     this.#onCommit = options.onCommit;
     this.#retry = { retry: options.retry, onRetry: options.onRetry };
   }

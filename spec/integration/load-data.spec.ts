@@ -13,6 +13,8 @@ import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type
 import { expectSameTable } from '../support/compare.js';
 
 const ROWS = 1500;
+/** Bytes 00 to FF, as hex. */
+const EVERY_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase()).join('');
 const PAGE = 500;
 const BATCH = 250;
 
@@ -35,6 +37,9 @@ describe('new rows written with LOAD DATA', function () {
          OBS = '\\N', FOTO = x'5C4E' WHERE ID = 7`,
       `UPDATE TB_NOTA SET TEXTO = '', OBS = '', FOTO = x'', VALOR = -99999999999999.9999, GRANDE = -9223372036854775808 WHERE ID = 8`,
       `UPDATE TB_NOTA SET TEXTO = NULL, VALOR = NULL, GRANDE = NULL, ATIVO = NULL, QUANDO = NULL, FOTO = NULL, OBS = NULL WHERE ID = 9`,
+      // Every byte, then bytes that look like the start of UTF-8 characters cut short by a tab, a
+      // backslash or a newline: MariaDB gets them unencoded (see BinaryFields).
+      `UPDATE TB_NOTA SET FOTO = x'${EVERY_BYTE}C328E209C35CF09F980A' WHERE ID = 10`,
       `UPDATE TB_NOTA SET TEXTO = 'Long text for a narrow column ' || ID WHERE ID = 1200`,
       // Too long for VARCHAR(30) only by its trailing blanks, which MySQL cuts with a note, no error.
       `UPDATE TB_NOTA SET TEXTO = RPAD('blanks after this', 34) WHERE ID = 1300`,
@@ -89,6 +94,7 @@ describe('new rows written with LOAD DATA', function () {
   it('loads every row of an empty table, each value exact: tabs, newlines, backslashes, \\N, NULLs, BLOBs', async function () {
     expect((await copy()).loaded).to.equal(ROWS);
     expect((await expectSameTable(fb, my, 'TB_NOTA')).rows).to.equal(ROWS);
+    expect(await my.rows('SELECT HEX(FOTO) FROM TB_NOTA WHERE ID = 10')).to.deep.equal([[`${EVERY_BYTE}C328E209C35CF09F980A`]]);
     expect(await my.rows('SELECT TEXTO, OBS, HEX(FOTO) FROM TB_NOTA WHERE ID IN (7, 8, 9) ORDER BY ID')).to.deep.equal([
       ['tab\tnl\ncr\rbs\\ \\N', '\\N', '5C4E'],
       ['', '', ''],

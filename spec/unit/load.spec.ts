@@ -78,6 +78,24 @@ describe('LOAD DATA lines', () => {
       expect(load.lines(rows)?.toString('utf8')).to.equal(expected);
     });
 
+    it('names binary columns themselves when their bytes go raw (MariaDB)', () => {
+      expect(loadStatementFor(TABLE, 'raw').sql).to.equal(
+        "LOAD DATA LOCAL INFILE 'fbsync-rows' INTO TABLE `tb_produto` CHARACTER SET utf8mb4 " +
+          "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`ID`, `NOME`, `FOTO`, `ATIVO`)",
+      );
+    });
+
+    it('writes raw binary bytes as they are, but for a backslash and a letter in place of \\, tab, newline, CR and NUL', () => {
+      const foto = Buffer.from([0x00, 0x41, 0x09, 0x0a, 0x0d, 0x5c, 0xff, 0xc3, 0x28, 0xe2, 0x82]);
+      const lines = loadStatementFor(TABLE, 'raw').lines([[1, 'a', foto, true], [2, 'b', Buffer.alloc(0), false], [3, 'c', null, true]]);
+      const expected = Buffer.concat([
+        Buffer.from('1\ta\t'),
+        Buffer.from([0x5c, 0x30, 0x41, 0x5c, 0x74, 0x5c, 0x6e, 0x5c, 0x72, 0x5c, 0x5c, 0xff, 0xc3, 0x28, 0xe2, 0x82]),
+        Buffer.from('\t1\n2\tb\t\t0\n3\tc\t\\N\t1\n'),
+      ]);
+      expect(lines?.equals(expected)).to.equal(true);
+    });
+
     it('has no lines for rows with a value it cannot carry', () => {
       expect(loadStatementFor(TABLE).lines([[1, 'ok', null, true], [2, 'x', null, Number.NaN]])).to.equal(undefined);
     });
