@@ -198,9 +198,10 @@ function stringColumn(base: ColumnBase, s: { fixed: boolean; chars: number; char
 
 /**
  * Text BLOBs arrive as strings (the server transliterates them); NONE and OCTETS ones as bytes.
- * Short ones can come inline as bytes where fbsync decodes them as the server would: single-byte
- * sets and UTF8 (whose bytes the server sends unchanged). NONE read as UTF8 or another multi-byte
- * set keeps the BLOB read, where the server refuses bytes invalid in that set.
+ * Short ones come inside the row (lib/firebird/select-list.ts): as bytes fbsync decodes as the
+ * server would (single-byte sets it decodes, and UTF8, whose bytes the server sends unchanged),
+ * else transliterated by the server as the BLOB would be (other sets, and NONE read as one of
+ * them, whose invalid bytes the server then refuses either way).
  */
 function textBlobColumn(base: ColumnBase, s: { charset: string; type: string; noneAs: string | undefined }): FirebirdColumn {
   const q = base.select;
@@ -212,11 +213,12 @@ function textBlobColumn(base: ColumnBase, s: { charset: string; type: string; no
         kind: 'text',
         shape: { kind: 'text', fixed: false, charset: s.noneAs },
         select: `CAST(${q} AS BLOB SUB_TYPE TEXT CHARACTER SET ${s.noneAs})`,
-        ...(isSingleByteCharset(s.noneAs) ? { inline: { of: q, decode: s.noneAs } } : {}),
+        inline: isSingleByteCharset(s.noneAs) ? { of: q, decode: s.noneAs } : { of: q, transliterate: s.noneAs },
       };
     }
     return { ...base, type: s.type, kind: 'binary', shape: { kind: 'binary', fixed: false }, select: `CAST(${q} AS BLOB SUB_TYPE BINARY)`, blob: true, inline: { of: q } };
   }
   const decode = isSingleByteCharset(s.charset) ? s.charset : s.charset === 'UTF8' ? ('UTF8' as const) : undefined;
-  return { ...base, type: s.type, kind: 'text', shape: { kind: 'text', fixed: false, charset: s.charset }, ...(decode ? { inline: { of: q, decode } } : {}) };
+  const inline = decode ? { of: q, decode } : { of: q, transliterate: s.charset };
+  return { ...base, type: s.type, kind: 'text', shape: { kind: 'text', fixed: false, charset: s.charset }, inline };
 }

@@ -9,7 +9,8 @@ import { decodeSingleByte, type SingleByteCharset } from './single-byte.js';
  * the round trips and not the bytes setting the pace. So each BLOB column is read twice over:
  * `CAST(… AS VARCHAR(n) CHARACTER SET OCTETS)` when the BLOB holds at most n bytes, which the server
  * reads itself and sends inside the row, and the BLOB as before only when it is longer. Inline
- * text crosses as its stored bytes and is decoded here, like single-byte VARCHARs.
+ * text crosses as its stored bytes and is decoded here, like single-byte VARCHARs, or, in a set
+ * fbsync does not decode, transliterated by the server as the BLOB would be.
  *
  * n is a trade: Firebird fills each row's whole declared message, so every byte of n costs every
  * row (200k rows, one BLOB column: 0.68 CPU-s at n = 1,024, 0.84 at 4,096, 1.00 at 8,192, 3.8 at
@@ -21,10 +22,17 @@ import { decodeSingleByte, type SingleByteCharset } from './single-byte.js';
 /** How the bytes of a BLOB read inline become its value: text in this set, or bytes (undefined). */
 export type InlineDecode = SingleByteCharset | 'UTF8' | undefined;
 
-/** A BLOB column that can also be read inside the row: `of` is the column as SQL, `decode` its text. */
+/** A BLOB column that can also be read inside the row: `of` is the column as SQL. */
 export interface InlineBlob {
   of: string;
+  /** Its bytes decoded here as text in this set, or left as bytes (undefined)… */
   decode?: InlineDecode;
+  /**
+   * …or read as text in this character set, which the server transliterates to UTF-8 (up to 4
+   * bytes a character, so a quarter as many bytes come inline): sets fbsync does not decode
+   * itself, and NONE read as a multi-byte set, where the server refuses invalid bytes.
+   */
+  transliterate?: string;
 }
 
 /** Declared bytes of one inline BLOB, at most. */
@@ -53,14 +61,15 @@ export interface InlineRead {
 export function selectList(columns: readonly ColumnSpec[]): string {
   const inline = inlineColumns(columns);
   const n = inlineBlobBytes(inline.length);
-  const fits = (of: string) => `OCTET_LENGTH(${of}) <= ${n}`;
+  const limit = (blob: InlineBlob) => (blob.transliterate ? Math.floor(n / 4) : n);
+  const fits = (blob: InlineBlob) => `OCTET_LENGTH(${blob.of}) <= ${limit(blob)}`;
   const selects = columns.map((c) => {
     const blob = c.firebird.inline;
-    return blob ? `CASE WHEN NOT ${fits(blob.of)} THEN ${c.firebird.select} END` : c.firebird.select;
+    return blob ? `CASE WHEN NOT ${fits(blob)} THEN ${c.firebird.select} END` : c.firebird.select;
   });
   for (const i of inline) {
-    const of = columns[i]!.firebird.inline!.of;
-    selects.push(`CASE WHEN ${fits(of)} THEN CAST(${of} AS VARCHAR(${n}) CHARACTER SET OCTETS) END`);
+    const blob = columns[i]!.firebird.inline!;
+    selects.push(`CASE WHEN ${fits(blob)} THEN CAST(${blob.of} AS VARCHAR(${limit(blob)}) CHARACTER SET ${blob.transliterate ?? 'OCTETS'}) END`);
   }
   return selects.join(', ');
 }
@@ -78,7 +87,8 @@ export function takeInline(reads: readonly InlineRead[], row: unknown[]): void {
   if (reads.length === 0) return;
   for (const { column, at, decode } of reads) {
     const v = row[at];
-    if (v !== null && v !== undefined) row[column] = decodeInline(decode, v as Buffer);
+    // Text the server transliterated arrives as a string already.
+    if (v !== null && v !== undefined) row[column] = typeof v === 'string' ? v : decodeInline(decode, v as Buffer);
   }
   row.splice(reads[0]!.at, reads.length);
 }

@@ -100,6 +100,54 @@ describe('BLOBs read inside the row', function () {
   });
 });
 
+describe('BLOBs in character sets fbsync does not decode itself, read inside the row', function () {
+  this.timeout(120_000);
+  let fb: FirebirdFixture;
+  /** WIN1251, ASCII and UNICODE_FSS: the server transliterates them, a quarter of the bytes inline. */
+  const limit = Math.floor(inlineBlobBytes(3) / 4);
+  const sizes: Record<number, number | null> = { 1: 0, 2: 5, 3: limit, 4: limit + 1, 5: 3 * limit, 6: null };
+  const cyrillic = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => 0xc0 + (i % 64)));
+  /** UTF-8 of `n` bytes: two-byte characters, an ASCII letter first when `n` is odd. */
+  const fss = (n: number) => Buffer.from((n % 2 ? 'a' : '') + 'é'.repeat(n >> 1), 'utf8');
+
+  before(async function () {
+    fb = await createFirebirdDatabase({ charset: 'UTF8' });
+    const blob = (set: string, bytes: Buffer) => (bytes.length === 0 ? `CAST('' AS BLOB SUB_TYPE TEXT CHARACTER SET ${set})` : `CAST(${hex(bytes)} AS BLOB SUB_TYPE TEXT CHARACTER SET ${set})`);
+    await fb.exec(
+      `CREATE TABLE TB_OUTROS (ID INTEGER NOT NULL PRIMARY KEY, C BLOB SUB_TYPE TEXT CHARACTER SET WIN1251,
+         A BLOB SUB_TYPE TEXT CHARACTER SET ASCII, F BLOB SUB_TYPE TEXT CHARACTER SET UNICODE_FSS)`,
+      ...Object.entries(sizes).map(([id, n]) =>
+        n === null
+          ? `INSERT INTO TB_OUTROS (ID) VALUES (${id})`
+          : `INSERT INTO TB_OUTROS VALUES (${id}, ${blob('WIN1251', cyrillic(n))}, ${blob('ASCII', Buffer.from('x'.repeat(n)))}, ${blob('UNICODE_FSS', fss(n))})`,
+      ),
+    );
+  });
+  after(async () => {
+    await fb?.drop();
+  });
+  const target = mysqlForEachTest();
+
+  it(`copies them exactly, at ${limit} bytes and around it, opening only the longer ones`, async function () {
+    await target.my.exec('CREATE TABLE TB_OUTROS (ID INT NOT NULL PRIMARY KEY, C LONGTEXT, A LONGTEXT, F LONGTEXT) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
+    const openBlob = Connection.prototype.openBlob;
+    let opened = 0;
+    Connection.prototype.openBlob = function (this: unknown, ...args: unknown[]) {
+      opened++;
+      return openBlob.apply(this, args);
+    };
+    try {
+      await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_OUTROS' });
+    } finally {
+      Connection.prototype.openBlob = openBlob;
+    }
+    expect(opened).to.equal(2 * 3);
+    await expectSameTable(fb, target.my, 'TB_OUTROS');
+    const [[c]] = await target.my.rows('SELECT C FROM TB_OUTROS WHERE ID = 2');
+    expect(c).to.equal('АБВГД');
+  });
+});
+
 const TARGET_FOTOS = 'CREATE TABLE TB_FOTOS (ID INT NOT NULL PRIMARY KEY, FOTO LONGBLOB)';
 
 describe('pages of rows holding large BLOBs', function () {

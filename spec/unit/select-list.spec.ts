@@ -19,6 +19,16 @@ describe('select list of whole rows', () => {
     );
   });
 
+  it('reads a BLOB the server transliterates as VARCHAR in its own set, a quarter of the bytes inline', () => {
+    const n = inlineBlobBytes(1);
+    expect(selectList([column('ID'), column('OBS', { of: '"OBS"', transliterate: 'WIN1251' })])).to.equal(
+      `"ID", CASE WHEN NOT OCTET_LENGTH("OBS") <= ${n / 4} THEN "OBS" END, CASE WHEN OCTET_LENGTH("OBS") <= ${n / 4} THEN CAST("OBS" AS VARCHAR(${n / 4}) CHARACTER SET WIN1251) END`,
+    );
+    const row: unknown[] = [1, null, 'Привет'];
+    takeInline(inlineReads([column('ID'), column('OBS', { of: '"OBS"', transliterate: 'WIN1251' })]), row);
+    expect(row).to.deep.equal([1, 'Привет']);
+  });
+
   it('gives each BLOB column up to 8 KiB, splitting 16 KiB between more, never under 1 KiB', () => {
     expect([1, 2, 3, 4, 16, 40].map(inlineBlobBytes)).to.deep.equal([8192, 8192, 5461, 4096, 1024, 1024]);
   });
