@@ -16,6 +16,22 @@ import { expectSameTable } from '../support/compare.js';
 const require = createRequire(import.meta.url);
 const Connection = require('node-firebird/lib/wire/connection.js') as { prototype: { openBlob: (...args: unknown[]) => unknown } };
 
+/** How many BLOBs node-firebird opens (one per BLOB read its own way) while `work` runs. */
+async function blobsOpened(work: () => Promise<unknown>): Promise<number> {
+  const openBlob = Connection.prototype.openBlob;
+  let opened = 0;
+  Connection.prototype.openBlob = function (this: unknown, ...args: unknown[]) {
+    opened++;
+    return openBlob.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    Connection.prototype.openBlob = openBlob;
+  }
+  return opened;
+}
+
 /** Text BLOBs in WIN1252, ISO8859_1, UTF8 and NONE, and a binary one: five read inline. */
 const COLUMNS = ['W', 'L', 'U', 'N', 'B'];
 const LIMIT = inlineBlobBytes(COLUMNS.length);
@@ -85,17 +101,7 @@ describe('BLOBs read inside the row', function () {
 
   it('opens a BLOB only for the values longer than the limit', async function () {
     await target.my.exec(TARGET_BLOBS);
-    const openBlob = Connection.prototype.openBlob;
-    let opened = 0;
-    Connection.prototype.openBlob = function (this: unknown, ...args: unknown[]) {
-      opened++;
-      return openBlob.apply(this, args);
-    };
-    try {
-      await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_BLOBS' });
-    } finally {
-      Connection.prototype.openBlob = openBlob;
-    }
+    const opened = await blobsOpened(() => syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_BLOBS' }));
     expect(opened).to.equal(LONGER * COLUMNS.length);
   });
 });
@@ -130,17 +136,7 @@ describe('BLOBs in character sets fbsync does not decode itself, read inside the
 
   it(`copies them exactly, at ${limit} bytes and around it, opening only the longer ones`, async function () {
     await target.my.exec('CREATE TABLE TB_OUTROS (ID INT NOT NULL PRIMARY KEY, C LONGTEXT, A LONGTEXT, F LONGTEXT) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
-    const openBlob = Connection.prototype.openBlob;
-    let opened = 0;
-    Connection.prototype.openBlob = function (this: unknown, ...args: unknown[]) {
-      opened++;
-      return openBlob.apply(this, args);
-    };
-    try {
-      await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_OUTROS' });
-    } finally {
-      Connection.prototype.openBlob = openBlob;
-    }
+    const opened = await blobsOpened(() => syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_OUTROS' }));
     expect(opened).to.equal(2 * 3);
     await expectSameTable(fb, target.my, 'TB_OUTROS');
     const [[c]] = await target.my.rows('SELECT C FROM TB_OUTROS WHERE ID = 2');
