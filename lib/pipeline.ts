@@ -3,10 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import createDebug from 'debug';
 import type { FirebirdDatabase } from './firebird/connect.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from './firebird/source.js';
+import { hasBlobs } from './firebird/select-list.js';
 import type { MysqlTarget } from './mysql/connect.js';
 import { mysqlTargetReader } from './mysql/reader.js';
 import { DEFAULT_PARALLEL, mysqlSink } from './mysql/sink.js';
-import { addCounts, diffStage, type ChangeSet, type Counts } from './stages/diff.js';
+import { BLOB_TARGET_READ_ROWS, addCounts, diffStage, type ChangeSet, type Counts } from './stages/diff.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from './stages/batch.js';
 import { composeStages } from './stages/compose.js';
 import { keepingRows } from './stages/keep-rows.js';
@@ -84,7 +85,13 @@ export async function runPipeline(
     ...(tracker ? [tracker.see] : []),
     ...(versions ? [versions.see] : []),
     ...keepingRows(table, options.transforms ?? []),
-    diffStage({ table, readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }), delete: options.delete, sparse: Boolean(watermark) }),
+    diffStage({
+      table,
+      readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }),
+      delete: options.delete,
+      sparse: Boolean(watermark),
+      ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),
+    }),
     tally,
   ];
   const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };

@@ -551,6 +551,15 @@ describe('diff stage', () => {
         ]);
       });
 
+      it('reads it in slices as small as targetReadRows says (tables with BLOBs), sending deletes on in sets as large as ever', async () => {
+        const reader = bigTarget(keys(25_000));
+        const sets = await changeSetsOf(diffStage({ table: items, readTarget: reader.read, delete: true, targetReadRows: 64 }), page([[3, 't3', '1']], [0], true));
+        expect(reader.calls.every((c) => c.limit === 64)).to.equal(true);
+        expect(reader.calls).to.have.length(Math.ceil(25_000 / 64));
+        expect(sets.map((c) => c.deletes.length)).to.deep.equal([10_047, 10_048, 4_904]);
+        expect(sets.reduce((n, c) => n + c.counts.deleted, 0)).to.equal(24_999);
+      });
+
       it('sends the deletes on as they fill up, marked more, and ends with the page’s upserts and counts', async () => {
         const reader = bigTarget(keys(25_000));
         const source: Row[] = [[5, 't5', '1'], [15_000, 'changed', '1'], [30_000, 'new', '1']];
