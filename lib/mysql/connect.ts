@@ -88,10 +88,10 @@ export class MysqlTarget {
       return await work(conn);
     } catch (err) {
       healthy = !isConnectionBroken(err);
-      // A connection killed while its statement was still setting up (MariaDB loading a
-      // trigger) can answer with an error of that step, 1711 "Unknown trigger has an error in
-      // its body: 'Query was empty'", before it closes. Not an error of the statement: if the
-      // connection no longer answers, the statement is retried like any killed one.
+      // A connection killed while its statement was still setting up can answer with an error
+      // of that step before it closes (MariaDB's 1711 'Query was empty', see errors.ts, is
+      // known by its text). Not an error of the statement: if the connection no longer
+      // answers, the statement is retried like any killed one.
       if (healthy && classifyMysqlError(err) === 'fatal' && !(await answers(conn))) {
         healthy = false;
         throw killedWith(err);

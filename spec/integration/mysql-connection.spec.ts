@@ -10,11 +10,17 @@ import { createEstoqueDatabases, createMysqlDatabase, type FirebirdFixture, type
 import { FreezingProxy } from '../support/freezing-proxy.js';
 
 /**
- * The error MariaDB sent once when a connection was killed while its INSERT was loading the
- * table's trigger (seen in the faults spec), before the connection closed.
+ * The error MariaDB sent when a connection was killed while its INSERT was opening the table
+ * (seen in the faults spec), before the connection closed.
  */
 function triggerLoadError(): Error {
-  const message = "Unknown trigger has an error in its body: 'Query was empty'";
+  return triggerError("Unknown trigger has an error in its body: 'Query was empty'");
+}
+
+const BROKEN_TRIGGER = "Unknown trigger has an error in its body: 'You have an error in your SQL syntax near 'SET NEW.x' at line 1'";
+
+/** A 1711 error with another text in its quotes: a trigger whose body really is broken. */
+function triggerError(message: string): Error {
   return Object.assign(new Error(message), { errno: 1711, code: 'ER_ERROR_IN_UNKNOWN_TRIGGER_BODY', sqlMessage: message });
 }
 
@@ -35,20 +41,33 @@ describe('a MySQL statement that fails with an error of its own', function () {
     const err = await target
       .withConnection(async (conn) => {
         await my.exec(`KILL CONNECTION ${conn.threadId}`);
-        throw triggerLoadError();
+        throw triggerError(BROKEN_TRIGGER);
       })
       .then(
         () => expect.fail('withConnection should have failed'),
         (e: unknown) => e as Error,
       );
     expect(isTransientMysqlError(err)).to.equal(true);
-    expect(err.message).to.include('the connection was lost').and.include("'Query was empty'");
+    expect(err.message).to.include('the connection was lost').and.include('You have an error in your SQL syntax');
     // The pool hands out a working connection next.
     const [rows] = await target.pool.query('SELECT 1 AS one');
     expect(rows).to.deep.equal([{ one: 1 }]);
   });
 
   it('stays what it was when the connection still answers', async function () {
+    const err = await target
+      .withConnection(async () => {
+        throw triggerError(BROKEN_TRIGGER);
+      })
+      .then(
+        () => expect.fail('withConnection should have failed'),
+        (e: unknown) => e as Error & { errno?: number },
+      );
+    expect(err.errno).to.equal(1711);
+    expect(isTransientMysqlError(err)).to.equal(false);
+  });
+
+  it("is retried when it is MariaDB's 'Query was empty' of a statement killed while opening its table, even if the connection still answers", async function () {
     const err = await target
       .withConnection(async () => {
         throw triggerLoadError();
@@ -58,7 +77,7 @@ describe('a MySQL statement that fails with an error of its own', function () {
         (e: unknown) => e as Error & { errno?: number },
       );
     expect(err.errno).to.equal(1711);
-    expect(isTransientMysqlError(err)).to.equal(false);
+    expect(isTransientMysqlError(err)).to.equal(true);
   });
 });
 

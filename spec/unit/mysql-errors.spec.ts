@@ -30,6 +30,7 @@ describe('mysql errors', () => {
       ['a timeout', clientError('ETIMEDOUT', 'connect ETIMEDOUT')],
       ['a server restarting', clientError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:3306', { errno: -111 })],
       ['a closed connection reused', clientError(undefined, "Can't add new command when connection is in closed state")],
+      ["MariaDB's 'Query was empty' of a statement killed while opening its table", serverError(1711, 'ER_ERROR_IN_UNKNOWN_TRIGGER_BODY', "Unknown trigger has an error in its body: 'Query was empty'")],
     ];
     for (const [what, err] of transient) {
       it(`calls ${what} transient`, () => {
@@ -85,6 +86,13 @@ describe('mysql errors', () => {
     it('is true for a killed connection, which the server reports as an ordinary error', () => {
       expect(isConnectionBroken(serverError(1927, undefined, 'Connection was killed', '70100'))).to.equal(true);
       expect(isConnectionBroken(serverError(2013, undefined, 'Lost connection'))).to.equal(true);
+    });
+
+    it("is true after MariaDB's 'Query was empty' of a killed statement, false after a broken trigger's own error", () => {
+      expect(isConnectionBroken(serverError(1711, undefined, "Unknown trigger has an error in its body: 'Query was empty'"))).to.equal(true);
+      const broken = serverError(1711, undefined, "Unknown trigger has an error in its body: 'Unknown column 'x' in 'NEW''");
+      expect(isConnectionBroken(broken)).to.equal(false);
+      expect(classifyMysqlError(broken)).to.equal('fatal');
     });
 
     it('is false for errors after which the connection is fine', () => {
