@@ -10,9 +10,8 @@ import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from './page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { PAGE_BYTES } from './keyset-pages.js';
-import { rowBytes } from '../stages/batch.js';
-import { hasBlobs, selectList } from './select-list.js';
+import { keysWithin, RowBudget, sliceVersions } from './row-budget.js';
+import { selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
 
@@ -40,9 +39,6 @@ export interface PickedPage {
   /** Keys noted before that the page's range no longer has; undefined when the page is diffed by range. */
   gone?: Key[];
 }
-
-/** Rows read in full by the first page of a table with BLOB columns, before any row's width is known. */
-const FIRST_BLOB_PAGE_ROWS = 16;
 
 /** Rows of a probe's first fetch: keys and versions are a few bytes a row, unless packed. */
 const PROBE_FIRST_FETCH_ROWS = 1000;
@@ -83,10 +79,8 @@ export class PickedPages {
   #runs = true;
   /** The probe of the next page, sent while the current one was being picked. */
   #ahead: { session: Session; after: Key | null; versions: Promise<VersionList> } | undefined;
-  /** Page bytes, for tables with BLOB columns; undefined for others, whose pages are never split. */
-  readonly #pageBytes?: number;
-  /** Bytes of a row read in full, as the last page's rows had them (tables with BLOB columns). */
-  #rowBytes: number | undefined;
+  /** Rows a page may read in full (tables with BLOB columns). */
+  readonly #budget: RowBudget;
   /** Keys of a probe that did not fit in the page before, for the pages after it. */
   #leftover: { session: Session; after: Key; versions: VersionList; final: boolean } | undefined;
 
@@ -94,7 +88,7 @@ export class PickedPages {
     const table = options.table;
     this.#table = table;
     this.#pageSize = options.pageSize;
-    if (hasBlobs(table)) this.#pageBytes = options.pageBytes ?? PAGE_BYTES;
+    this.#budget = new RowBudget(table, options.pageBytes);
     this.#pick = options.pick;
     this.#columns = firebirdKeyColumns(table);
     this.#kinds = keyKinds(table);
@@ -117,10 +111,8 @@ export class PickedPages {
     // last of those that fit and the rest of the probe's keys make the pages after it. Picked
     // again for the shorter page, the notes go back first (same `after`) and are taken only
     // through its last key, as when a page is read again.
-    const fit = this.#rowsPerPage();
-    const toRead = verdict.whole ? versions.keys.length : verdict.changed.length;
-    if (toRead > fit) {
-      const cut = verdict.whole ? fit : this.#indexOf(versions, verdict.changed[fit - 1]!) + 1;
+    const cut = keysWithin(this.#kinds, versions, verdict, this.#budget.rows);
+    if (cut !== undefined) {
       this.#leftover = { session, after: versions.keys[cut - 1]!, versions: sliceVersions(versions, cut), final };
       versions = sliceVersions(versions, 0, cut);
       final = false;
@@ -130,7 +122,7 @@ export class PickedPages {
     const rows = whole ? await this.#readRange(session, after, versions) : await this.#readPicked(session, versions, changed);
     // Every picked row is in the probe, in the same snapshot; one missing means the read went wrong.
     if (rows.length !== changed.length) throw outOfStepError();
-    if (this.#pageBytes !== undefined && rows.length > 0) this.#rowBytes = rows.reduce((n, row) => n + rowBytes(row), 0) / rows.length;
+    this.#budget.measured(rows);
     // Without `gone`, the diff reads the page's key range rather than its keys.
     return { rows, final, versions, gone: whole ? undefined : gone };
   }
@@ -158,24 +150,6 @@ export class PickedPages {
       this.#ahead = { session, after: last, versions: next };
     }
     return { versions, final };
-  }
-
-  /** Rows a page may read in full: any number without BLOB columns, else as many as pageBytes holds. */
-  #rowsPerPage(): number {
-    if (this.#pageBytes === undefined) return Infinity;
-    return this.#rowBytes === undefined ? FIRST_BLOB_PAGE_ROWS : Math.max(1, Math.floor(this.#pageBytes / this.#rowBytes));
-  }
-
-  /** Where `key` is in `list` (which holds it). */
-  #indexOf(list: VersionList, key: Key): number {
-    let lo = 0;
-    let hi = list.keys.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareKeys(this.#kinds, list.keys[mid]!, key) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   /** The rows of `changed`, by key: on the side attachment where it can, the rest in the snapshot. */
@@ -277,8 +251,4 @@ function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
     while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);
     yield chunk;
   }
-}
-
-function sliceVersions(list: VersionList, start: number, end?: number): VersionList {
-  return { keys: list.keys.slice(start, end), versions: list.versions.slice(start, end) };
 }
