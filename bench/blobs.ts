@@ -103,7 +103,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '50000' }, photos: { type: 'string', default: '1000' } } });
-  const runs = Number(values.runs);
+  const count = (name: string, given: string | undefined) => {
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not ${JSON.stringify(given)}`);
+    return n;
+  };
+  const [runs, rows, photos] = [count('runs', values.runs), count('rows', values.rows), count('photos', values.photos)];
   ensureBuilt(ROOT, log);
   const mysqlUri = `${MYSQL_SERVER.replace(/\/+$/, '')}/${MYSQL_DATABASE}`;
   await withMysql(MYSQL_SERVER, (conn) => conn.query(`CREATE DATABASE IF NOT EXISTS \`${MYSQL_DATABASE}\` CHARACTER SET utf8mb4`));
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
   const bin = join(ROOT, 'dist', 'bin', 'fbsync.js');
   const table: Row[] = [];
 
-  for (const f of fixtures(Number(values.rows), Number(values.photos))) {
+  for (const f of fixtures(rows, photos)) {
     const from = await ensureFixture(f);
     const childEnv = { ...env, FBSYNC_FROM: from };
     const cases = [

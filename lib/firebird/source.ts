@@ -110,6 +110,10 @@ export class FirebirdSource extends Readable {
     if (!Number.isInteger(options.pageSize) || options.pageSize < 1) {
       throw new FbsyncError('OPTION', `page size must be a positive integer, not ${options.pageSize}`);
     }
+    // 0 would end every page at its first fetch, NaN never: neither is a bound.
+    if (options.pageBytes !== undefined && !(Number.isInteger(options.pageBytes) && options.pageBytes >= 1)) {
+      throw new FbsyncError('OPTION', `page bytes must be a positive integer, not ${options.pageBytes}`);
+    }
     this.#session = newSession(options.db);
     this.#table = options.table;
     this.#after = options.after ?? null;

@@ -190,6 +190,21 @@ describe('pages of rows holding large BLOBs', function () {
     expect(pages.flatMap((p) => p.rows.map((r) => r[0]))).to.deep.equal(Array.from({ length: ROWS }, (_, i) => i + 1));
   });
 
+  it('refuse a page byte bound that bounds nothing: 0, a fraction, NaN', async function () {
+    await target.my.exec(TARGET_FOTOS);
+    const db = await openFirebird(fb.uri);
+    const mysql = await openMysql(target.my.uri);
+    try {
+      const table = await planSync(db, mysql, { table: 'TB_FOTOS' });
+      for (const pageBytes of [0, 0.5, Number.NaN]) {
+        expect(() => firebirdSource({ db, table, pageSize: 100, pageBytes }), String(pageBytes)).to.throw(`page bytes must be a positive integer, not ${pageBytes}`);
+      }
+    } finally {
+      await mysql.end();
+      await closeFirebird(db);
+    }
+  });
+
   /** Every page of TB_FOTOS from a source picking rows by version, with `pick`. */
   async function pickedPages(pick: VersionPick): Promise<Page[]> {
     const db = await openFirebird(fb.uri);
