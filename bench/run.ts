@@ -10,7 +10,7 @@
 import { cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { maskUri } from '../lib/redact.js';
+import { maskUri } from '../lib/util/redact.js';
 import { driverState, ensureBuilt, sourceState } from './build.js';
 import { changeSizes, ensureInsertRoom } from './changes.js';
 import { cpuDelta, cpuSnapshot } from './cpu.js';

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { maskUri } from '../lib/redact.js';
+import { maskUri } from '../lib/util/redact.js';
 import { createEstoqueFirebird, createEstoqueMysql } from './estoque.js';
 
 const from = process.env.FBSYNC_FROM ?? 'firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data/fbsync_demo.fdb';

@@ -3,10 +3,10 @@
  * small scaled types, text read as bytes), the kind and shape of its values, and what cannot
  * be copied faithfully. lib/firebird/metadata.ts reads the catalog and hands each field here.
  */
-import { STORAGE_DIGITS, type ValueShape } from '../shape.js';
-import type { ValueKind } from '../values.js';
-import type { InlineBlob } from './select-list.js';
-import { isSingleByteCharset, type SingleByteCharset } from './single-byte.js';
+import { STORAGE_DIGITS, type ValueShape } from '../core/shape.js';
+import type { ValueKind } from '../core/values.js';
+import type { InlineBlob, SingleByteCharset } from '../core/column-read.js';
+import { isSingleByteCharset } from './single-byte.js';
 
 /** A Firebird column as the system tables describe it, plus how fbsync will read it. */
 export interface FirebirdColumn {

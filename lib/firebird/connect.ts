@@ -1,9 +1,9 @@
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
-import { FbsyncError, describeCause } from '../errors.js';
-import { maskUri, passwordOf, redact } from '../redact.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import { maskUri, passwordOf, redact } from '../util/redact.js';
 import { lostConnectionError } from './errors.js';
-import { cutWhenSilent, type SilentSocket } from '../silence.js';
+import { cutWhenSilent, type SilentSocket } from '../util/silence.js';
 
 const debug = createDebug('fbsync:firebird');
 

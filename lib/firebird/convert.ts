@@ -1,7 +1,7 @@
-import { FbsyncError } from '../errors.js';
-import { compareKeys } from '../keyset.js';
-import { describeKey, keyKinds, keyOf, type ColumnSpec, type Key, type Row, type TableSpec } from '../table.js';
-import type { ValueKind } from '../values.js';
+import { FbsyncError } from '../core/errors.js';
+import { compareKeys } from '../core/keyset.js';
+import { describeKey, keyKinds, keyOf, type ColumnSpec, type Key, type Row, type TableSpec } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
 import { readBlob, type BlobFetch } from './rows.js';
 import { inlineReads, takeInline } from './select-list.js';
 import { decodeSingleByte } from './single-byte.js';

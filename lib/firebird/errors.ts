@@ -1,4 +1,4 @@
-import { FbsyncError, describeCause } from '../errors.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
 
 /**
  * Firebird status codes that say the attachment is gone rather than that the statement was

@@ -1,6 +1,6 @@
-import { keyAfter, type Predicate } from '../keyset.js';
-import { keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import type { VersionList } from '../versions/merge.js';
+import { keyAfter, type Predicate } from '../core/keyset.js';
+import { keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
+import type { VersionList } from '../core/version-list.js';
 import { rowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import { RECORD_VERSION } from './probe.js';

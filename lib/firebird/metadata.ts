@@ -2,11 +2,11 @@
  * A Firebird table as its catalog describes it: the table by name, its columns and primary key.
  * How each column type is read is lib/firebird/column-types.ts.
  */
-import { FbsyncError } from '../errors.js';
+import { FbsyncError } from '../core/errors.js';
 import { toColumn, type FieldRow, type FirebirdColumn } from './column-types.js';
 import type { FirebirdDatabase } from './connect.js';
 import { readQuery } from './read.js';
-import type { TableSpec } from '../table.js';
+import type { TableSpec } from '../core/table.js';
 
 export type { FirebirdColumn } from './column-types.js';
 

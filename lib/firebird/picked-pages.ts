@@ -1,13 +1,13 @@
 import createDebug from 'debug';
 import { outOfStepError } from './errors.js';
-import { compareKeys, keyAfter, keyOneOf, keyRange, sameKey } from '../keyset.js';
-import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import type { ValueKind } from '../values.js';
-import type { VersionList } from '../versions/merge.js';
+import { compareKeys, keyAfter, keyOneOf, keyRange, sameKey } from '../core/keyset.js';
+import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
+import type { VersionList } from '../core/version-list.js';
 import { untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { keyChecker, rowConverter, type RowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
-import type { VersionPick } from './page.js';
+import type { VersionPick } from '../core/page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
 import { keysWithin, RowBudget, sliceVersions } from './row-budget.js';

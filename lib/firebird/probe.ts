@@ -1,5 +1,5 @@
-import type { Key, TableSpec } from '../table.js';
-import type { VersionList } from '../versions/merge.js';
+import type { Key, TableSpec } from '../core/table.js';
+import type { VersionList } from '../core/version-list.js';
 import { quoteFirebird } from './metadata.js';
 import { columnValue } from './convert.js';
 

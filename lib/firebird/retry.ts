@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
+import { retryOptions, withRetry, type RetryOptions } from '../util/retry.js';
 import { firebirdErrorInfo, isLostFirebirdConnection, type FirebirdErrorInfo } from './errors.js';
 
 const debug = createDebug('fbsync:firebird');

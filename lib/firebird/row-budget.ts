@@ -1,8 +1,8 @@
-import { compareKeys } from '../keyset.js';
-import { rowBytes } from '../stages/batch.js';
-import type { Key, Row, TableSpec } from '../table.js';
-import type { ValueKind } from '../values.js';
-import type { VersionList } from '../versions/merge.js';
+import { compareKeys } from '../core/keyset.js';
+import { rowBytes } from '../core/row-bytes.js';
+import type { Key, Row, TableSpec } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
+import type { VersionList } from '../core/version-list.js';
 import { PAGE_BYTES } from './keyset-pages.js';
 import { hasBlobs } from './select-list.js';
 

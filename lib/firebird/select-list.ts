@@ -1,5 +1,6 @@
-import type { ColumnSpec, TableSpec } from '../table.js';
-import { decodeSingleByte, type SingleByteCharset } from './single-byte.js';
+import type { ColumnSpec, TableSpec } from '../core/table.js';
+import type { InlineBlob, InlineDecode } from '../core/column-read.js';
+import { decodeSingleByte } from './single-byte.js';
 
 /**
  * The select list a page of rows is read with, and how BLOBs small enough travel inside the row.
@@ -18,22 +19,6 @@ import { decodeSingleByte, type SingleByteCharset } from './single-byte.js';
  * inline path pays once more than about 1 % of rows hold BLOBs between 1 and 8 KiB; with more
  * columns the row's share is split between them.
  */
-
-/** How the bytes of a BLOB read inline become its value: text in this set, or bytes (undefined). */
-export type InlineDecode = SingleByteCharset | 'UTF8' | undefined;
-
-/** A BLOB column that can also be read inside the row: `of` is the column as SQL. */
-export interface InlineBlob {
-  of: string;
-  /** Its bytes decoded here as text in this set, or left as bytes (undefined)… */
-  decode?: InlineDecode;
-  /**
-   * …or read as text in this character set, which the server transliterates to UTF-8 (up to 4
-   * bytes a character, so a quarter as many bytes come inline): sets fbsync does not decode
-   * itself, and NONE read as a multi-byte set, where the server refuses invalid bytes.
-   */
-  transliterate?: string;
-}
 
 /** Declared bytes of one inline BLOB, at most. */
 export const INLINE_BLOB_MAX = 8192;

@@ -1,10 +1,10 @@
 import type Firebird from 'node-firebird';
 import createDebug from 'debug';
-import { describeCause } from '../errors.js';
-import { compareKeys } from '../keyset.js';
-import type { Key } from '../table.js';
-import type { ValueKind } from '../values.js';
-import type { VersionList } from '../versions/merge.js';
+import { describeCause } from '../core/errors.js';
+import { compareKeys } from '../core/keyset.js';
+import type { Key } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
+import type { VersionList } from '../core/version-list.js';
 import { abandonFirebird, closeFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
 import { READ_COMMITTED_NO_WAIT } from './read.js';

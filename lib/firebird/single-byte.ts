@@ -13,8 +13,9 @@
  * latin1 (0x80 gives U+0080, not €).
  */
 
-/** Character sets whose text fbsync reads as bytes and decodes itself. */
-export type SingleByteCharset = 'WIN1252' | 'ISO8859_1';
+import type { SingleByteCharset } from '../core/column-read.js';
+
+export type { SingleByteCharset };
 
 export function isSingleByteCharset(charset: string | undefined): charset is SingleByteCharset {
   return charset === 'WIN1252' || charset === 'ISO8859_1';

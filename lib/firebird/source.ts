@@ -1,16 +1,16 @@
 import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
-import { FbsyncError, describeCause } from '../errors.js';
-import type { Predicate } from '../keyset.js';
-import { retryOptions, type RetryOptions } from '../retry.js';
-import { keyOf, type Key, type Row, type TableSpec } from '../table.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import type { Predicate } from '../core/keyset.js';
+import { retryOptions, type RetryOptions } from '../util/retry.js';
+import { keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
 import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError } from './errors.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
-import type { VersionList } from '../versions/merge.js';
-import type { Page, VersionPick } from './page.js';
+import type { VersionList } from '../core/version-list.js';
+import type { Page, VersionPick } from '../core/page.js';
 import { PickedPages } from './picked-pages.js';
 import { KeysetPages } from './keyset-pages.js';
 

@@ -1,14 +1,14 @@
 import mysql from 'mysql2/promise';
 import createDebug from 'debug';
-import { FbsyncError, describeCause } from '../errors.js';
-import { maskUri } from '../redact.js';
-import { sessionSqlMode } from './session.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import { maskUri } from '../util/redact.js';
+import { sessionSqlMode, type Flavor } from './session.js';
 import { classifyMysqlError, isConnectionBroken } from './errors.js';
-import { cutWhenSilent, type SilentSocket } from '../silence.js';
+import { cutWhenSilent, type SilentSocket } from '../util/silence.js';
 
 const debug = createDebug('fbsync:mysql');
 
-export type Flavor = 'mariadb' | 'mysql';
+export type { Flavor };
 
 /** What fbsync needs to know about the target server before it writes a byte. */
 export interface ServerInfo {

@@ -1,5 +1,5 @@
-import { FbsyncError } from '../errors.js';
-import { utf8BytesPerChar, type ValueShape } from '../shape.js';
+import { FbsyncError } from '../core/errors.js';
+import { utf8BytesPerChar, type ValueShape } from '../core/shape.js';
 import { quoteMysql } from './metadata.js';
 
 /**

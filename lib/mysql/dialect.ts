@@ -1,6 +1,6 @@
 import type { ServerInfo } from './connect.js';
 import { quoteMysql } from './metadata.js';
-import type { TableSpec } from '../table.js';
+import type { TableSpec } from '../core/table.js';
 
 /**
  * The statements the sink sends, spelled for the server at hand. MySQL 8.0.20 deprecated

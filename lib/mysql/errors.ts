@@ -1,4 +1,4 @@
-import type { Flavor } from './connect.js';
+import type { Flavor } from './session.js';
 
 /**
  * What an error from mysql2 means for the statement that got it:

@@ -1,4 +1,4 @@
-import { STORAGE_DIGITS, utf8BytesPerChar, type ValueShape } from '../shape.js';
+import { STORAGE_DIGITS, utf8BytesPerChar, type ValueShape } from '../core/shape.js';
 import type { MysqlColumn } from './metadata.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Row, TableSpec } from '../table.js';
+import type { Row, TableSpec } from '../core/table.js';
 import { quoteMysql } from './metadata.js';
 
 /**

@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import { FbsyncError } from '../errors.js';
+import { FbsyncError } from '../core/errors.js';
 import type { MysqlTarget } from './connect.js';
 
 export interface MysqlColumn {

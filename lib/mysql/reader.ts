@@ -1,9 +1,9 @@
 import type mysql from 'mysql2/promise';
-import { FbsyncError, describeCause } from '../errors.js';
-import { keyAfter, keyIn, keyThrough, type Predicate } from '../keyset.js';
-import { retryOptions } from '../retry.js';
-import { describeKey, type Row, type TableSpec } from '../table.js';
-import type { TargetRange, TargetReader } from '../stages/diff.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import { keyAfter, keyIn, keyThrough, type Predicate } from '../core/keyset.js';
+import { retryOptions } from '../util/retry.js';
+import { describeKey, type Row, type TableSpec } from '../core/table.js';
+import type { TargetRange, TargetReader } from '../core/change-set.js';
 import type { MysqlTarget } from './connect.js';
 import { isTransientMysqlError } from './errors.js';
 import { quoteMysql } from './metadata.js';

@@ -1,8 +1,8 @@
 import createDebug from 'debug';
-import { FbsyncError } from '../errors.js';
-import type { RejectHandler, RejectedRow } from '../rejects.js';
-import { describeKey, keyOf, type Row, type TableSpec } from '../table.js';
-import type { Value } from '../values.js';
+import { FbsyncError } from '../core/errors.js';
+import type { RejectHandler, RejectedRow } from '../state/rejects.js';
+import { describeKey, keyOf, type Row, type TableSpec } from '../core/table.js';
+import type { Value } from '../core/values.js';
 import type { MysqlTarget } from './connect.js';
 import { mysqlErrorInfo } from './errors.js';
 

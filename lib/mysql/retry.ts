@@ -1,7 +1,7 @@
 import createDebug from 'debug';
-import { FbsyncError, describeCause } from '../errors.js';
-import { retryOptions, withRetry, type RetryOptions } from '../retry.js';
-import type { Flavor } from './connect.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import { retryOptions, withRetry, type RetryOptions } from '../util/retry.js';
+import type { Flavor } from './session.js';
 import { isTransientMysqlError, mysqlErrorInfo, type MysqlErrorInfo } from './errors.js';
 
 const debug = createDebug('fbsync:mysql');

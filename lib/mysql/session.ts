@@ -1,3 +1,6 @@
+/** Which server fbsync writes to: statements and error numbers differ between the two. */
+export type Flavor = 'mariadb' | 'mysql';
+
 /**
  * The sql_mode of fbsync's MySQL sessions: the server's own, with STRICT_ALL_TABLES added, so
  * that a value a column cannot store is refused instead of truncated, clipped or rounded to a

@@ -1,11 +1,11 @@
 import { Readable, Writable } from 'node:stream';
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import createDebug from 'debug';
-import { FbsyncError, describeCause } from '../errors.js';
-import { retryOptions } from '../retry.js';
-import type { RejectHandler } from '../rejects.js';
-import { describeKey, keyOf, type Key, type Row, type TableSpec } from '../table.js';
-import type { Batch } from '../stages/batch.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import { retryOptions } from '../util/retry.js';
+import type { RejectHandler } from '../state/rejects.js';
+import { describeKey, keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
+import type { Batch } from '../core/batch.js';
 import type { MysqlTarget } from './connect.js';
 import { statementsFor, type Statements } from './dialect.js';
 import { loadStatementFor, type LoadStatement } from './load.js';

@@ -1,35 +1,11 @@
 import { flushable, many } from 'stream-chain/defs.js';
-import type { Key, Row } from '../table.js';
-import type { Value } from '../values.js';
-import type { ChangeSet } from './diff.js';
+import type { Key, Row } from '../core/table.js';
+import type { Value } from '../core/values.js';
+import type { ChangeSet } from '../core/change-set.js';
+import type { Batch } from '../core/batch.js';
+import { rowBytes, valueBytes } from '../core/row-bytes.js';
 
-/**
- * One statement's worth of work for the sink. A batch never mixes pages: `seq`, `through` and
- * `pageBatches` say which page it belongs to and how many batches that page produced, so the
- * sink's commits tell exactly when a page is fully written (the checkpoint's low-water mark).
- * A page with nothing to write still yields one empty batch, which the sink commits at once.
- */
-export type Batch = (
-  | {
-      kind: 'upsert';
-      rows: Row[];
-      /** None of the rows' keys was in the target when the page was compared: they are all inserts. */
-      fresh: boolean;
-    }
-  | { kind: 'delete'; keys: Key[] }
-) & {
-  table: string;
-  bytes: number;
-  /** The page's position in the run. */
-  seq: number;
-  /** Key of the page's last source row (null for an empty page). */
-  through: Key | null;
-  /**
-   * Batches the page was split into (this one included); Infinity while more change sets of
-   * the page are to come (ChangeSet.more), whose batches then carry the total.
-   */
-  pageBatches: number;
-};
+
 
 export interface BatchOptions {
   /** Rows (or keys) per statement. */
@@ -48,26 +24,6 @@ export const DEFAULT_BATCH_ROWS = 4000;
  */
 export function batchBytesFor(maxAllowedPacket: number): number {
   return Math.max(16 * 1024, Math.min(8 * 1024 * 1024, Math.floor((maxAllowedPacket - 64 * 1024) / 2)));
-}
-
-/** Estimated bytes of a value in SQL text: quotes, commas and hex included, escapes not. */
-export function valueBytes(v: Value): number {
-  if (v === null) return 5;
-  if (typeof v === 'string') return v.length < 64 && isAsciiShort(v) ? v.length + 3 : Buffer.byteLength(v) + 3;
-  if (typeof v === 'number') return 24;
-  if (typeof v === 'boolean') return 6;
-  return v.length * 2 + 4;
-}
-
-function isAsciiShort(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-export function rowBytes(row: readonly Value[]): number {
-  let n = 4;
-  for (const v of row) n += valueBytes(v);
-  return n;
 }
 
 /** Splits each page's changes into batches bounded by rows and bytes. */

@@ -1,7 +1,7 @@
-import { FbsyncError } from '../errors.js';
-import type { Page } from '../firebird/page.js';
-import { sameKey } from '../keyset.js';
-import { describeKey, keyKinds, keyOf, type Key, type TableSpec } from '../table.js';
+import { FbsyncError } from '../core/errors.js';
+import type { Page } from '../core/page.js';
+import { sameKey } from '../core/keyset.js';
+import { describeKey, keyKinds, keyOf, type Key, type TableSpec } from '../core/table.js';
 
 /**
  * A sync's own transforms (`transforms`) may change the values of a page's rows, not which rows

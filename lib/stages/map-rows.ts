@@ -1,5 +1,5 @@
-import type { Page } from '../firebird/page.js';
-import type { Row } from '../table.js';
+import type { Page } from '../core/page.js';
+import type { Row } from '../core/table.js';
 
 /**
  * A page stage that rewrites each row, for custom pipelines: masking a column, normalising a

@@ -8,8 +8,8 @@ import {
   openFirebird, closeFirebird, openMysql, planSync, firebirdSource, composeStages, mapRows,
   diffStage, mysqlTargetReader, batchStage, batchBytesFor, mysqlSink, syncTable,
 } from '../../lib/index.js';
-import { FbsyncError } from '../../lib/errors.js';
-import type { Page } from '../../lib/firebird/page.js';
+import { FbsyncError } from '../../lib/core/errors.js';
+import type { Page } from '../../lib/core/page.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 
 describe('a custom pipeline', () => {

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
 import { closeFirebird, firebirdSource, openFirebird, openMysql, planSync, syncTable } from '../../lib/index.js';
-import type { Page, VersionPick } from '../../lib/firebird/page.js';
+import type { Page, VersionPick } from '../../lib/core/page.js';
 import { PAGE_BYTES } from '../../lib/firebird/keyset-pages.js';
 import { inlineBlobBytes } from '../../lib/firebird/select-list.js';
 import { createFirebirdDatabase, mysqlForEachTest, type FirebirdFixture } from '../support/databases.js';

@@ -5,12 +5,12 @@
  */
 import { expect } from 'chai';
 import Firebird from 'node-firebird';
-import { keyAfter } from '../../lib/keyset.js';
+import { keyAfter } from '../../lib/core/keyset.js';
 import { firebirdKeyColumns } from '../../lib/firebird/metadata.js';
 import { probeSql, probeVersions } from '../../lib/firebird/probe.js';
 import { FetchSize, fetchAll } from '../../lib/firebird/rows.js';
-import type { Key, TableSpec } from '../../lib/table.js';
-import type { VersionList } from '../../lib/versions/merge.js';
+import type { Key, TableSpec } from '../../lib/core/table.js';
+import type { VersionList } from '../../lib/core/version-list.js';
 import { createFirebirdDatabase, type FirebirdFixture } from '../support/databases.js';
 
 const TABLE: TableSpec = {

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { FbsyncError, syncTable, type Page, type RetryEvent, type SyncOptions, type SyncReport } from '../../lib/index.js';
-import { decodeList } from '../../lib/versions/codec.js';
+import { decodeList } from '../../lib/core/version-codec.js';
 import { ESTOQUE_FIREBIRD_DDL, estoqueInsertBlock } from '../../scripts/estoque.js';
 import { createEstoqueDatabases, createFirebirdDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { expectSameRows, firebirdRows, watchWrites, ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT, type WriteCounts } from '../support/rows.js';

@@ -2,9 +2,11 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
 import chain from 'stream-chain';
-import { Batcher, batchBytesFor, batchStage, rowBytes, valueBytes, DEFAULT_BATCH_ROWS, type Batch } from '../../lib/stages/batch.js';
-import { zeroCounts, type ChangeSet } from '../../lib/stages/diff.js';
-import type { Key, Row } from '../../lib/table.js';
+import { Batcher, batchBytesFor, batchStage, DEFAULT_BATCH_ROWS } from '../../lib/stages/batch.js';
+import { type Batch } from '../../lib/core/batch.js';
+import { rowBytes, valueBytes } from '../../lib/core/row-bytes.js';
+import { zeroCounts, type ChangeSet } from '../../lib/core/change-set.js';
+import type { Key, Row } from '../../lib/core/table.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CheckpointTracker } from '../../lib/checkpoint.js';
-import type { Key } from '../../lib/table.js';
+import { CheckpointTracker } from '../../lib/state/checkpoints.js';
+import type { Key } from '../../lib/core/table.js';
 
 /** A committed batch of page `seq` (which has `total` batches and ends at key `last`). */
 function batch(seq: number, total: number, last: number | null) {

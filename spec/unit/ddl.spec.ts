@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { FbsyncError } from '../../lib/errors.js';
+import { FbsyncError } from '../../lib/core/errors.js';
 import {
   INNODB_ROW_BYTES, MYSQL_ROW_BYTES, createTableSql, decimalBytes, mysqlColumnTypes, mysqlType, type DdlColumn, type TableDesign,
 } from '../../lib/mysql/ddl.js';
-import type { ValueShape } from '../../lib/shape.js';
+import type { ValueShape } from '../../lib/core/shape.js';
 
 const text = (length: number | undefined, options: { fixed?: boolean; charset?: string } = {}): ValueShape => ({
   kind: 'text', length, fixed: Boolean(options.fixed), charset: options.charset ?? 'UTF8',

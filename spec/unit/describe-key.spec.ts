@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { describeKey, type ColumnSpec, type TableSpec } from '../../lib/table.js';
-import type { ValueKind } from '../../lib/values.js';
+import { describeKey, type ColumnSpec, type TableSpec } from '../../lib/core/table.js';
+import type { ValueKind } from '../../lib/core/values.js';
 
 function column(source: string, kind: ValueKind): ColumnSpec {
   return { source, target: source, kind, sourceType: kind, nullable: false, firebird: { select: `"${source}"`, padded: false, blob: false } };

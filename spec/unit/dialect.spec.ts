@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import mysql from 'mysql2';
 import { statementsFor, usesRowAlias } from '../../lib/mysql/dialect.js';
-import type { TableSpec } from '../../lib/table.js';
-import type { ValueKind } from '../../lib/values.js';
+import type { TableSpec } from '../../lib/core/table.js';
+import type { ValueKind } from '../../lib/core/values.js';
 
 /** A TableSpec whose MySQL names are given; source names are their upper case. */
 function tableSpec(target: string, columns: Array<[name: string, kind: ValueKind]>, key: number[] = [0]): TableSpec {

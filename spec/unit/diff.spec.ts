@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { FbsyncError } from '../../lib/errors.js';
-import type { Page } from '../../lib/firebird/page.js';
-import { addCounts, diffPage, diffStage, targetRange, zeroCounts, TARGET_READ_ROWS, type ChangeSet, type DiffOptions, type TargetRange } from '../../lib/stages/diff.js';
-import type { Key, Row, TableSpec } from '../../lib/table.js';
-import type { ValueKind } from '../../lib/values.js';
+import { FbsyncError } from '../../lib/core/errors.js';
+import type { Page } from '../../lib/core/page.js';
+import { diffPage, diffStage, targetRange, TARGET_READ_ROWS, type DiffOptions } from '../../lib/stages/diff.js';
+import { addCounts, zeroCounts, type ChangeSet, type TargetRange } from '../../lib/core/change-set.js';
+import type { Key, Row, TableSpec } from '../../lib/core/table.js';
+import type { ValueKind } from '../../lib/core/values.js';
 
 /** A TableSpec with the given columns (same name on both sides) and key column indexes. */
 function tableSpec(columns: Array<[name: string, kind: ValueKind]>, key: number[] = [0], name = 'T'): TableSpec {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import { untilClosed, type FirebirdDatabase } from '../../lib/firebird/connect.js';
-import { FbsyncError } from '../../lib/errors.js';
+import { FbsyncError } from '../../lib/core/errors.js';
 import { firebirdErrorInfo, isLostFirebirdConnection, lostConnectionError, outOfStepError } from '../../lib/firebird/errors.js';
 
 const serverError = (gdscode: number, message: string) => Object.assign(new Error(message), { gdscode });

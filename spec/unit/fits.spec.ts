@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { misfit, isBinaryCollation, narrower, tooLong, type SourceSide } from '../../lib/mysql/fits.js';
 import { mysqlColumnTypes, type TableDesign } from '../../lib/mysql/ddl.js';
 import type { MysqlColumn } from '../../lib/mysql/metadata.js';
-import type { ValueShape } from '../../lib/shape.js';
+import type { ValueShape } from '../../lib/core/shape.js';
 
 /** A MySQL column as information_schema would describe the type written in `type`. */
 function mysqlColumn(type: string, options: { nullable?: boolean; collation?: string; charset?: string } = {}): MysqlColumn {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FbsyncError } from '../../lib/errors.js';
-import type { Page } from '../../lib/firebird/page.js';
+import { FbsyncError } from '../../lib/core/errors.js';
+import type { Page } from '../../lib/core/page.js';
 import { composeStages } from '../../lib/stages/compose.js';
 import { keepingRows } from '../../lib/stages/keep-rows.js';
 import { mapRows } from '../../lib/stages/map-rows.js';
-import type { Row, TableSpec } from '../../lib/table.js';
+import type { Row, TableSpec } from '../../lib/core/table.js';
 
 // ID INTEGER PRIMARY KEY, NAME VARCHAR
 const items: TableSpec = {

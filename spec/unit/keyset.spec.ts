@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compareKeys, keyAfter, keyIn, keyOneOf, keyRange, keyThrough } from '../../lib/keyset.js';
+import { compareKeys, keyAfter, keyIn, keyOneOf, keyRange, keyThrough } from '../../lib/core/keyset.js';
 
 describe('keyset', () => {
   describe('keyAfter', () => {

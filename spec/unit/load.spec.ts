@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadField, loadStatementFor } from '../../lib/mysql/load.js';
-import type { ColumnSpec, TableSpec } from '../../lib/table.js';
-import type { ValueKind } from '../../lib/values.js';
+import type { ColumnSpec, TableSpec } from '../../lib/core/table.js';
+import type { ValueKind } from '../../lib/core/values.js';
 
 function column(name: string, kind: ValueKind): ColumnSpec {
   return { source: name, target: name, kind, sourceType: kind, nullable: true, firebird: { select: `"${name}"`, padded: false, blob: false } };

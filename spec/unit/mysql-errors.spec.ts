@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { FbsyncError } from '../../lib/errors.js';
+import { FbsyncError } from '../../lib/core/errors.js';
 import { classifyMysqlError, isConnectionBroken, isRowMysqlError, isTransientMysqlError, mysqlErrorInfo } from '../../lib/mysql/errors.js';
 import { bookkeepingError } from '../../lib/mysql/retry.js';
-import { DEFAULT_RETRY } from '../../lib/retry.js';
+import { DEFAULT_RETRY } from '../../lib/util/retry.js';
 
 /** An error shaped as mysql2 makes one for an error packet from the server. */
 function serverError(errno: number, code: string | undefined, message: string, sqlState = 'HY000'): Error {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { packsProbe, probeSql, probeVersions, runsIn } from '../../lib/firebird/probe.js';
-import type { Key, TableSpec } from '../../lib/table.js';
+import type { Key, TableSpec } from '../../lib/core/table.js';
 
 function table(kind: 'integer' | 'text'): TableSpec {
   return {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { maskUri, passwordOf, redact } from '../../lib/redact.js';
+import { maskUri, passwordOf, redact } from '../../lib/util/redact.js';
 
 describe('redact', () => {
   describe('maskUri', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { formatRetry, formatSummary, summarize } from '../../lib/report.js';
-import type { SyncReport } from '../../lib/sync.js';
+import { formatRetry, formatSummary, summarize } from '../../lib/sync/report.js';
+import type { SyncReport } from '../../lib/sync/options.js';
 
 function report(table: string, counts: Partial<SyncReport> = {}): SyncReport {
   return {

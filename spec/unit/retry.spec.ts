@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_RETRY, retryDelay, retryOptions, withRetry } from '../../lib/retry.js';
+import { DEFAULT_RETRY, retryDelay, retryOptions, withRetry } from '../../lib/util/retry.js';
 
 class Transient extends Error {}
 class Permanent extends Error {}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { keysWithin, RowBudget, sliceVersions } from '../../lib/firebird/row-budget.js';
-import type { ColumnSpec, TableSpec } from '../../lib/table.js';
+import type { ColumnSpec, TableSpec } from '../../lib/core/table.js';
 
 function table(blob: boolean): TableSpec {
   const column = (name: string, b: boolean): ColumnSpec => ({ source: name, target: name, kind: b ? 'binary' : 'integer', sourceType: b ? 'BLOB SUB_TYPE BINARY' : 'INTEGER', nullable: b, firebird: { select: `"${name}"`, padded: false, blob: b } });

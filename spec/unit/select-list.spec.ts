@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { inlineBlobBytes, inlineReads, selectList, takeInline } from '../../lib/firebird/select-list.js';
-import type { ColumnSpec } from '../../lib/table.js';
+import type { ColumnSpec } from '../../lib/core/table.js';
 
 function column(name: string, inline?: ColumnSpec['firebird']['inline']): ColumnSpec {
   return { source: name, target: name, kind: inline ? 'text' : 'integer', sourceType: '', nullable: true, firebird: { select: `"${name}"`, padded: false, blob: false, ...(inline ? { inline } : {}) } };

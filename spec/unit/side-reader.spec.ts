@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { asInSnapshot } from '../../lib/firebird/side-reader.js';
-import type { Key } from '../../lib/table.js';
+import type { Key } from '../../lib/core/table.js';
 
 /** The probe of a page: keys with their record versions as the snapshot saw them. */
 const probe = { keys: [[1], [2], [3], [4], [5]] as Key[], versions: ['100', '101', '102', '103', '104'] };

@@ -9,7 +9,7 @@ import {
   sameValue,
   type Value,
   type ValueKind,
-} from '../../lib/values.js';
+} from '../../lib/core/values.js';
 
 const sign = (n: number) => Math.sign(n);
 

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import { compareVersions, emptyVersionList, type VersionList } from '../../lib/versions/merge.js';
-import { NotedVersions } from '../../lib/versions/store.js';
-import { decodeList, encodeList } from '../../lib/versions/codec.js';
-import type { Key } from '../../lib/table.js';
+import { compareVersions, emptyVersionList, type VersionList } from '../../lib/core/version-list.js';
+import { NotedVersions } from '../../lib/mysql/version-store.js';
+import { decodeList, encodeList } from '../../lib/core/version-codec.js';
+import type { Key } from '../../lib/core/table.js';
 
 /** A VersionList from [key, version] pairs (single-column keys given as the bare value). */
 function list(...entries: Array<[key: Key[number] | Key, version: string]>): VersionList {

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { FbsyncError, describeCause } from './errors.js';
-import type { MysqlErrorInfo } from './mysql/errors.js';
-import type { Value } from './values.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import type { MysqlErrorInfo } from '../mysql/errors.js';
+import type { Value } from '../core/values.js';
 
 /** A source row MySQL refused for good, and why. */
 export interface RejectedRow {

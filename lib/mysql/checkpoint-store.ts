@@ -1,82 +1,18 @@
 import type mysql from 'mysql2/promise';
 import createDebug from 'debug';
-import { FbsyncError, describeCause } from './errors.js';
-import type { MysqlTarget } from './mysql/connect.js';
-import { quoteMysql } from './mysql/metadata.js';
-import { bookkeepingError, retryBookkeeping, type MysqlRetryOptions } from './mysql/retry.js';
-import type { Batch } from './stages/batch.js';
-import type { Key } from './table.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import type { MysqlTarget } from './connect.js';
+import { quoteMysql } from './metadata.js';
+import { bookkeepingError, retryBookkeeping, type MysqlRetryOptions } from './retry.js';
+import type { Key } from '../core/table.js';
+import { decodeKey, encodeKey } from '../core/key-json.js';
 
 const debug = createDebug('fbsync:checkpoint');
-
-/**
- * Follows batch commits and says how far the target is complete. Batches commit out of order
- * (several are in flight), so the checkpoint is a low-water mark: the last key of the last page
- * such that it and every page before it are fully committed. It is never ahead of a batch that
- * has not committed, so resuming after it cannot skip a row.
- */
-export class CheckpointTracker {
-  #next = 0;
-  readonly #pages = new Map<number, { committed: number; total: number; through: Key | null }>();
-  #key: Key | null;
-
-  /** `start`: the key the run resumed after (null for a run from the beginning). */
-  constructor(start: Key | null = null) {
-    this.#key = start;
-  }
-
-  /** The current checkpoint: every source key up to it is in the target. */
-  get key(): Key | null {
-    return this.#key;
-  }
-
-  /** How many pages, counted from the run's first, are wholly committed. */
-  get pagesDone(): number {
-    return this.#next;
-  }
-
-  /** Records a committed batch; returns true when the checkpoint moved. */
-  committed(batch: Pick<Batch, 'seq' | 'through' | 'pageBatches'>): boolean {
-    const page = this.#pages.get(batch.seq) ?? { committed: 0, total: batch.pageBatches, through: batch.through };
-    // A page diffed in several change sets learns its total from the batches of its last one.
-    page.total = Math.min(page.total, batch.pageBatches);
-    page.committed++;
-    this.#pages.set(batch.seq, page);
-    let moved = false;
-    for (let p = this.#pages.get(this.#next); p && p.committed >= p.total; p = this.#pages.get(this.#next)) {
-      this.#pages.delete(this.#next);
-      this.#next++;
-      // An empty (final) page completes without moving the key.
-      if (p.through) {
-        this.#key = p.through;
-        moved = true;
-      }
-    }
-    return moved;
-  }
-}
 
 function isAccessDenied(err: unknown): boolean {
   const errno = (err as { errno?: number } | undefined)?.errno;
   // ER_TABLEACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR, ER_SPECIFIC_ACCESS_DENIED_ERROR
   return errno === 1142 || errno === 1044 || errno === 1227;
-}
-
-/** Binary key parts survive the JSON round trip as {"$hex": "…"}. */
-export function encodeKeyParts(key: Key): unknown[] {
-  return key.map((v) => (Buffer.isBuffer(v) ? { $hex: v.toString('hex') } : v));
-}
-
-function encodeKey(key: Key): string {
-  return JSON.stringify(encodeKeyParts(key));
-}
-
-/** A key from encodeKey's text, or from encodeKeyParts's array already parsed. */
-export function decodeKey(encoded: string | unknown[]): Key {
-  const parts = typeof encoded === 'string' ? (JSON.parse(encoded) as unknown[]) : encoded;
-  return parts.map((v) =>
-    v && typeof v === 'object' && '$hex' in v ? Buffer.from(String((v as { $hex: string }).$hex), 'hex') : (v as Key[number]),
-  );
 }
 
 export const CHECKPOINT_TABLE = 'fbsync_checkpoints';

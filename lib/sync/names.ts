@@ -1,4 +1,4 @@
-import { FbsyncError } from './errors.js';
+import { FbsyncError } from '../core/errors.js';
 
 /**
  * How Firebird table and column names become MySQL names. Either function may be left out: the

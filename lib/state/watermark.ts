@@ -1,8 +1,8 @@
-import { FbsyncError } from './errors.js';
-import type { Page } from './firebird/page.js';
-import { quoteFirebird } from './firebird/metadata.js';
-import type { Predicate } from './keyset.js';
-import type { TableSpec } from './table.js';
+import { FbsyncError } from '../core/errors.js';
+import type { Page } from '../core/page.js';
+import { quoteFirebird } from '../firebird/metadata.js';
+import type { Predicate } from '../core/keyset.js';
+import type { TableSpec } from '../core/table.js';
 
 /** Where each table's watermark is kept, in the target database (same layout as the checkpoints). */
 export const WATERMARK_TABLE = 'fbsync_watermarks';

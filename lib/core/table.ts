@@ -1,5 +1,5 @@
 import type { ValueKind, Value } from './values.js';
-import type { FirebirdColumn } from './firebird/metadata.js';
+import type { ColumnRead } from './column-read.js';
 import type { ValueShape } from './shape.js';
 
 /** One column as fbsync copies it: where it comes from, where it goes, and how to compare it. */
@@ -19,7 +19,7 @@ export interface ColumnSpec {
    * read as bytes and decoded in `decode`, short BLOBs read inline) and passes a key value to
    * compare with it (`param`, `?` when absent).
    */
-  firebird: Pick<FirebirdColumn, 'select' | 'padded' | 'blob'> & Partial<Pick<FirebirdColumn, 'param' | 'decode' | 'inline'>>;
+  firebird: ColumnRead;
   /**
    * Characters the MySQL column holds, where that is fewer than the source may have (a CHAR or
    * VARCHAR narrower than the source). Longer values are rejected before MySQL sees them: of a

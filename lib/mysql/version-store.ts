@@ -1,15 +1,15 @@
 import type mysql from 'mysql2/promise';
 import createDebug from 'debug';
-import { CheckpointStore } from '../checkpoint.js';
-import { decodeList } from './codec.js';
-import { FbsyncError, describeCause } from '../errors.js';
-import type { MysqlTarget } from '../mysql/connect.js';
-import { quoteMysql } from '../mysql/metadata.js';
-import { retryBookkeeping, type MysqlRetryOptions } from '../mysql/retry.js';
-import { compareKeys } from '../keyset.js';
-import type { Key } from '../table.js';
-import type { ValueKind } from '../values.js';
-import type { VersionList } from './merge.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { decodeList } from '../core/version-codec.js';
+import { FbsyncError, describeCause } from '../core/errors.js';
+import type { MysqlTarget } from './connect.js';
+import { quoteMysql } from './metadata.js';
+import { retryBookkeeping, type MysqlRetryOptions } from './retry.js';
+import { compareKeys } from '../core/keyset.js';
+import type { Key } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
+import type { VersionList } from '../core/version-list.js';
 
 const debug = createDebug('fbsync:versions');
 

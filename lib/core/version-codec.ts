@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeKey, encodeKeyParts } from '../checkpoint.js';
-import type { VersionList } from './merge.js';
+import { decodeKey, encodeKeyParts } from './key-json.js';
+import type { VersionList } from './version-list.js';
 
 /**
  * How the notes of one page are stored (fbsync_row_versions.entries). Two forms, told apart by

@@ -1,10 +1,10 @@
-import { chooseTables, type SkippedTable } from './firebird/catalog.js';
-import { closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
-import { describeFirebirdTable, type FirebirdTable } from './firebird/metadata.js';
-import { createTableSql } from './mysql/ddl.js';
+import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
+import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import { describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
+import { createTableSql } from '../mysql/ddl.js';
 import type { NameMapping } from './names.js';
 import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, tableDesign } from './plan.js';
-import { FbsyncError } from './errors.js';
+import { FbsyncError } from '../core/errors.js';
 
 export interface SchemaOptions {
   /** Firebird URI, or an attached database (not closed here). */

@@ -1,12 +1,12 @@
-import { FbsyncError } from './errors.js';
-import type { FirebirdColumn, FirebirdTable } from './firebird/metadata.js';
-import type { TableDesign } from './mysql/ddl.js';
-import { misfit, narrower } from './mysql/fits.js';
-import { quoteMysql, type MysqlTable } from './mysql/metadata.js';
+import { FbsyncError } from '../core/errors.js';
+import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
+import type { TableDesign } from '../mysql/ddl.js';
+import { misfit, narrower } from '../mysql/fits.js';
+import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
-import type { ValueShape } from './shape.js';
-import type { ColumnSpec, TableSpec } from './table.js';
-import type { ValueKind } from './values.js';
+import type { ValueShape } from '../core/shape.js';
+import type { ColumnSpec, TableSpec } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
 
 export interface PlanOptions {
   /** Source columns to leave out, by name (case-insensitive). Key columns cannot be left out. */

@@ -1,5 +1,5 @@
-import type { RetryEvent, SyncReport } from './sync.js';
-import { zeroCounts, addCounts } from './stages/diff.js';
+import type { RetryEvent, SyncReport } from './options.js';
+import { zeroCounts, addCounts } from '../core/change-set.js';
 
 export interface SyncSummary {
   tables: SyncReport[];

@@ -1,6 +1,6 @@
-import { compareKeys } from '../keyset.js';
-import type { Key } from '../table.js';
-import type { ValueKind } from '../values.js';
+import { compareKeys } from './keyset.js';
+import type { Key } from './table.js';
+import type { ValueKind } from './values.js';
 
 /**
  * Firebird's record versions (RDB$RECORD_VERSION: the number of the transaction that wrote the

@@ -1,18 +1,19 @@
 import createDebug from 'debug';
-import { FbsyncError } from './errors.js';
-import { chooseTables, type SkippedTable } from './firebird/catalog.js';
-import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from './firebird/connect.js';
-import { againIfLost } from './firebird/retry.js';
-import { readQuery } from './firebird/read.js';
-import { checkReadable, describeFirebirdTable, quoteFirebird, type FirebirdTable } from './firebird/metadata.js';
-import { openMysql, type MysqlTarget } from './mysql/connect.js';
-import { createTableSql } from './mysql/ddl.js';
-import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from './mysql/metadata.js';
-import { DEFAULT_PARALLEL } from './mysql/sink.js';
+import { FbsyncError } from '../core/errors.js';
+import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
+import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import { againIfLost } from '../firebird/retry.js';
+import { readQuery } from '../firebird/read.js';
+import { checkReadable, describeFirebirdTable, quoteFirebird, type FirebirdTable } from '../firebird/metadata.js';
+import { openMysql, type MysqlTarget } from '../mysql/connect.js';
+import { createTableSql } from '../mysql/ddl.js';
+import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from '../mysql/metadata.js';
+import { DEFAULT_PARALLEL } from '../mysql/sink.js';
 import { targetTableName } from './names.js';
 import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, planTable, tableDesign } from './plan.js';
 import { formatSummary, summarize, type SyncSummary } from './report.js';
-import { planSync, syncTable, type SyncOptions, type SyncReport } from './sync.js';
+import { planSync, syncTable } from './sync-table.js';
+import { type SyncOptions, type SyncReport } from './options.js';
 
 const debug = createDebug('fbsync:sync');
 

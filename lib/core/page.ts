@@ -1,5 +1,5 @@
-import type { Key, Row } from '../table.js';
-import type { VersionList } from '../versions/merge.js';
+import type { Key, Row } from './table.js';
+import type { VersionList } from './version-list.js';
 
 /*
  * What the source hands the stages after it: pages of rows, and what a version pick answers.

@@ -1,16 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import createDebug from 'debug';
 import type { FirebirdDatabase } from '../firebird/connect.js';
-import type { Page, VersionPick } from '../firebird/page.js';
-import { sameKey } from '../keyset.js';
+import type { Page, VersionPick } from '../core/page.js';
+import { sameKey } from '../core/keyset.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import type { MysqlRetryOptions } from '../mysql/retry.js';
 import { TARGET_READ_ROWS } from '../stages/diff.js';
-import { keyKinds, type Key, type TableSpec } from '../table.js';
-import type { ValueKind } from '../values.js';
-import { compareVersions, type VersionList } from './merge.js';
-import { VersionStore, type NotedVersions, type NotesMark, type VersionSet } from './store.js';
-import { encodeList } from './codec.js';
+import { keyKinds, type Key, type TableSpec } from '../core/table.js';
+import type { ValueKind } from '../core/values.js';
+import { compareVersions, type VersionList } from '../core/version-list.js';
+import { VersionStore, type NotedVersions, type NotesMark, type VersionSet } from '../mysql/version-store.js';
+import { encodeList } from '../core/version-codec.js';
 import { readQuery } from '../firebird/read.js';
 
 const debug = createDebug('fbsync:versions');
