@@ -48,3 +48,21 @@ export function compareVersions(kinds: readonly ValueKind[], now: VersionList, n
   }
   return verdict;
 }
+
+/** The notes of one completed run. */
+export interface VersionSet {
+  generation: string;
+  /** What the notes hold for: source database, columns and how they are read (see versionFingerprint). */
+  fingerprint: string;
+  /** Rows the target table held when the run ended: fewer or more now means someone else wrote. */
+  targetRows: number;
+  /**
+   * Keys the notes hold (null in notes that did not count them). Fewer than `targetRows` means
+   * the target keeps rows the source had lost (a run without delete leaves them), which a run
+   * with delete can find only by comparing every row: the notes do not name them.
+   */
+  notedRows: number | null;
+}
+
+/** Loads the stored page of notes after `afterSeq` (-1: the first), or undefined past the last. */
+export type NotesLoader = (afterSeq: number) => Promise<{ seq: number; list: VersionList } | undefined>;

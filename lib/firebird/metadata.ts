@@ -150,3 +150,10 @@ export async function checkReadable(db: FirebirdDatabase, table: FirebirdTable, 
     });
   }
 }
+
+/** Rows in a table now, read without waiting on rows other transactions are changing. */
+export async function countRows(db: FirebirdDatabase, table: string): Promise<number> {
+  // Not db.queryAsync: its transaction would wait for any row another transaction is changing.
+  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${quoteFirebird(table)}`);
+  return Number(row?.N ?? 0);
+}

@@ -1,3 +1,4 @@
+import type { ServerError } from '../core/rejected-row.js';
 import type { Flavor } from './session.js';
 
 /**
@@ -145,14 +146,7 @@ export function isConnectionBroken(err: unknown): boolean {
 }
 
 /** The server's verdict on a statement, as the reject file and messages show it. */
-export interface MysqlErrorInfo {
-  /** mysql2's name (`ER_DATA_TOO_LONG`) or client code (`ECONNRESET`), when there is one. */
-  code?: string;
-  /** The server's error number (1406), for server errors. */
-  errno?: number;
-  sqlState?: string;
-  message: string;
-}
+export type MysqlErrorInfo = ServerError;
 
 export function mysqlErrorInfo(err: unknown, flavor?: Flavor): MysqlErrorInfo {
   const e = fields(err);

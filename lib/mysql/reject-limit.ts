@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { FbsyncError } from '../core/errors.js';
-import type { RejectHandler, RejectedRow } from '../state/rejects.js';
+import type { RejectHandler, RejectedRow } from '../core/rejected-row.js';
 import { describeKey, keyOf, type Row, type TableSpec } from '../core/table.js';
 import type { Value } from '../core/values.js';
 import type { MysqlTarget } from './connect.js';

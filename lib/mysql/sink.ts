@@ -3,7 +3,7 @@ import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/prom
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../core/errors.js';
 import { retryOptions } from '../util/retry.js';
-import type { RejectHandler } from '../state/rejects.js';
+import type { RejectHandler } from '../core/rejected-row.js';
 import { describeKey, keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
 import type { Batch } from '../core/batch.js';
 import type { MysqlTarget } from './connect.js';

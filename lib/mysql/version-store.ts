@@ -6,10 +6,7 @@ import { FbsyncError, describeCause } from '../core/errors.js';
 import type { MysqlTarget } from './connect.js';
 import { quoteMysql } from './metadata.js';
 import { retryBookkeeping, type MysqlRetryOptions } from './retry.js';
-import { compareKeys } from '../core/keyset.js';
-import type { Key } from '../core/table.js';
-import type { ValueKind } from '../core/values.js';
-import type { VersionList } from '../core/version-list.js';
+import type { NotesLoader, VersionSet } from '../core/version-list.js';
 
 const debug = createDebug('fbsync:versions');
 
@@ -17,21 +14,6 @@ const debug = createDebug('fbsync:versions');
 export const ROW_VERSIONS_TABLE = 'fbsync_row_versions';
 /** Which set of notes in ROW_VERSIONS_TABLE is complete and valid, per target table. */
 export const VERSION_SETS_TABLE = 'fbsync_version_sets';
-
-/** The notes of one completed run. */
-export interface VersionSet {
-  generation: string;
-  /** What the notes hold for: source database, columns and how they are read (see versionFingerprint). */
-  fingerprint: string;
-  /** Rows the target table held when the run ended: fewer or more now means someone else wrote. */
-  targetRows: number;
-  /**
-   * Keys the notes hold (null in notes that did not count them). Fewer than `targetRows` means
-   * the target keeps rows the source had lost (a run without delete leaves them), which a run
-   * with delete can find only by comparing every row: the notes do not name them.
-   */
-  notedRows: number | null;
-}
 
 /**
  * Record versions kept in the target: each run writes a new generation of notes, page by page
@@ -99,8 +81,8 @@ export class VersionStore {
   }
 
   /** Reads the notes of `generation` back in key order, one page of the run that wrote them at a time. */
-  reader(generation: string, kinds: readonly ValueKind[]): NotedVersions {
-    return new NotedVersions(async (afterSeq) => {
+  pages(generation: string): NotesLoader {
+    return async (afterSeq) => {
       const [rows] = await this.#query(
         () =>
           this.#target.pool.query<mysql.RowDataPacket[]>(
@@ -112,7 +94,7 @@ export class VersionStore {
       );
       const row = rows[0];
       return row ? { seq: Number(row.seq), list: decodeList(row.entries as Buffer) } : undefined;
-    }, kinds);
+    };
   }
 
   /** Queues the notes of one page (encodeList's form); writes go one at a time, in order. */
@@ -167,78 +149,5 @@ export class VersionStore {
   #query<T>(fn: () => Promise<T>, operation: 'read' | 'upsert' | 'delete' | 'create', doing?: string, table = ROW_VERSIONS_TABLE): Promise<T> {
     const { database, flavor } = this.#target.server;
     return retryBookkeeping(fn, { code: 'VERSIONS', database, table, operation: operation === 'create' ? 'read' : operation, flavor }, this.#retry, doing);
-  }
-}
-
-/** A place in the notes (NotedVersions.mark). */
-export interface NotesMark {
-  readonly seq: number;
-  readonly list: VersionList;
-  readonly pos: number;
-  readonly exhausted: boolean;
-}
-
-/**
- * A cursor over the notes of one generation. Pages of the current run rarely line up with the
- * pages that wrote the notes, so it hands out notes by key (everything up to a key), loading
- * the next stored page only when needed: memory stays at one stored page.
- */
-export class NotedVersions {
-  readonly #load: (afterSeq: number) => Promise<{ seq: number; list: VersionList } | undefined>;
-  readonly #kinds: readonly ValueKind[];
-  #seq = -1;
-  #list: VersionList = { keys: [], versions: [] };
-  #pos = 0;
-  #exhausted = false;
-
-  constructor(load: (afterSeq: number) => Promise<{ seq: number; list: VersionList } | undefined>, kinds: readonly ValueKind[]) {
-    this.#load = load;
-    this.#kinds = kinds;
-  }
-
-  /** Where the cursor is, for `rewind`: the stored page in hand and the place in it. */
-  mark(): NotesMark {
-    return { seq: this.#seq, list: this.#list, pos: this.#pos, exhausted: this.#exhausted };
-  }
-
-  /** Back to a mark, for a page that is read again: its notes are handed out again. */
-  rewind(mark: NotesMark): void {
-    this.#seq = mark.seq;
-    this.#list = mark.list;
-    this.#pos = mark.pos;
-    this.#exhausted = mark.exhausted;
-  }
-
-  /** The notes for keys up to `through` (inclusive) not handed out yet; with null, all the rest. */
-  async through(through: Key | null): Promise<VersionList> {
-    return (await this.throughAtMost(through, Number.POSITIVE_INFINITY))!;
-  }
-
-  /**
-   * As `through`, unless more than `limit` notes lie there: then they are passed over without
-   * being kept, and the answer is undefined. A range the source lost millions of rows from
-   * would otherwise hold millions of notes at once.
-   */
-  async throughAtMost(through: Key | null, limit: number): Promise<VersionList | undefined> {
-    let out: VersionList | undefined = { keys: [], versions: [] };
-    for (;;) {
-      while (this.#pos < this.#list.keys.length) {
-        const key = this.#list.keys[this.#pos]!;
-        if (through && compareKeys(this.#kinds, key, through) > 0) return out;
-        if (out && out.keys.length >= limit) out = undefined;
-        out?.keys.push(key);
-        out?.versions.push(this.#list.versions[this.#pos]!);
-        this.#pos++;
-      }
-      if (this.#exhausted) return out;
-      const next = await this.#load(this.#seq);
-      if (!next) {
-        this.#exhausted = true;
-        return out;
-      }
-      this.#seq = next.seq;
-      this.#list = next.list;
-      this.#pos = 0;
-    }
   }
 }

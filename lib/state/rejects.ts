@@ -1,24 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { FbsyncError, describeCause } from '../core/errors.js';
-import type { MysqlErrorInfo } from '../mysql/errors.js';
+import type { RejectedRow } from '../core/rejected-row.js';
 import type { Value } from '../core/values.js';
-
-/** A source row MySQL refused for good, and why. */
-export interface RejectedRow {
-  /** Firebird table. */
-  table: string;
-  /** MySQL table. */
-  target: string;
-  /** The row's primary key, by MySQL column name. */
-  key: Record<string, Value>;
-  /** Every value fbsync tried to write, by MySQL column name. */
-  values: Record<string, Value>;
-  /** What the server said (`errno` 1406, `message` "Data too long for column 'X' at row 1"). */
-  error: MysqlErrorInfo;
-}
-
-/** Receives each rejected row; the sink waits for a returned promise before it goes on. */
-export type RejectHandler = (reject: RejectedRow) => void | Promise<void>;
 
 /**
  * One reject as one line of JSON: `{"at", "table", "target", "key", "values", "error"}`.

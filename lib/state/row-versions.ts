@@ -1,17 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import createDebug from 'debug';
-import type { FirebirdDatabase } from '../firebird/connect.js';
 import type { Page, VersionPick } from '../core/page.js';
 import { sameKey } from '../core/keyset.js';
-import type { MysqlTarget } from '../mysql/connect.js';
-import type { MysqlRetryOptions } from '../mysql/retry.js';
 import { TARGET_READ_ROWS } from '../stages/diff.js';
 import { keyKinds, type Key, type TableSpec } from '../core/table.js';
 import type { ValueKind } from '../core/values.js';
-import { compareVersions, type VersionList } from '../core/version-list.js';
-import { VersionStore, type NotedVersions, type NotesMark, type VersionSet } from '../mysql/version-store.js';
+import { compareVersions, type NotesLoader, type VersionList, type VersionSet } from '../core/version-list.js';
 import { encodeList } from '../core/version-codec.js';
-import { readQuery } from '../firebird/read.js';
+import { NotedVersions, type NotesMark } from './noted-versions.js';
+import type { Progress, RunEnd, RunState } from './run-state.js';
 
 const debug = createDebug('fbsync:versions');
 
@@ -32,17 +29,13 @@ const NOTES_FORM = 2;
 /**
  * A source database and table shape the notes hold for. Notes taken from another database (or
  * a restored copy, whose transaction numbers start again) or for other columns mean nothing.
- * The notes' form is in it too, so that an fbsync keeping them in another form (one before
- * codec.ts's compact form, after a downgrade) compares every row once instead of failing on them.
+ * `database` is what tells the source database apart (firebird/identity.ts). The notes' form is
+ * in it too, so that an fbsync keeping them in another form (one before codec.ts's compact
+ * form, after a downgrade) compares every row once instead of failing on them.
  */
-export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec): Promise<string> {
-  const [identity] = await readQuery<{ NAME: string; CREATED: string }>(
-    db,
-    'SELECT MON$DATABASE_NAME AS NAME, CAST(MON$CREATION_DATE AS VARCHAR(30)) AS CREATED FROM MON$DATABASE',
-    [],
-  );
+export function versionFingerprint(database: readonly unknown[], table: TableSpec): string {
   const shape = {
-    database: [identity?.NAME?.trim(), identity?.CREATED],
+    database,
     table: table.source,
     columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select]),
     key: table.key,
@@ -51,16 +44,34 @@ export async function versionFingerprint(db: FirebirdDatabase, table: TableSpec)
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
+/** Where the notes of one target table are kept (mysql/version-store.ts keeps them in the target). */
+export interface VersionNotes {
+  /** The valid notes, if a completed run left some. */
+  current(): Promise<VersionSet | null>;
+  /** Rows in the target table now. */
+  targetRows(): Promise<number>;
+  /** Reads the notes of `generation` back, a stored page at a time. */
+  pages(generation: string): NotesLoader;
+  /** Queues the notes of one page (version-codec's form); written in order. */
+  write(generation: string, seq: number, entries: Buffer): void;
+  /** Waits for the queued writes; throws the first that failed. */
+  flush(): Promise<void>;
+  /** Makes `set` the valid notes and drops every other generation. */
+  commit(set: VersionSet): Promise<void>;
+  /** Drops the notes of generations other than `keep`. */
+  dropOthers(keep: string | null): Promise<void>;
+}
+
 /**
  * Record versions for one table's run (`rowVersions`): uses the notes of the last completed
  * run to read only rows whose version changed, and notes this run's versions, page by page as
  * pages commit, for the next one. A run whose notes are missing or cannot be trusted reads and
  * compares every row, and notes versions as it goes.
  */
-export class RowVersions {
+export class RowVersions implements RunState {
   /** Final once the first page was picked: notes that looked usable can turn out not to be (see open). */
   report: VersionsReport;
-  readonly #store: VersionStore;
+  readonly #store: VersionNotes;
   readonly #table: TableSpec;
   readonly #kinds: readonly ValueKind[];
   readonly #fingerprint: string;
@@ -83,7 +94,7 @@ export class RowVersions {
   #last: { after: Key | null; mark: NotesMark } | undefined;
 
   private constructor(
-    store: VersionStore,
+    store: VersionNotes,
     table: TableSpec,
     fingerprint: string,
     startRows: Promise<number>,
@@ -103,13 +114,13 @@ export class RowVersions {
     this.#writes = writes;
   }
 
-  static async open(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: { dryRun: boolean; delete: boolean; retry?: MysqlRetryOptions }): Promise<RowVersions> {
-    const store = await VersionStore.open(target, table.target, { readOnly: options.dryRun, retry: options.retry });
+  /** `database`: the source database's identity (see versionFingerprint). */
+  static async open(store: VersionNotes, database: Promise<readonly unknown[]>, table: TableSpec, options: { dryRun: boolean; delete: boolean }): Promise<RowVersions> {
     // Counting the target's rows scans the table (0.1 s a million rows), so it is not waited for
     // here: the source starts meanwhile, and the first page waits for it before it is picked.
     const rows = store.targetRows();
     rows.catch(() => undefined);
-    const fingerprint = await versionFingerprint(db, table);
+    const fingerprint = versionFingerprint(await database, table);
     const set = await store.current();
     const reason = unusable(set, fingerprint, options.delete);
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
@@ -121,7 +132,7 @@ export class RowVersions {
     const verdict = rows.then((n) => countDiffers(n, set!));
     verdict.catch(() => undefined);
     debug('%s: reading rows whose version changed since generation %s', table.source, set!.generation);
-    return new RowVersions(store, table, fingerprint, rows, verdict, store.reader(set!.generation, keyKinds(table)), { mode: 'compared' }, !options.dryRun);
+    return new RowVersions(store, table, fingerprint, rows, verdict, new NotedVersions(store.pages(set!.generation), keyKinds(table)), { mode: 'compared' }, !options.dryRun);
   }
 
   /** What the source is given: collect versions, and with usable notes, pick rows by them. */
@@ -161,8 +172,10 @@ export class RowVersions {
     return page;
   };
 
+  readonly stages = [this.see];
+
   /** Writes the notes of every page before `pagesDone` (all their batches committed). */
-  committed(pagesDone: number): void {
+  committed({ pagesDone }: Pick<Progress, 'pagesDone'>): void {
     for (; this.#written < pagesDone; this.#written++) {
       const notes = this.#pending.get(this.#written);
       this.#pending.delete(this.#written);
@@ -177,9 +190,14 @@ export class RowVersions {
    * notes would say those rows are in the target; the last valid notes stay, and the refused
    * rows are read again next time since their versions differ from those notes (or they are new).
    */
-  async finish(pages: number, rejected: number, written: { inserted: number; deleted: number }): Promise<void> {
+  async end(run: RunEnd): Promise<void> {
+    if (run.finished) await this.#finish(run.pagesDone, run.rejected, run.counts);
+    else await this.#settle();
+  }
+
+  async #finish(pages: number, rejected: number, written: { inserted: number; deleted: number }): Promise<void> {
     if (!this.#writes) return;
-    this.committed(pages);
+    this.committed({ pagesDone: pages });
     if (rejected > 0) {
       await this.#store.flush();
       debug('%s: %d rows refused; the notes of this run are not kept', this.#table.source, rejected);
@@ -194,7 +212,7 @@ export class RowVersions {
   }
 
   /** After a run that failed or stopped early: waits for notes already sent, keeps the last valid set. */
-  async settle(): Promise<void> {
+  async #settle(): Promise<void> {
     await this.#store.flush().catch((err) => debug('%s: %s', this.#table.source, (err as Error).message));
   }
 }

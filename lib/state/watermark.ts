@@ -1,8 +1,10 @@
+import createDebug from 'debug';
 import { FbsyncError } from '../core/errors.js';
 import type { Page } from '../core/page.js';
-import { quoteFirebird } from '../firebird/metadata.js';
-import type { Predicate } from '../core/keyset.js';
 import type { TableSpec } from '../core/table.js';
+import type { RunEnd, RunState, TableValues } from './run-state.js';
+
+const debug = createDebug('fbsync:sync');
 
 /** Where each table's watermark is kept, in the target database (same layout as the checkpoints). */
 export const WATERMARK_TABLE = 'fbsync_watermarks';
@@ -42,22 +44,6 @@ export function sinceColumn(table: TableSpec, name: string): SinceColumn {
 }
 
 /**
- * The rows stamped at or after the watermark, less the overlap. Rows with no stamp at all are
- * read every time: nothing says they did not change.
- */
-export function sinceFilter(column: SinceColumn, watermark: string, overlapSeconds: number): Predicate {
-  if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0) {
-    throw new FbsyncError('OPTION', `the since overlap must be a whole number of seconds ≥ 0, not ${overlapSeconds}`, { hint: 'pass --since-overlap 0 or more' });
-  }
-  const c = quoteFirebird(column.name);
-  // DATEADD's amount is a literal: a parameter there would have no type for Firebird to infer.
-  // The watermark goes as Firebird's own text, which the server reads exactly: to a temporal
-  // parameter, node-firebird would pass it as a JS Date, fraction of a second dropped.
-  const sql = column.kind === 'date' ? `${c} >= CAST(CAST(? AS VARCHAR(10)) AS DATE)` : `${c} >= DATEADD(SECOND, ${-overlapSeconds}, CAST(CAST(? AS VARCHAR(24)) AS TIMESTAMP))`;
-  return { sql: column.nullable ? `(${sql} OR ${c} IS NULL)` : sql, params: [watermark] };
-}
-
-/**
  * Keeps the latest stamp among the rows read, which becomes the next run's watermark. Stamps
  * arrive as Firebird's own text (`2026-11-26 01:37:17.4490`, `2026-11-26`), whose order as
  * text is their order in time.
@@ -81,5 +67,56 @@ export class WatermarkTracker {
 
   get latest(): string | null {
     return this.#latest;
+  }
+}
+
+/**
+ * The watermark of `sinceColumn` as run state: the stamp the last completed run saw, from which
+ * this run reads (less the overlap), and the latest stamp this run sees, which only a completed
+ * run leaves for the next (an interrupted one has not seen every change).
+ */
+export class Watermark implements RunState {
+  readonly column: SinceColumn;
+  /** The watermark this run reads from; null: the first run, which reads everything. */
+  readonly from: string | null;
+  readonly overlapSeconds: number;
+  readonly stages: ReadonlyArray<(page: Page) => Page>;
+  readonly #tracker: WatermarkTracker;
+  readonly #store: TableValues;
+  readonly #table: string;
+  readonly #keep: boolean;
+  #finished = false;
+
+  private constructor(store: TableValues, table: string, column: SinceColumn, from: string | null, overlapSeconds: number, keep: boolean) {
+    this.#store = store;
+    this.#table = table;
+    this.column = column;
+    this.from = from;
+    this.overlapSeconds = overlapSeconds;
+    this.#tracker = new WatermarkTracker(column, from);
+    this.stages = [this.#tracker.see];
+    this.#keep = keep;
+  }
+
+  /** `keep`: false for a dry run, which reads the watermark and leaves it as it is. */
+  /** `column`: see sinceColumn. */
+  static async open(options: { store: TableValues; table: TableSpec; column: SinceColumn; overlapSeconds: number; keep: boolean }): Promise<Watermark> {
+    const { column } = options;
+    const from = (((await options.store.load(options.table.target)) ?? [])[0] as string | undefined) ?? null;
+    if (from) debug('%s: rows with %s from %s, less %d s', options.table.source, column.name, from, options.overlapSeconds);
+    return new Watermark(options.store, options.table.target, column, from, options.overlapSeconds, options.keep);
+  }
+
+  committed(): void {}
+
+  async end(run: RunEnd): Promise<void> {
+    this.#finished = run.finished;
+    const latest = this.#tracker.latest;
+    if (run.finished && this.#keep && latest && latest !== this.from) await this.#store.save(this.#table, [latest]);
+  }
+
+  /** What the report says: the watermark read from and the one left for the next run. */
+  report(): { column: string; from: string | null; next: string | null } {
+    return { column: this.column.name, from: this.from, next: this.#finished ? this.#tracker.latest : this.from };
   }
 }

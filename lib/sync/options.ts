@@ -7,7 +7,8 @@ import type { Counts } from '../core/change-set.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import type { MysqlRetryEvent } from '../mysql/retry.js';
 import type { NameMapping } from './names.js';
-import type { RejectFile, RejectHandler } from '../state/rejects.js';
+import type { RejectFile } from '../state/rejects.js';
+import type { RejectHandler } from '../core/rejected-row.js';
 import type { RetryOptions } from '../util/retry.js';
 import type { VersionsReport } from '../state/row-versions.js';
 

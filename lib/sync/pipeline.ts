@@ -1,35 +1,70 @@
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import createDebug from 'debug';
 import type { FirebirdDatabase } from '../firebird/connect.js';
+import { databaseIdentity } from '../firebird/identity.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
 import { hasBlobs } from '../firebird/select-list.js';
+import { sinceFilter } from '../firebird/since-filter.js';
 import type { MysqlTarget } from '../mysql/connect.js';
+import { CheckpointStore } from '../mysql/checkpoint-store.js';
 import { mysqlTargetReader } from '../mysql/reader.js';
 import { DEFAULT_PARALLEL, mysqlSink } from '../mysql/sink.js';
+import { VersionStore } from '../mysql/version-store.js';
 import { BLOB_TARGET_READ_ROWS, diffStage } from '../stages/diff.js';
 import { addCounts, type ChangeSet, type Counts } from '../core/change-set.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.js';
 import { composeStages } from '../stages/compose.js';
 import { keepingRows } from '../stages/keep-rows.js';
-import type { RejectFile, RejectHandler, RejectedRow } from '../state/rejects.js';
+import type { RejectFile } from '../state/rejects.js';
+import type { RejectHandler, RejectedRow } from '../core/rejected-row.js';
 import type { Key, TableSpec } from '../core/table.js';
-import { CheckpointStore } from '../mysql/checkpoint-store.js';
-import { CheckpointTracker } from '../state/checkpoints.js';
-import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, WatermarkTracker, sinceColumn, sinceFilter } from '../state/watermark.js';
+import { CheckpointTracker, Checkpoints } from '../state/checkpoints.js';
+import { endAll, type RunState } from '../state/run-state.js';
+import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, Watermark, sinceColumn } from '../state/watermark.js';
 import type { SyncOptions, SyncReport } from './options.js';
 import { RowVersions } from '../state/row-versions.js';
 
-const debug = createDebug('fbsync:sync');
+/** What one table's run keeps in the target between runs, opened for this run. */
+interface RunStates {
+  checkpoints: Checkpoints;
+  watermark: Watermark | undefined;
+  versions: RowVersions | undefined;
+}
 
-/** How often a checkpoint may be written while a table syncs. */
-const CHECKPOINT_INTERVAL_MS = 1000;
+/** Opens the run's states on their stores in the target (none written by a dry run). */
+async function openStates(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions): Promise<RunStates> {
+  const retry = { retry: options.retry, onRetry: options.onRetry };
+  const resume = Boolean(options.resume);
+  const dryRun = Boolean(options.dryRun);
+  const store = options.checkpoints === false || dryRun ? undefined : await CheckpointStore.open(target, { required: resume, retry });
+  // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
+  const checkpoints = await Checkpoints.open({ store, read: store ?? new CheckpointStore(target, undefined, retry), table: table.target, resume });
+  // The column is checked before the watermarks' table is created for it.
+  const since = options.sinceColumn === undefined ? undefined : sinceColumn(table, options.sinceColumn);
+  const watermark =
+    since === undefined
+      ? undefined
+      : await Watermark.open({
+          store: dryRun ? new CheckpointStore(target, WATERMARK_TABLE, retry) : (await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE, retry }))!,
+          table,
+          column: since,
+          overlapSeconds: options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS,
+          keep: !dryRun,
+        });
+  // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
+  const versions =
+    options.rowVersions && !checkpoints.resumedAfter
+      ? await RowVersions.open(await VersionStore.open(target, table.target, { readOnly: dryRun, retry }), databaseIdentity(db), table, { dryRun, delete: Boolean(options.delete) })
+      : undefined;
+  return { checkpoints, watermark, versions };
+}
 
 /**
  * One table's rows, once it is planned: source pages → [transforms] → diff → batch → sink,
  * composed with stream-chain and run by stream.pipeline, which tears every stage down
- * (snapshot rolled back, in-flight batches settled) when any of them fails. Keeps the
- * checkpoint (and, with sinceColumn, the watermark) in the target as it goes.
+ * (snapshot rolled back, in-flight batches settled) when any of them fails. The run's states
+ * (checkpoint, watermark, record versions: lib/state/) see the pages, follow the commits and
+ * are ended when the streams have closed.
  */
 export async function runPipeline(
   db: FirebirdDatabase,
@@ -44,29 +79,16 @@ export async function runPipeline(
     attachSide: (() => Promise<FirebirdDatabase>) | undefined;
   },
 ): Promise<{ resumedAfter: Key | null; interrupted: boolean; rejected: number; since?: SyncReport['since']; versions?: SyncReport['versions'] }> {
-  const parallel = options.parallel ?? DEFAULT_PARALLEL;
   const retry = { retry: options.retry, onRetry: options.onRetry };
-  const store = options.checkpoints === false || options.dryRun ? undefined : await CheckpointStore.open(target, { required: Boolean(options.resume), retry });
-  // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
-  const resumedAfter = options.resume ? await (store ?? new CheckpointStore(target, undefined, retry)).load(table.target) : null;
-  // A run from the beginning must not leave an older run's checkpoint standing ahead of it.
-  if (store && !options.resume) await store.clear(table.target);
-  if (resumedAfter) debug('%s: resuming after %j', table.source, resumedAfter);
-  const since = options.sinceColumn === undefined ? undefined : sinceColumn(table, options.sinceColumn);
-  const marks = since && (options.dryRun ? new CheckpointStore(target, WATERMARK_TABLE, retry) : await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE, retry }));
-  const watermark = since && marks ? (((await marks.load(table.target)) ?? [])[0] as string | undefined) ?? null : null;
-  const tracker = since && new WatermarkTracker(since, watermark);
-  if (watermark) debug('%s: rows with %s from %s, less %d s', table.source, since!.name, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS);
-  // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
-  const versions = options.rowVersions && !resumedAfter ? await RowVersions.open(db, target, table, { dryRun: Boolean(options.dryRun), delete: Boolean(options.delete), retry }) : undefined;
-  // Read when the run ends: notes that looked usable may have turned out not to be.
-  const versionsReport = () => (options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined);
+  const { checkpoints, watermark, versions } = await openStates(db, target, table, options);
+  const states: RunState[] = [checkpoints, ...(watermark ? [watermark] : []), ...(versions ? [versions] : [])];
+  const resumedAfter = checkpoints.resumedAfter;
   const source: Readable = firebirdSource({
     db,
     table,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     after: resumedAfter,
-    where: since && watermark ? sinceFilter(since, watermark, options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS) : undefined,
+    where: watermark?.from ? sinceFilter(watermark.column, watermark.from, watermark.overlapSeconds) : undefined,
     signal: options.signal,
     reconnect: faults.reconnect,
     versions: versions?.source,
@@ -84,44 +106,39 @@ export async function runPipeline(
   };
   const stages = [
     // The stamps and versions as Firebird has them, before any transform.
-    ...(tracker ? [tracker.see] : []),
-    ...(versions ? [versions.see] : []),
+    ...states.flatMap((state) => state.stages),
     ...keepingRows(table, options.transforms ?? []),
     diffStage({
       table,
       readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }),
       delete: options.delete,
-      sparse: Boolean(watermark),
+      sparse: Boolean(watermark?.from),
       ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),
     }),
     tally,
   ];
-  const sinceReport = () => since && { column: since.name, from: watermark, next: finished ? tracker!.latest : watermark };
+  // Read when the run ends: notes that looked usable may have turned out not to be.
+  const report = () => ({
+    resumedAfter,
+    interrupted: !finished,
+    since: watermark?.report(),
+    versions: options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined,
+  });
   if (options.dryRun) {
     await pipeline(source, composeStages(stages), discard()).finally(() => closed(source));
-    return { resumedAfter, interrupted: !finished, rejected: 0, since: sinceReport(), versions: versionsReport() };
+    await endAll(states, { finished, rejected: 0, counts, pagesDone: 0, key: resumedAfter, wrote: false });
+    return { ...report(), rejected: 0 };
   }
   const batches = batchStage({
     maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
     maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
   });
-  const checkpoints = new CheckpointTracker(resumedAfter);
-  let saveError: unknown;
-  // Saved at most once a second, and only once something was written: a re-sync that finds
-  // nothing to do writes nothing at all, checkpoints included.
+  const progress = new CheckpointTracker(resumedAfter);
   let wrote = false;
-  let savedAt = 0;
-  let savedKey: Key | null = resumedAfter;
-  const saveCheckpoint = () => {
-    if (!store || !wrote || checkpoints.key === savedKey) return;
-    savedKey = checkpoints.key;
-    savedAt = Date.now();
-    store.save(table.target, savedKey!).catch((err) => (saveError ??= err));
-  };
   const sink = mysqlSink({
     target,
     table,
-    parallel,
+    parallel: options.parallel ?? DEFAULT_PARALLEL,
     ...retry,
     maxErrors: options.maxErrors,
     loadData: options.loadData,
@@ -129,28 +146,22 @@ export async function runPipeline(
     rejectsWhere: faults.rejectFile?.path,
     onCommit: (batch) => {
       wrote ||= (batch.kind === 'upsert' ? batch.rows.length : batch.keys.length) > 0;
-      if (!checkpoints.committed(batch)) return;
-      versions?.committed(checkpoints.pagesDone);
-      if (Date.now() - savedAt >= CHECKPOINT_INTERVAL_MS) saveCheckpoint();
+      if (!progress.committed(batch)) return;
+      for (const state of states) state.committed({ pagesDone: progress.pagesDone, key: progress.key, wrote });
     },
   });
+  const ended = () => ({ finished, rejected: sink.rejected, counts, pagesDone: progress.pagesDone, key: progress.key, wrote });
   try {
     await pipeline(source, composeStages([...stages, batches]), sink);
-  } finally {
+  } catch (err) {
     await closed(source, sink);
-    // The last checkpoint reached is saved, and writes already asked for land, before the run
-    // reports, whether it failed or not.
-    if (!finished) saveCheckpoint();
-    await store?.flush().catch((err) => (saveError ??= err));
-    if (!finished) await versions?.settle();
+    // What the states keep of a failed run is saved on a best-effort basis: the run's own error is the one to report.
+    await endAll(states, { ...ended(), finished: false }).catch(() => undefined);
+    throw err;
   }
-  if (saveError) throw saveError;
-  // A completed run leaves no checkpoint: the next --resume starts from the beginning.
-  if (finished) await store?.clear(table.target);
-  // Only a completed run moves the watermark: an interrupted one has not seen every change.
-  if (finished && marks && tracker?.latest && tracker.latest !== watermark) await marks.save(table.target, [tracker.latest]);
-  if (finished) await versions?.finish(checkpoints.pagesDone, sink.rejected, counts);
-  return { resumedAfter, interrupted: !finished, rejected: sink.rejected, since: sinceReport(), versions: versionsReport() };
+  await closed(source, sink);
+  await endAll(states, ended());
+  return { ...report(), rejected: sink.rejected };
 }
 
 /**

@@ -3,8 +3,7 @@ import { FbsyncError } from '../core/errors.js';
 import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
 import { againIfLost } from '../firebird/retry.js';
-import { readQuery } from '../firebird/read.js';
-import { checkReadable, describeFirebirdTable, quoteFirebird, type FirebirdTable } from '../firebird/metadata.js';
+import { checkReadable, countRows, describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { createTableSql } from '../mysql/ddl.js';
 import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from '../mysql/metadata.js';
@@ -173,9 +172,7 @@ async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: P
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {
   const started = Date.now();
-  // Not db.queryAsync: its transaction would wait for any row another transaction is changing.
-  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${quoteFirebird(p.source)}`);
-  const n = Number(row?.N ?? 0);
+  const n = await countRows(db, p.source);
   const elapsedMs = Date.now() - started;
   return {
     table: p.source,

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { RejectFile, rejectLine, type RejectedRow } from '../../lib/state/rejects.js';
+import { RejectFile, rejectLine } from '../../lib/state/rejects.js';
+import { type RejectedRow } from '../../lib/core/rejected-row.js';
 import { FbsyncError } from '../../lib/core/errors.js';
 
 function reject(id: number, extra: Partial<RejectedRow['values']> = {}): RejectedRow {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { compareVersions, emptyVersionList, type VersionList } from '../../lib/core/version-list.js';
-import { NotedVersions } from '../../lib/mysql/version-store.js';
+import { NotedVersions } from '../../lib/state/noted-versions.js';
 import { decodeList, encodeList } from '../../lib/core/version-codec.js';
 import type { Key } from '../../lib/core/table.js';
 
