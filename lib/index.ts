@@ -2,7 +2,9 @@
  * fbsync's public face: `syncTable` for the whole job, and every stage on its own for custom
  * pipelines (source → your stages → diff → batch → sink).
  */
-export { syncTable, planSync } from './sync/sync-table.js';
+export { syncTable } from './sync/sync-table.js';
+export { syncStreams, type SyncStreams } from './sync/streams.js';
+export { planSync } from './sync/plan.js';
 export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent } from './sync/options.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
@@ -30,7 +32,8 @@ export { type Batch } from './core/batch.js';
 export { rowBytes } from './core/row-bytes.js';
 export { mapRows } from './stages/map-rows.js';
 export { keepingRows } from './stages/keep-rows.js';
-export { composeStages } from './stages/compose.js';
+export { composeStages, chainStages, runStreams, type Stage, type StageInput, type StageOutput } from './stages/compose.js';
+export { type StageChain, type TypedReadable, type TypedWritable } from './core/typed-streams.js';
 export { planTable, planSource, tableDesign, type PlanOptions, type SourcePlan, type PlannedColumn } from './sync/plan.js';
 export { lowerCaseNames, type NameMapping } from './sync/names.js';
 export type { ValueShape } from './core/shape.js';

@@ -1,3 +1,4 @@
+import type { flows } from '../core/typed-streams.js';
 import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
@@ -85,6 +86,9 @@ export const DEFAULT_PAGE_SIZE = 10_000;
  * new attachment, in a new snapshot, from the last key delivered.
  */
 export class FirebirdSource extends Readable {
+  /** It gives pages (see core/typed-streams.ts). */
+  declare readonly [flows]?: { out: Page };
+
   readonly #table: TableSpec;
   readonly #names: readonly string[];
   #after: Key | null;

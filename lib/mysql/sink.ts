@@ -1,3 +1,4 @@
+import type { flows } from '../core/typed-streams.js';
 import { Readable, Writable } from 'node:stream';
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import createDebug from 'debug';
@@ -53,6 +54,9 @@ export { DEFAULT_MAX_ERRORS } from './reject-limit.js';
  * rest of that batch is written, so the target is as complete as the data allows.
  */
 export class MysqlSink extends Writable {
+  /** It takes batches (see core/typed-streams.ts). */
+  declare readonly [flows]?: { in: Batch };
+
   readonly #target: MysqlTarget;
   readonly #table: TableSpec;
   readonly #parallel: number;

@@ -1,8 +1,10 @@
 import type { Duplex, DuplexOptions } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import chain from 'stream-chain';
 import asStream from 'stream-chain/asStream.js';
 import gen from 'stream-chain/gen.js';
-import { getFunctionList, isFunctionList } from 'stream-chain/defs.js';
+import { getFunctionList, isFunctionList, type Many, type none } from 'stream-chain/defs.js';
+import type { StageChain, TypedReadable, TypedWritable } from '../core/typed-streams.js';
 
 /**
  * Buffers of the composed stages: one page or batch on each side. stream-chain's streams keep
@@ -33,4 +35,40 @@ export function composeStages(stages: readonly unknown[]): Duplex {
   }
   fuse();
   return chain(items as never, ONE_AT_A_TIME) as unknown as Duplex;
+}
+
+/** A function stage: sync or async, or an async generator function giving any number of outputs. */
+export type Stage = (input: never) => unknown;
+/** What a stage takes. */
+export type StageInput<F> = F extends (input: infer I) => unknown ? I : never;
+/** What a stage gives: its results, unwrapped from promises, generators and stream-chain's many(). */
+export type StageOutput<F> = F extends (input: never) => infer R ? Flat<Awaited<R>> : never;
+type Flat<R> = R extends AsyncGenerator<infer O, unknown, unknown> ? O : R extends Many<infer O> ? O : Exclude<R, typeof none>;
+/** A stage that takes what F gives. */
+type After<F> = (input: StageOutput<F>) => unknown;
+
+/** composeStages with the types of its stages checked against each other. */
+export function chainStages<F1 extends Stage>(s1: F1): StageChain<StageInput<F1>, StageOutput<F1>>;
+export function chainStages<F1 extends Stage, F2 extends After<F1>>(s1: F1, s2: F2): StageChain<StageInput<F1>, StageOutput<F2>>;
+export function chainStages<F1 extends Stage, F2 extends After<F1>, F3 extends After<F2>>(s1: F1, s2: F2, s3: F3): StageChain<StageInput<F1>, StageOutput<F3>>;
+export function chainStages<F1 extends Stage, F2 extends After<F1>, F3 extends After<F2>, F4 extends After<F3>>(
+  s1: F1,
+  s2: F2,
+  s3: F3,
+  s4: F4,
+): StageChain<StageInput<F1>, StageOutput<F4>>;
+export function chainStages<F1 extends Stage, F2 extends After<F1>, F3 extends After<F2>, F4 extends After<F3>, F5 extends After<F4>>(
+  s1: F1,
+  s2: F2,
+  s3: F3,
+  s4: F4,
+  s5: F5,
+): StageChain<StageInput<F1>, StageOutput<F5>>;
+export function chainStages(...stages: Stage[]): StageChain<unknown, unknown> {
+  return composeStages(stages);
+}
+
+/** stream.pipeline for a source, a chain and a sink whose types fit. */
+export async function runStreams<A, B>(source: TypedReadable<A>, stages: StageChain<A, B>, sink: TypedWritable<B>): Promise<void> {
+  await pipeline(source, stages, sink);
 }

@@ -11,7 +11,8 @@ import { DEFAULT_PARALLEL } from '../mysql/sink.js';
 import { targetTableName } from './names.js';
 import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, planTable, tableDesign } from './plan.js';
 import { formatSummary, summarize, type SyncSummary } from './report.js';
-import { planSync, syncTable } from './sync-table.js';
+import { syncTable } from './sync-table.js';
+import { planSync } from './plan.js';
 import { type SyncOptions, type SyncReport } from './options.js';
 
 const debug = createDebug('fbsync:sync');

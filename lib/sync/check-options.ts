@@ -1,0 +1,32 @@
+import { FbsyncError } from '../core/errors.js';
+import { DEFAULT_MAX_ERRORS } from '../mysql/sink.js';
+import { DEFAULT_SINCE_OVERLAP_SECONDS } from '../state/watermark.js';
+import { retryOptions } from '../util/retry.js';
+import type { SyncOptions } from './options.js';
+
+/** Refuses bad numbers before connecting to anything. */
+export function checkOptions(options: SyncOptions): void {
+  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
+  if (!Number.isInteger(maxErrors) || maxErrors < 0) {
+    throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`, { hint: 'pass --max-errors 0 or more' });
+  }
+  const overlap = options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS;
+  if (!Number.isInteger(overlap) || overlap < 0) {
+    throw new FbsyncError('OPTION', `sinceOverlapSeconds must be a whole number of seconds ≥ 0, not ${overlap}`, { hint: 'pass --since-overlap 0 or more' });
+  }
+  if (options.sinceColumn !== undefined && options.rowVersions) {
+    throw new FbsyncError('OPTION', '--since-column and --row-versions are two ways of finding changed rows; use one', {
+      hint: '--row-versions also sees deleted rows; --since-column needs no notes in the target',
+    });
+  }
+  if (options.sinceColumn !== undefined && options.delete) {
+    throw new FbsyncError('OPTION', '--since-column reads only rows changed since the last run, so it cannot see deleted rows and does not go with --delete', {
+      hint: 'run without --since-column when rows must be deleted (e.g. a weekly full sync with --delete)',
+    });
+  }
+  try {
+    retryOptions(options.retry);
+  } catch (err) {
+    throw new FbsyncError('OPTION', (err as Error).message, { hint: 'pass --retries 0 or more' });
+  }
+}

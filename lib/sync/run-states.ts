@@ -1,0 +1,48 @@
+import type { TableSpec } from '../core/table.js';
+import type { FirebirdDatabase } from '../firebird/connect.js';
+import { databaseIdentity } from '../firebird/identity.js';
+import type { MysqlTarget } from '../mysql/connect.js';
+import { CheckpointStore } from '../mysql/checkpoint-store.js';
+import { VersionStore } from '../mysql/version-store.js';
+import { Checkpoints } from '../state/checkpoints.js';
+import { RowVersions } from '../state/row-versions.js';
+import type { RunState } from '../state/run-state.js';
+import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, Watermark, sinceColumn } from '../state/watermark.js';
+import type { SyncOptions } from './options.js';
+
+/** What one table's run keeps in the target between runs, opened for this run. */
+interface RunStates {
+  checkpoints: Checkpoints;
+  watermark: Watermark | undefined;
+  versions: RowVersions | undefined;
+  /** The three, in the order they are ended. */
+  all: RunState[];
+}
+
+/** Opens the run's states on their stores in the target (none written by a dry run). */
+export async function openStates(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions): Promise<RunStates> {
+  const retry = { retry: options.retry, onRetry: options.onRetry };
+  const resume = Boolean(options.resume);
+  const dryRun = Boolean(options.dryRun);
+  const store = options.checkpoints === false || dryRun ? undefined : await CheckpointStore.open(target, { required: resume, retry });
+  // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
+  const checkpoints = await Checkpoints.open({ store, read: store ?? new CheckpointStore(target, undefined, retry), table: table.target, resume });
+  // The column is checked before the watermarks' table is created for it.
+  const since = options.sinceColumn === undefined ? undefined : sinceColumn(table, options.sinceColumn);
+  const watermark =
+    since === undefined
+      ? undefined
+      : await Watermark.open({
+          store: dryRun ? new CheckpointStore(target, WATERMARK_TABLE, retry) : (await CheckpointStore.open(target, { required: true, table: WATERMARK_TABLE, retry }))!,
+          table,
+          column: since,
+          overlapSeconds: options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS,
+          keep: !dryRun,
+        });
+  // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
+  const versions =
+    options.rowVersions && !checkpoints.resumedAfter
+      ? await RowVersions.open(await VersionStore.open(target, table.target, { readOnly: dryRun, retry }), databaseIdentity(db), table, { dryRun, delete: Boolean(options.delete) })
+      : undefined;
+  return { checkpoints, watermark, versions, all: [checkpoints, ...(watermark ? [watermark] : []), ...(versions ? [versions] : [])] };
+}

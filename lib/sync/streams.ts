@@ -1,0 +1,251 @@
+import { Writable, type Readable } from 'node:stream';
+import createDebug from 'debug';
+import { addCounts, zeroCounts, type ChangeSet, type Counts } from '../core/change-set.js';
+import type { RejectHandler, RejectedRow } from '../core/rejected-row.js';
+import type { TableSpec } from '../core/table.js';
+import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import { againIfLost } from '../firebird/retry.js';
+import { hasBlobs } from '../firebird/select-list.js';
+import { sinceFilter } from '../firebird/since-filter.js';
+import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
+import { openMysql, type MysqlTarget } from '../mysql/connect.js';
+import { mysqlTargetReader } from '../mysql/reader.js';
+import { DEFAULT_PARALLEL, mysqlSink, type MysqlSink } from '../mysql/sink.js';
+import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.js';
+import { composeStages } from '../stages/compose.js';
+import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
+import { BLOB_TARGET_READ_ROWS, diffStage } from '../stages/diff.js';
+import { keepingRows } from '../stages/keep-rows.js';
+import { CheckpointTracker } from '../state/checkpoints.js';
+import { RejectFile } from '../state/rejects.js';
+import { endAll } from '../state/run-state.js';
+import type { Batch } from '../core/batch.js';
+import type { Page } from '../core/page.js';
+import { checkOptions } from './check-options.js';
+import type { PageStage, SyncOptions, SyncReport } from './options.js';
+import { planSync } from './plan.js';
+import { openStates } from './run-states.js';
+
+const debug = createDebug('fbsync:sync');
+
+/** One table's sync as streams, to run with `stream.pipeline(source, stages(), sink)`. */
+export interface SyncStreams {
+  /** The table as planned from both schemas. */
+  table: TableSpec;
+  /** Keyset pages of source rows, in one snapshot. */
+  source: TypedReadable<Page>;
+  /**
+   * The stages from page to batch: the run's own (checkpoint, watermark, versions), your page
+   * stages (`transforms`, checked to keep every row under its key), the diff and the batcher.
+   */
+  stages(...transforms: PageStage[]): StageChain<Page, Batch>;
+  /** Writes the batches (nothing with `dryRun`). */
+  sink: TypedWritable<Batch>;
+  /**
+   * Waits for the streams to close (destroying them if the pipeline never ran), ends the run's
+   * state (checkpoint, watermark, notes of versions: kept only when every page was written),
+   * closes the connections it opened, and reports. Call it once, after the pipeline settled,
+   * whether it failed or not; it throws only when the run itself did not fail.
+   */
+  close(): Promise<SyncReport>;
+}
+
+/**
+ * Connects (unless given connections), plans the table from both schemas and opens its run
+ * state, and hands back the streams of one table's sync and the call that tears them down.
+ * `syncTable` is this, run by `stream.pipeline`.
+ */
+export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
+  const started = Date.now();
+  checkOptions(options);
+  const parallel = options.parallel ?? DEFAULT_PARALLEL;
+  let db: FirebirdDatabase | undefined;
+  let target: MysqlTarget | undefined;
+  const rejectFile = typeof options.rejectFile === 'string' ? new RejectFile(options.rejectFile) : options.rejectFile;
+  // Ends the pauses of reads and writes waiting to retry, so that none outlives the pool.
+  const retries = new AbortController();
+  const release = async () => {
+    retries.abort();
+    if (typeof options.rejectFile === 'string') await rejectFile?.close();
+    if (typeof options.to === 'string') await target?.end();
+    if (typeof options.from === 'string') await closeFirebird(db);
+  };
+  try {
+    const uri = options.from;
+    db = typeof uri === 'string' ? await openFirebird(uri) : uri;
+    const again = typeof uri === 'string' ? () => openFirebird(uri) : options.reconnect;
+    // `db` follows every new attachment, for the planning and for the closing.
+    const reconnect = again && (async () => (db = await again()));
+    const attachSide = typeof uri === 'string' ? () => openFirebird(uri) : options.attachSide;
+    // One connection reads the target for the diff while `parallel` others write.
+    target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
+    // Planning reads Firebird's catalog: a connection lost meanwhile is replaced, like a page read's.
+    const plan = () => planSync(db!, target!, options);
+    const reattach = async () => {
+      abandonFirebird(db!);
+      await reconnect!();
+    };
+    const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
+    const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide });
+    return {
+      ...streams,
+      async close() {
+        try {
+          const run = await streams.end();
+          const elapsedMs = Date.now() - started;
+          const report: SyncReport = {
+            table: table.source,
+            target: table.target,
+            ...run.counts,
+            rejected: run.rejected,
+            dryRun: Boolean(options.dryRun),
+            resumedAfter: run.resumedAfter,
+            interrupted: run.interrupted,
+            ...(run.since ? { since: run.since } : {}),
+            ...(run.versions ? { versions: run.versions } : {}),
+            elapsedMs,
+            rowsPerSecond: elapsedMs > 0 ? Math.round((run.counts.read * 1000) / elapsedMs) : run.counts.read,
+          };
+          debug('%o', report);
+          return report;
+        } finally {
+          await release();
+        }
+      },
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
+interface Faults {
+  rejectFile: RejectFile | undefined;
+  signal: AbortSignal;
+  reconnect: (() => Promise<FirebirdDatabase>) | undefined;
+  attachSide: (() => Promise<FirebirdDatabase>) | undefined;
+}
+
+/**
+ * The streams of one planned table over open connections: source pages → the states' stages →
+ * [transforms] → diff → batch → sink. `end` waits for them to close and ends the run's states
+ * (lib/state/), which see the pages and follow the commits meanwhile.
+ */
+async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, faults: Faults) {
+  const retry = { retry: options.retry, onRetry: options.onRetry };
+  const { checkpoints, watermark, versions, all: states } = await openStates(db, target, table, options);
+  const resumedAfter = checkpoints.resumedAfter;
+  const source = firebirdSource({
+    db,
+    table,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    after: resumedAfter,
+    where: watermark?.from ? sinceFilter(watermark.column, watermark.from, watermark.overlapSeconds) : undefined,
+    signal: options.signal,
+    reconnect: faults.reconnect,
+    versions: versions?.source,
+    attachSide: faults.attachSide,
+    // Deletes tile the key space by ranges, and notes of versions are merged in key order: only
+    // without both may Firebird order keys otherwise than fbsync compares them.
+    keyOrder: options.delete || versions ? 'required' : 'tolerated',
+    ...retry,
+  });
+  const counts: Counts = zeroCounts();
+  let finished = false;
+  const tally = (changes: ChangeSet) => {
+    addCounts(counts, changes.counts);
+    finished ||= changes.final;
+    return changes;
+  };
+  const progress = new CheckpointTracker(resumedAfter);
+  let wrote = false;
+  const sink: TypedWritable<Batch> & { rejected: number } = options.dryRun
+    ? Object.assign(discard(), { rejected: 0 })
+    : (mysqlSink({
+        target,
+        table,
+        parallel: options.parallel ?? DEFAULT_PARALLEL,
+        ...retry,
+        maxErrors: options.maxErrors,
+        loadData: options.loadData,
+        onReject: bothHandlers(faults.rejectFile?.write, options.onReject),
+        rejectsWhere: faults.rejectFile?.path,
+        onCommit: (batch) => {
+          wrote ||= (batch.kind === 'upsert' ? batch.rows.length : batch.keys.length) > 0;
+          if (!progress.committed(batch)) return;
+          for (const state of states) state.committed({ pagesDone: progress.pagesDone, key: progress.key, wrote });
+        },
+      }) as MysqlSink & TypedWritable<Batch>);
+  const stages = (...transforms: PageStage[]): StageChain<Page, Batch> =>
+    composeStages([
+      // The stamps and versions as Firebird has them, before any transform.
+      ...states.flatMap((state) => state.stages),
+      ...keepingRows(table, transforms),
+      diffStage({
+        table,
+        readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }),
+        delete: options.delete,
+        sparse: Boolean(watermark?.from),
+        ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),
+      }),
+      tally,
+      batchStage({
+        maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
+        maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
+      }),
+    ]) as StageChain<Page, Batch>;
+  const end = async () => {
+    // A pipeline that never ran (or stopped short of the sink) is torn down here.
+    const failed = Boolean(source.errored || sink.errored) || !sink.writableFinished;
+    if (!sink.writableFinished) {
+      source.destroy();
+      sink.destroy();
+    }
+    await closed(source, sink);
+    const run = { finished: finished && !failed, rejected: sink.rejected, counts, pagesDone: progress.pagesDone, key: progress.key, wrote };
+    // What the states keep of a failed run is saved on a best-effort basis: the run's own error is the one to report.
+    if (failed) await endAll(states, run).catch(() => undefined);
+    else await endAll(states, run);
+    return {
+      counts,
+      rejected: sink.rejected,
+      resumedAfter,
+      interrupted: !finished,
+      since: watermark?.report(),
+      // Read when the run ends: notes that looked usable may have turned out not to be.
+      versions: options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined,
+    };
+  };
+  return { table, source: source as Readable as TypedReadable<Page>, stages, sink, end };
+}
+
+/**
+ * Waits for streams to be torn down. pipeline() settles at the first error, while the others are
+ * still closing: the source rolling back its snapshot, the sink finishing the batches in
+ * flight. Closing their connections before that would fail the detach ("open transactions")
+ * and cut the source's last read short, which it then reported as a lost connection.
+ */
+function closed(...streams: Array<Readable | Writable>): Promise<unknown> {
+  const all = Promise.all(streams.map((s) => (s.closed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
+  // Not forever: a read stuck on a connection that went silent never ends, and the connections
+  // are let go after this anyway.
+  let timer: NodeJS.Timeout | undefined;
+  const enough = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+  return Promise.race([all, enough]).finally(() => clearTimeout(timer));
+}
+
+/** How long a failed run waits for its streams to close (the source's rollback has 10 s of its own). */
+const CLOSE_WAIT_MS = 15_000;
+
+/** The reject file and the caller's own handler, each told about every reject. */
+function bothHandlers(a: RejectHandler | undefined, b: RejectHandler | undefined): RejectHandler | undefined {
+  if (!a || !b) return a ?? b;
+  return async (reject: RejectedRow) => {
+    await a(reject);
+    await b(reject);
+  };
+}
+
+function discard(): TypedWritable<Batch> {
+  return new Writable({ objectMode: true, write: (_chunk, _enc, cb) => cb() }) as TypedWritable<Batch>;
+}
