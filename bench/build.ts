@@ -32,7 +32,7 @@ export function sourceState(root: string): { commit: string; dirty: boolean } {
   return { commit: head.status === 0 ? head.stdout.trim() : 'unknown', dirty: status.status === 0 && status.stdout.trim() !== '' };
 }
 
-/** Whether node-firebird carries fbsync's speed patch (README, "The driver patch"): it moves row 1 as much as rows 4-7. */
+/** Whether node-firebird carries fbsync's speed patch (docs/driver-patch.md): it moves row 1 as much as rows 4-7. */
 export function driverState(root: string): string {
   const check = spawnSync(process.execPath, [join(root, 'scripts', 'patch-node-firebird.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
   return check.status === 0 ? 'speed patch applied' : `NOT patched: ${check.stderr.trim().replace(/^fbsync: /, '')}`;

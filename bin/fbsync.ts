@@ -4,10 +4,8 @@
  * one line on stderr with the passwords of --from/--to masked, and a non-zero exit code.
  *
  * The first line caps V8's young generation at 4 MB semi-spaces (node's default grows them to
- * 16 MB or more): rows stream through far faster than they die young. Peak RSS of a 1M-row full
- * load with --row-versions: default 190-204 MB, 8 MB 160-172, 4 MB 152-159, at the same speed
- * within the noise; of the 10M-row load, 8 MB 177-203 MB (three bench runs), 4 MB 168. The price
- * is more scavenges: a 1% re-sync of 1M rows takes about 0.15 s longer (3.35 s against 3.15).
+ * 16 MB or more): rows stream through far faster than they die young, so a smaller young
+ * generation lowers the peak memory at the price of more scavenges (docs/performance.md#memory).
  * `node dist/bin/fbsync.js` skips that line; `npx fbsync` does not.
  */
 import yargs from 'yargs';

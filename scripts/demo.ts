@@ -22,7 +22,7 @@ await createEstoqueFirebird(from, rows);
 console.log(`Creating an empty TB_ESTOQUE in ${maskUri(to)}`);
 await createEstoqueMysql(to);
 
-// The URIs go through the environment, as the README recommends, so no password is in argv.
+// The URIs go through the environment, as docs/security.md#passwords recommends, so no password is in argv.
 const env = { ...process.env, FBSYNC_FROM: from, FBSYNC_TO: to };
 for (const title of ['Full load into the empty table:', 'Re-sync, nothing changed:']) {
   console.log(`\n${title}\n$ fbsync sync --tables TB_ESTOQUE --delete`);

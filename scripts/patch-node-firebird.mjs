@@ -14,19 +14,18 @@
  * And it stops decoding fetch replies over and over: node hands over whatever bytes have arrived,
  * a 50 KB reply typically in two to four pieces, and the driver decoded each piece as far as it
  * went, threw the work away on running out and began again from the reply's start with the next
- * one (reading 1M rows, 128 MB decoded in vain on top of 166 MB). The connection now first walks
- * the reply's rows by their sizes alone and waits for more bytes when they surely end inside it.
+ * one. The connection now first walks the reply's rows by their sizes alone and waits for more
+ * bytes when they surely end inside it.
  *
  * Last, each row's NULL bitmap is read where it lies instead of through a Buffer slice, a BitSet
  * and its array (three objects a row for the garbage collector).
  *
  * And a BLOB reply's segments are gathered and copied once, where each was copied into a new
  * buffer holding all before it: quadratic in the segments of a reply, and fbsync asks for 64 KiB
- * replies (3,000 rows of 262 KB BLOBs stored in 16-byte segments: node 56 → 21 CPU-s).
+ * replies.
  *
- * Values are unchanged. Reading 1M rows costs node 7.1-8.2 CPU-seconds unpatched, 5.0-5.3 with
- * the first two changes and 4.1-4.2 with the third (see README, "The driver patch"); the fourth
- * takes another 6 % off the read (3.6 → 3.4 s in-process, medians of 4).
+ * Values are unchanged. What each change saves is in docs/performance.md#the-driver-patch; what
+ * the patch does, in docs/driver-patch.md.
  *
  * Not patch-package: installed as a dependency, fbsync's node-firebird is usually hoisted out of
  * its folder, where patch-package does not look. Anything unexpected — another driver version,

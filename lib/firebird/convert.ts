@@ -20,8 +20,8 @@ export type RowConverter = ((raw: unknown[][]) => Promise<unknown[][]>) & { unor
  * order, `tolerated` marks the converter `unordered`, `unchecked` (rows read by key) looks not.
  * Given to fetchAll, it converts each fetched chunk as it arrives: the driver's Buffers then die
  * young instead of living, with the socket chunks they point into, until the page is complete
- * and being copied twice by the garbage collector on the way (a 1M-row full load: fbsync's CPU
- * 8.1-8.65 → 7.6-8.0 s).
+ * and being copied twice by the garbage collector on the way
+ * (docs/performance.md#measurements-behind-the-design).
  */
 export function rowConverter(table: TableSpec, options: { after: Key | null; keyOrder: 'required' | 'tolerated' | 'unchecked' }): RowConverter {
   const cols = table.columns;

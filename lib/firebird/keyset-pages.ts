@@ -33,11 +33,11 @@ export interface KeysetPage {
 }
 
 /**
- * 8 MiB. Pages were bounded by rows alone: 3,000 rows of 262 KB BLOBs (786 MB) took a peak RSS
- * of 1,074 MB, the page held by the source and again by the diff's read of the target. A few
- * pages are in flight at once (read ahead, diffed, batched): the same table peaked at 237-257 MB
- * with 16 MiB pages and at 198-209 MB with 8 MiB ones, no slower. Rows of a table without
- * BLOBs rarely come near it (the bench's 10,000-row pages take 1.7 MB).
+ * The bytes a page may hold, 8 MiB: a page bounded by rows alone can hold hundreds of MB of
+ * BLOBs, held by the source and again by the diff's read of the target, and a few pages are in
+ * flight at once (read ahead, diffed, batched). 8 MiB keeps that small and is no slower than
+ * more (docs/performance.md#measurements-behind-the-design). Rows of a table without BLOBs
+ * rarely come near it.
  */
 export const PAGE_BYTES = 8 * 1024 * 1024;
 

@@ -171,7 +171,7 @@ export class PickedPages {
   /**
    * Every row of the page, `after` to its last key, in key order, in the snapshot: for a page
    * read whole (see VersionPick), one range scan costs Firebird far less than its rows looked
-   * up by key (1M rows: 4 CPU-s against 13).
+   * up by key (docs/performance.md#measurements-behind-the-design).
    */
   async #readRange(session: Session, after: Key | null, versions: VersionList): Promise<Row[]> {
     const last = versions.keys[versions.keys.length - 1];

@@ -17,16 +17,14 @@ const PACKED_WIDTH = 2000;
  * Whether the probe can be packed: a single integer key (SMALLINT or INTEGER, whose values are
  * exact JS numbers). Then Firebird writes the keys and versions of a page into a few strings
  * and node decodes a few dozen values instead of 10,000 rows: sending and decoding wire rows
- * would cost both sides more (1M rows: Firebird 2.4 CPU-s and node 4.1 unpacked, against 2.1
- * and 2.0 packed, for a whole 1% re-sync).
+ * would cost both sides more.
  *
  * The strings hold `key version` for a row and, with `runs`, `key version *n` for n rows of
  * consecutive keys from `key` that share `version` (a table loaded or updated in bulk is mostly
  * such runs). Gathering runs, a row costs Firebird a comparison, and only the end of a run costs
- * it string work: a probe of 1M rows after a 1 % change set took 0.69-0.71 CPU-s instead of
- * 1.15-1.24 with one entry per row, and 1.11-1.15 instead of 1.23-1.41 on a table whose runs
- * averaged two rows; but 1.31-1.42 instead of 1.09-1.14 where no two keys were consecutive.
- * See RUNS_PAY for which to use.
+ * it string work: that pays where runs average more than a row or so, and costs more where no
+ * two keys are consecutive. See RUNS_PAY for which to use; the figures are in
+ * docs/performance.md#measurements-behind-the-design.
  */
 export function packsProbe(table: TableSpec): boolean {
   return table.key.length === 1 && table.columns[table.key[0]!]!.kind === 'integer';
@@ -51,7 +49,7 @@ export function probeSql(table: TableSpec, pageSize: number, after: string | und
   }
   // Whole numbers rather than deltas from the entry before: the strings get longer, but each
   // entry costs the server fewer PSQL statements, and the server's time is what a re-sync
-  // waits for (a probe of 1M rows, one entry per row: 1.30 CPU-s against 1.55 with deltas).
+  // waits for.
   // S, N, RV: the run being gathered (first key, rows, version); an entry is at most 40 bytes.
   const key = quoteFirebird(table.columns[table.key[0]!]!.source);
   const rows = `FOR SELECT FIRST ${pageSize} ${key}, RDB$RECORD_VERSION FROM ${from}${after ? ` WHERE ${key} > :AFTER` : ''} ORDER BY ${key} INTO K, V DO`;

@@ -31,14 +31,12 @@ export const DEFAULT_REPLY_BYTES = driverWaitsForWholeReplies() ? REPLY_BYTES.pa
  *
  * Unpatched, node-firebird decodes a fetch reply as its pieces arrive (node reads a socket at
  * most 64 KiB at a time), each time from the reply's start: a reply past 64 KiB is decoded about
- * twice over. On the bench table (171 bytes a row) 400 rows a fetch (68 KB) cost 1.43 row decodes
- * per row and 350 rows (60 KB) 1.13; the full load took 10.0 CPU-seconds against 8.8. So replies
- * stay a little under 64 KiB.
+ * twice over. So replies stay a little under 64 KiB.
  *
  * With fbsync's driver patch no reply is decoded twice, and a fetch's size no longer changes
- * node's CPU; what it still changes is how often node and Firebird hand the work to each other.
- * A full load of 1M rows, 6 alternating runs each: 56 KiB replies (~330 rows) 100.8k rows/s
- * median, 224 KiB (~1300 rows) 104.2k, ahead in 5 of the 6 pairs; 640 KiB no better than 224.
+ * node's CPU; what it still changes is how often node and Firebird hand the work to each other:
+ * replies of about 224 KiB make a full load a little faster than 56 KiB ones, and larger ones
+ * gain nothing more (docs/performance.md#measurements-behind-the-design).
  */
 export class FetchSize {
   static readonly MAX_ROWS = 4000;

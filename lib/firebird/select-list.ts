@@ -6,18 +6,18 @@ import { decodeSingleByte } from './single-byte.js';
  * The select list a page of rows is read with, and how BLOBs small enough travel inside the row.
  *
  * node-firebird reads a BLOB through its own round trips (open, a segment at a time, close) once
- * the row holding its id has arrived: a table with three BLOB columns copied at about 1,100 rows/s,
- * the round trips and not the bytes setting the pace. So each BLOB column is read twice over:
- * `CAST(… AS VARCHAR(n) CHARACTER SET OCTETS)` when the BLOB holds at most n bytes, which the server
+ * the row holding its id has arrived, so the round trips and not the bytes set the pace of a
+ * table with BLOB columns (docs/performance.md#measurements-behind-the-design). So each BLOB
+ * column is read twice over: `CAST(… AS VARCHAR(n) CHARACTER SET OCTETS)` when the BLOB holds at most n bytes, which the server
  * reads itself and sends inside the row, and the BLOB as before only when it is longer. Inline
  * text crosses as its stored bytes and is decoded here, like single-byte VARCHARs, or, in a set
  * fbsync does not decode, transliterated by the server as the BLOB would be.
  *
  * n is a trade: Firebird fills each row's whole declared message, so every byte of n costs every
- * row (200k rows, one BLOB column: 0.68 CPU-s at n = 1,024, 0.84 at 4,096, 1.00 at 8,192, 3.8 at
- * 32,765), while a BLOB read on its own costs about 0.2 ms of round trips. At 8 KiB a column the
- * inline path pays once more than about 1 % of rows hold BLOBs between 1 and 8 KiB; with more
- * columns the row's share is split between them.
+ * row, while a BLOB read on its own costs round trips. At 8 KiB a column the inline path pays
+ * once more than about 1 % of rows hold BLOBs between 1 and 8 KiB (the figures are in
+ * docs/performance.md#measurements-behind-the-design); with more columns the row's share is
+ * split between them.
  */
 
 /** Declared bytes of one inline BLOB, at most. */

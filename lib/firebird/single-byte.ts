@@ -2,9 +2,9 @@
  * Text in single-byte character sets, decoded in node rather than by the server.
  *
  * Over the UTF8 connection Firebird transliterates every text value of a WIN1252 or ISO8859_1
- * column to UTF-8 as it sends it; for the bench's TB_ESTOQUE (five text values a row) that is
- * 1.3-1.5 of the 4.5-5.8 CPU-seconds Firebird spends sending 1M rows. Read as OCTETS instead,
- * the bytes cross unchanged and node turns them into text for a fraction of that (0.3-0.5 s).
+ * column to UTF-8 as it sends it, a large share of the CPU Firebird spends sending rows. Read as
+ * OCTETS instead, the bytes cross unchanged and node turns them into text for a fraction of that
+ * (docs/performance.md#measurements-behind-the-design).
  *
  * The decoding here is Firebird 3's own, checked against the server for all 256 bytes
  * (spec/integration/single-byte.spec.ts): ISO8859_1 is byte = code point, and WIN1252 differs

@@ -4,8 +4,8 @@ import { quoteMysql } from './metadata.js';
 /**
  * `LOAD DATA LOCAL INFILE` for rows the target does not have yet: MariaDB spends about a third
  * less CPU parsing tab-separated lines than a multi-value INSERT of the same rows, which is
- * what a full load into an empty table is bound by on a small machine (see the README's
- * performance section).
+ * what a full load into an empty table is bound by on a small machine (see
+ * docs/performance.md#where-the-time-goes).
  *
  * LOCAL makes the server treat bad data as IGNORE would — a value too long is cut, a
  * duplicate key skipped, each with a warning instead of an error — so the sink runs it in a
@@ -24,8 +24,8 @@ export interface LoadStatement {
  * escaped (MariaDB stores a file's bytes into a BLOB column as they are, whatever the file's
  * character set: its regression test MDEV-11079 loads bytes invalid in utf8 into one); `hex`,
  * through a user variable and UNHEX, for MySQL, whose manual says only that it reads every field
- * in the file's character set. Raw bytes halve what MariaDB parses: 3,000 rows of 262 KB BLOBs
- * cost it 8.1-8.5 CPU-s instead of 14.5, and took 22-23 s instead of 26-27.
+ * in the file's character set. Raw bytes halve what MariaDB parses, which costs it markedly less
+ * CPU on BLOB tables (docs/performance.md#measurements-behind-the-design).
  */
 export type BinaryFields = 'raw' | 'hex';
 
@@ -74,8 +74,8 @@ for (const [byte, letter] of [[0x5c, '\\'], [0x09, 't'], [0x0a, 'n'], [0x0d, 'r'
 
 /**
  * The lines written as UTF-8 straight into one buffer. Built as a string first (`text +=`, then
- * `Buffer.from`), a 1M-row full load allocated 840 MB of intermediate strings, 30 % of all it
- * allocated (its time did not move measurably: what the collector pays for is what survives).
+ * `Buffer.from`), the intermediate strings would be a large share of all a full load allocates
+ * (docs/performance.md#measurements-behind-the-design).
  */
 class LineBuffer {
   #buf: Buffer;
@@ -91,7 +91,7 @@ class LineBuffer {
     const buf = this.#buf;
     const start = this.#end;
     // Most fields are short and ASCII (numbers, codes, dates): copied here they cost a fraction
-    // of a call into the encoder, which is what a 1M-row load spent 0.7 s of CPU on.
+    // of a call into the encoder.
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {

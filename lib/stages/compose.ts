@@ -10,7 +10,8 @@ import type { StageChain, TypedReadable, TypedWritable } from '../core/typed-str
  * Buffers of the composed stages: one page or batch on each side. stream-chain's streams keep
  * Node's object-mode default of 16 on both sides of each of them, so pages (10,000 rows each)
  * and batches could pile up by the dozen between the source and the sink before backpressure
- * reached the source: on a 10M-row full load the peak RSS was 198 MB.
+ * reached the source, each of them memory held
+ * (docs/performance.md#measurements-behind-the-design).
  */
 const ONE_AT_A_TIME: DuplexOptions = { writableHighWaterMark: 1, readableHighWaterMark: 1 };
 

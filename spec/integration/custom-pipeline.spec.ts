@@ -1,7 +1,8 @@
 /**
- * The README's library example: one table's sync as streams, with a stage of your own that
- * blanks a column on the way, run by stream.pipeline and torn down by close(). The example in
- * `example()` is the README's, word for word but for the URIs.
+ * The library example of README.md and docs/library.md ("A pipeline of your own"): one table's
+ * sync as streams, with a stage of your own that blanks a column on the way, run by
+ * stream.pipeline and torn down by close(). `example()` is that one, word for word but for the
+ * URIs.
  */
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
@@ -31,7 +32,7 @@ describe('a pipeline of your own', () => {
     await my?.drop();
   });
 
-  /** The README's example. */
+  /** docs/library.md's example. */
   async function example(from: string, to: string) {
     const run = await syncStreams({ from, to, table: 'TB_CLIENTE' });
     try {

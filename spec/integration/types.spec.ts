@@ -129,7 +129,7 @@ describe('every Firebird type, exactly', function () {
       await my?.drop();
     });
 
-    it('maps each Firebird type to the MySQL type documented in the README', function () {
+    it('maps each Firebird type to the MySQL type documented in docs/types.md', function () {
       const expected: Record<string, string> = {
         ID: 'int(11) not null', SI: 'smallint(6)', I: 'int(11)', BI: 'bigint(20)',
         // Sized to the storage: NUMERIC(4,1) is a SMALLINT holding up to 3276.7.
