@@ -5,11 +5,11 @@
  */
 import { STORAGE_DIGITS, type ValueShape } from '../core/shape.js';
 import type { ValueKind } from '../core/values.js';
-import type { InlineBlob, SingleByteCharset } from '../core/column-read.js';
+import type { ColumnRead } from '../core/column-read.js';
 import { isSingleByteCharset } from './single-byte.js';
 
-/** A Firebird column as the system tables describe it, plus how fbsync will read it. */
-export interface FirebirdColumn {
+/** A Firebird column as the system tables describe it, plus how fbsync will read it (ColumnRead). */
+export interface FirebirdColumn extends ColumnRead {
   name: string;
   /** Declared type in Firebird's words, e.g. `NUMERIC(15,3)` or `VARCHAR(100) CHARACTER SET WIN1252`. */
   type: string;
@@ -23,22 +23,12 @@ export interface FirebirdColumn {
   computed: boolean;
   /** The domain the column is typed by, if it is not one of Firebird's implicit RDB$ domains. */
   domain?: string;
-  /** SQL expression that reads the column exactly (a CAST for temporal and small scaled types). */
-  select: string;
   /**
    * How a key value is passed when compared with the column (keyset paging, reads by key): `?`,
    * or a CAST of it when `select` reinterprets the column (CHARACTER SET NONE read as a chosen
    * character set, temporal values read as their text).
    */
   param: string;
-  /** For CHAR columns: Firebird pads with blanks, fbsync removes the padding (as MySQL's CHAR does). */
-  padded: boolean;
-  /** Binary BLOBs arrive as a fetch function and must be read inside the transaction. */
-  blob: boolean;
-  /** A BLOB whose value can also be read inside the row when it is short (lib/firebird/select-list.ts). */
-  inline?: InlineBlob;
-  /** Text that `select` reads as bytes, to be decoded in this character set (lib/firebird/single-byte.ts). */
-  decode?: SingleByteCharset;
   charset?: string;
   length?: number;
   precision?: number;
