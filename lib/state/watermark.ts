@@ -29,12 +29,16 @@ export function sinceColumn(table: TableSpec, name: string): SinceColumn {
   if (index < 0) index = table.columns.findIndex((c) => c.source.toUpperCase() === name.toUpperCase());
   const column = table.columns[index];
   if (!column) {
-    throw new FbsyncError('SINCE_COLUMN', `Firebird table ${table.source} has no column ${name} to find changed rows by (--since-column)`, {
+    throw new FbsyncError('SINCE_COLUMN', `Firebird table ${table.source} has no column ${name} to find changed rows by (\`sinceColumn\`)`, {
+      options: ['sinceColumn'],
+      value: name,
       hint: 'name a TIMESTAMP or DATE column the application sets on every insert and update (and do not exclude it)',
     });
   }
   if (column.kind !== 'timestamp' && column.kind !== 'date') {
-    throw new FbsyncError('SINCE_COLUMN', `column ${table.source}.${column.source} is ${column.sourceType}, not a TIMESTAMP or DATE, so it cannot say which rows changed (--since-column)`, {
+    throw new FbsyncError('SINCE_COLUMN', `column ${table.source}.${column.source} is ${column.sourceType}, not a TIMESTAMP or DATE, so it cannot say which rows changed (\`sinceColumn\`)`, {
+      options: ['sinceColumn'],
+      value: name,
       hint: 'name a TIMESTAMP or DATE column the application sets on every insert and update',
     });
   }
@@ -47,7 +51,7 @@ export function sinceColumn(table: TableSpec, name: string): SinceColumn {
  */
 export function sinceFilter(column: SinceColumn, watermark: string, overlapSeconds: number): Predicate {
   if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0) {
-    throw new FbsyncError('OPTION', `the since overlap must be a whole number of seconds ≥ 0, not ${overlapSeconds}`, { hint: 'pass --since-overlap 0 or more' });
+    throw new FbsyncError('OPTION', `\`sinceOverlapSeconds\` must be a whole number of seconds ≥ 0, not ${overlapSeconds}`, { options: ['sinceOverlapSeconds'], value: overlapSeconds });
   }
   const c = quoteFirebird(column.name);
   // DATEADD's amount is a literal: a parameter there would have no type for Firebird to infer.
