@@ -11,6 +11,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
+import { commandMessage, flagOf } from './messages.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
           // On stderr, so that a nightly run's log shows what the server did even when the run succeeds.
           onRetry: (event) => process.stderr.write(`fbsync: ${redact(formatRetry(event), secrets)}\n`),
         }).finally(() => rejectFile.close());
-        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary)}\n`);
+        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary, flagOf)}\n`);
         if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
       },
     )
@@ -176,8 +177,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`fbsync: ${redact(message, secrets)}\n`);
+  process.stderr.write(`fbsync: ${redact(commandMessage(err), secrets)}\n`);
   // 2 for a command line that cannot run at all, as for yargs' own usage errors.
   const usage = (err instanceof FbsyncError && err.code === 'OPTION') || (err instanceof Error && err.name === 'YError');
   process.exitCode = usage ? 2 : 1;

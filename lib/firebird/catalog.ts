@@ -1,7 +1,7 @@
 import type { FirebirdDatabase } from './connect.js';
 import { readQuery } from './read.js';
 
-/** A table `--all-tables` leaves out, and why. */
+/** A table `allTables` leaves out, and why. */
 export interface SkippedTable {
   table: string;
   reason: string;

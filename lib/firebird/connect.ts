@@ -174,7 +174,7 @@ export function firebirdConnectError(err: unknown, where: string, options: Fireb
     return new FbsyncError('FIREBIRD_LOGIN', `Firebird at ${host} rejected user ${options.user ?? 'SYSDBA'} or its password (${where})`, {
       // node-firebird 2.17's SRP client fails for a user whose salt starts with a zero nibble
       // (about 1 in 16): the right password is refused until the password is set again.
-      hint: 'check the user and password in --from / FBSYNC_FROM; if they are right, set the same password again with ALTER USER … PASSWORD: node-firebird fails to log in about 1 Firebird 3 user in 16, by the random salt the server drew for the password',
+      hint: 'check the user and password in the Firebird URI; if they are right, set the same password again with ALTER USER … PASSWORD: node-firebird fails to log in about 1 Firebird 3 user in 16, by the random salt the server drew for the password',
       cause: err,
     });
   }
@@ -186,13 +186,13 @@ export function firebirdConnectError(err: unknown, where: string, options: Fireb
   }
   if (code.gdscode === 335545064 || /Incompatible wire encryption levels/i.test(cause)) {
     return new FbsyncError('FIREBIRD_WIRE_CRYPT', `Firebird at ${host} and fbsync ask for different wire encryption (${where}): ${cause}`, {
-      hint: 'Firebird 3 requires it by default (WireCrypt = Required in firebird.conf): leave wireCrypt=0 out of --from / FBSYNC_FROM, or allow unencrypted attachments on the server with WireCrypt = Enabled',
+      hint: 'Firebird 3 requires it by default (WireCrypt = Required in firebird.conf): leave wireCrypt=0 out of the Firebird URI, or allow unencrypted attachments on the server with WireCrypt = Enabled',
       cause: err,
     });
   }
   if (code.code === 'ECONNREFUSED' || code.code === 'ENOTFOUND' || code.code === 'ETIMEDOUT' || code.code === 'EHOSTUNREACH') {
     return new FbsyncError('FIREBIRD_UNREACHABLE', `cannot reach the Firebird server at ${host} (${code.code})`, {
-      hint: 'check that the server runs and the host and port in --from / FBSYNC_FROM are right',
+      hint: 'check that the server runs and the host and port in the Firebird URI are right',
       cause: err,
     });
   }

@@ -76,7 +76,7 @@ export function checkKeyOrder(table: TableSpec, kinds: readonly ValueKind[], pre
     throw new FbsyncError(
       'KEY_ORDER',
       `Firebird returned ${describeKey(table, key)} after ${describeKey(table, previous)}: the primary key's collation does not order by code point`,
-      { hint: 'sync this table without --delete and --row-versions, or give its key a binary collation' },
+      { hint: 'sync this table without `delete` and `rowVersions`, or give its key a binary collation', options: ['delete', 'rowVersions'] },
     );
   }
 }

@@ -16,7 +16,7 @@ export interface KeysetPagesOptions {
    * the final one): rows holding large BLOBs then come a few at a time. Default PAGE_BYTES.
    */
   pageBytes?: number;
-  /** A condition every row must also meet (`--since-column`): pages then skip over the key space. */
+  /** A condition every row must also meet (`sinceColumn`): pages then skip over the key space. */
   where?: Predicate;
   /** Read every row's record version with it (`RDB$RECORD_VERSION`), for the page's `versions`. */
   versions?: boolean;

@@ -55,7 +55,7 @@ export async function resolveFirebirdTable(db: FirebirdDatabase, name: string): 
     });
   }
   throw new FbsyncError('SOURCE_TABLE_MISSING', `Firebird table "${name}" does not exist (or is a view or system table)`, {
-    hint: 'check --tables against the source database',
+    hint: 'check the table name against the source database',
   });
 }
 
@@ -72,7 +72,9 @@ export async function resolveCharset(db: FirebirdDatabase, name: string): Promis
   const found = rows[0]?.NAME;
   if (!found || found === 'NONE') {
     throw new FbsyncError('OPTION', `"${name}" is not a Firebird character set to read CHARACTER SET NONE text as`, {
-      hint: 'name the encoding the application wrote, e.g. --none-charset WIN1252, ISO8859_1 or UTF8 (or OCTETS to copy the bytes)',
+      hint: 'name the encoding the application wrote in `noneCharset`, e.g. WIN1252, ISO8859_1 or UTF8 (or OCTETS to copy the bytes)',
+      options: ['noneCharset'],
+      value: name,
     });
   }
   return found;
@@ -144,8 +146,9 @@ export async function checkReadable(db: FirebirdDatabase, table: FirebirdTable, 
     const message = err instanceof Error ? err.message : String(err);
     if (!/no permission/i.test(message)) throw err;
     const [who] = await readQuery<{ U: string }>(db, 'SELECT TRIM(CURRENT_USER) AS U FROM RDB$DATABASE').catch(() => []);
-    throw new FbsyncError('SOURCE_PRIVILEGE', `Firebird user ${who?.U ?? 'of --from'} may not read table ${table.name}: ${message}`, {
-      hint: `GRANT SELECT ON ${quoteFirebird(table.name)} TO USER ${who?.U ?? '…'} (as its owner or SYSDBA), or leave ${table.name} out of --tables`,
+    throw new FbsyncError('SOURCE_PRIVILEGE', `Firebird user ${who?.U ?? 'of the Firebird URI'} may not read table ${table.name}: ${message}`, {
+      hint: `GRANT SELECT ON ${quoteFirebird(table.name)} TO USER ${who?.U ?? '…'} (as its owner or SYSDBA), or leave ${table.name} out of \`tables\``,
+      options: ['tables'],
       cause: err,
     });
   }

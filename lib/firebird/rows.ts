@@ -119,7 +119,7 @@ export async function fetchRows(
     const chunk = (await statement.fetchAsync(tx, size.rows)) as FetchResult;
     // Only the server's end-of-cursor ends a page. The driver answers a fetch whose reply got
     // out of step (a killed attachment) with no rows at all; taken for the end, that would
-    // make a short page look like the end of the table, and --delete would act on it.
+    // make a short page look like the end of the table, and `delete` would act on it.
     if (!chunk.fetched && !chunk.data?.length) throw outOfStepError();
     const offset = raw.length;
     for (const row of chunk.data ?? []) raw.push(row);

@@ -8,7 +8,7 @@ import { quoteFirebird } from './metadata.js';
  */
 export function sinceFilter(column: { name: string; kind: 'date' | 'timestamp'; nullable: boolean }, watermark: string, overlapSeconds: number): Predicate {
   if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0) {
-    throw new FbsyncError('OPTION', `the since overlap must be a whole number of seconds ≥ 0, not ${overlapSeconds}`, { hint: 'pass --since-overlap 0 or more' });
+    throw new FbsyncError('OPTION', `\`sinceOverlapSeconds\` must be a whole number of seconds ≥ 0, not ${overlapSeconds}`, { options: ['sinceOverlapSeconds'], value: overlapSeconds });
   }
   const c = quoteFirebird(column.name);
   // DATEADD's amount is a literal: a parameter there would have no type for Firebird to infer.

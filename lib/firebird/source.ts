@@ -32,7 +32,7 @@ export interface FirebirdSourceOptions {
   /** Start after this key instead of at the beginning (resuming from a checkpoint). */
   after?: Key | null;
   /**
-   * A condition every row read must also meet (e.g. `--since-column`). Pages then hold the
+   * A condition every row read must also meet (e.g. `sinceColumn`). Pages then hold the
    * matching rows in key order, scattered over the key space.
    */
   where?: Predicate;
@@ -112,16 +112,16 @@ export class FirebirdSource extends Readable {
   constructor(options: FirebirdSourceOptions) {
     super({ objectMode: true, highWaterMark: options.readAhead ?? 2 });
     if (!Number.isInteger(options.pageSize) || options.pageSize < 1) {
-      throw new FbsyncError('OPTION', `page size must be a positive integer, not ${options.pageSize}`);
+      throw new FbsyncError('OPTION', `\`pageSize\` must be a positive integer, not ${options.pageSize}`, { options: ['pageSize'], value: options.pageSize });
     }
     // 0 would end every page at its first fetch, NaN never: neither is a bound.
     if (options.pageBytes !== undefined && !(Number.isInteger(options.pageBytes) && options.pageBytes >= 1)) {
-      throw new FbsyncError('OPTION', `page bytes must be a positive integer, not ${options.pageBytes}`);
+      throw new FbsyncError('OPTION', `\`pageBytes\` must be a positive integer, not ${options.pageBytes}`, { options: ['pageBytes'], value: options.pageBytes });
     }
     this.#session = newSession(options.db);
     this.#table = options.table;
     this.#after = options.after ?? null;
-    if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions cannot go with a filtered source');
+    if (options.versions && options.where) throw new FbsyncError('OPTION', 'record versions (`versions`) cannot go with a filtered source (`where`)', { options: ['versions', 'where'] });
     this.#signal = options.signal;
     this.#reconnect = options.reconnect;
     this.#retry = retryOptions(options.retry);
@@ -247,7 +247,8 @@ export class FirebirdSource extends Readable {
     if (!isLostFirebirdConnection(err)) return new FbsyncError('SOURCE_READ', what, { cause: err });
     const tries = this.#reconnect ? ` (connection lost; ${this.#retry.attempts} attempts made)` : ' (connection lost)';
     return new FbsyncError('SOURCE_READ', what + tries, {
-      hint: 'what was written so far is kept: once Firebird is reachable, run the sync again with --resume',
+      hint: 'what was written so far is kept: once Firebird is reachable, run the sync again with `resume`',
+      options: ['resume'],
       cause: err,
     });
   }

@@ -227,12 +227,12 @@ export function mysqlConnectError(err: unknown, where: string): FbsyncError {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
       return new FbsyncError('MYSQL_LOGIN', `MySQL at ${host} rejected user ${decodeURIComponent(url?.username ?? '')} or its password (${where})`, {
-        hint: 'check the user and password in --to / FBSYNC_TO',
+        hint: 'check the user and password in the MySQL URI',
         cause: err,
       });
     case 'ER_BAD_DB_ERROR':
       return new FbsyncError('MYSQL_DATABASE', `MySQL database ${url?.pathname.slice(1) ?? ''} does not exist on ${host}`, {
-        hint: 'create it first (CREATE DATABASE …) or fix the path in --to / FBSYNC_TO',
+        hint: 'create it first (CREATE DATABASE …) or fix the path in the MySQL URI',
         cause: err,
       });
     case 'ER_DBACCESS_DENIED_ERROR':
@@ -245,7 +245,7 @@ export function mysqlConnectError(err: unknown, where: string): FbsyncError {
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
       return new FbsyncError('MYSQL_UNREACHABLE', `cannot reach the MySQL server at ${host} (${e.code})`, {
-        hint: 'check that the server runs and the host and port in --to / FBSYNC_TO are right',
+        hint: 'check that the server runs and the host and port in the MySQL URI are right',
         cause: err,
       });
     default:

@@ -76,7 +76,8 @@ export function mysqlColumnTypes(design: TableDesign): string[] {
   if (keyBytes > INNODB_KEY_BYTES) {
     const cols = design.key.map((i) => design.columns[i]!.name).join(', ');
     throw new FbsyncError('TARGET_KEY_TOO_LONG', `the primary key (${cols}) of MySQL table ${design.name} would take ${keyBytes} bytes, more than InnoDB's ${INNODB_KEY_BYTES}`, {
-      hint: 'create the MySQL table yourself (e.g. with a shorter key column) and sync without --create-tables',
+      hint: 'create the MySQL table yourself (e.g. with a shorter key column) and sync without `createTables`',
+      options: ['createTables'],
     });
   }
   const nullBytes = Math.ceil(design.columns.filter((c) => c.nullable).length / 8);
@@ -92,7 +93,8 @@ export function mysqlColumnTypes(design: TableDesign): string[] {
     });
     if (widest < 0) {
       throw new FbsyncError('TARGET_ROW_TOO_WIDE', `MySQL table ${design.name} cannot hold a row of its ${design.columns.length} columns (${row} bytes, ${inline} inline in InnoDB) even with every non-key text column as TEXT`, {
-        hint: 'leave some columns out with --exclude-columns, or create the MySQL table yourself',
+        hint: 'leave some columns out with `excludeColumns`, or create the MySQL table yourself',
+        options: ['excludeColumns'],
       });
     }
     choices[widest] = choices[widest]!.wide!();

@@ -8,7 +8,7 @@ import type { MysqlColumn } from './metadata.js';
  *   differ only in case — or read them back unlike the source. Always refused.
  * - `size`: some values do not fit (longer text, more digits, a NULL) and MySQL refuses those rows
  *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
- *   (--create-tables); otherwise such rows fail when written.
+ *   (`createTables`); otherwise such rows fail when written.
  */
 export interface Misfit {
   severity: 'type' | 'size';

@@ -56,7 +56,8 @@ export async function resolveMysqlTable(target: MysqlTarget, name: string): Prom
     });
   }
   throw new FbsyncError('TARGET_TABLE_MISSING', `MySQL table ${db}.${name} does not exist`, {
-    hint: 'create it first, with the source columns and the same primary key, or let fbsync create it with --create-tables',
+    hint: 'create it first, with the source columns and the same primary key, or let fbsync create it with `createTables`',
+    options: ['createTables'],
   });
 }
 

@@ -61,7 +61,7 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
       throw new FbsyncError(
         'TARGET_READ',
         `reading MySQL table ${target.server.database}.${table.target} (${span ?? `${bound(range.after ?? range.from, 'first key')} … ${bound(range.through, 'last key')}`}) for the diff failed ${attempts} times: ${describeCause(err)}`,
-        { hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more tries with --retries N', cause: err },
+        { hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more attempts with `retry.attempts`', options: ['retry.attempts'], cause: err },
       );
     }
   };

@@ -39,7 +39,7 @@ export class RejectLimit {
   constructor(options: RejectLimitOptions) {
     const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
     if (!Number.isInteger(maxErrors) || maxErrors < 0) {
-      throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`);
+      throw new FbsyncError('OPTION', `\`maxErrors\` must be an integer ≥ 0, not ${maxErrors}`, { options: ['maxErrors'], value: maxErrors });
     }
     this.#target = options.target;
     this.#table = options.table;
@@ -84,7 +84,8 @@ export class RejectLimit {
         : `${where} rejected ${this.#count} rows, more than the ${this.#maxErrors} allowed; the last, ${key}: ${reject.error.message}`;
     const kept = this.#rejectsWhere ? `; the rejected rows are in ${this.#rejectsWhere}` : '';
     return new FbsyncError('TARGET_REJECTED', message, {
-      hint: `the other rows of its batch were written${kept}; fix the value or the MySQL column, or let the run skip up to N such rows with --max-errors N`,
+      hint: `the other rows of its batch were written${kept}; fix the value or the MySQL column, or let the run skip such rows by raising \`maxErrors\``,
+      options: ['maxErrors'],
     });
   }
 }

@@ -79,13 +79,13 @@ export class MysqlSink extends Writable {
   constructor(options: MysqlSinkOptions) {
     super({ objectMode: true, highWaterMark: 1 });
     if (!Number.isInteger(options.parallel) || options.parallel < 1) {
-      throw new FbsyncError('OPTION', `parallel must be a positive integer, not ${options.parallel}`);
+      throw new FbsyncError('OPTION', `\`parallel\` must be a positive integer, not ${options.parallel}`, { options: ['parallel'], value: options.parallel });
     }
     this.#rejects = new RejectLimit(options);
     try {
       this.#attempts = retryOptions(options.retry).attempts;
     } catch (err) {
-      throw new FbsyncError('OPTION', describeCause(err));
+      throw new FbsyncError('OPTION', describeCause(err), { options: ['retry'] });
     }
     this.#target = options.target;
     this.#table = options.table;
@@ -297,7 +297,8 @@ export class MysqlSink extends Writable {
     if (isTransientMysqlError(err)) {
       // withRetry only gives up on a transient error once every attempt has failed.
       return new FbsyncError('TARGET_WRITE', `${what} (${range}) to ${where} failed ${this.#attempts} times: ${describeCause(err)}`, {
-        hint: 'the server kept failing with an error that usually passes (lost connection, deadlock, lock wait timeout); that batch was rolled back and batches committed before it stay; check the server and run again, or allow more tries with --retries N',
+        hint: 'the server kept failing with an error that usually passes (lost connection, deadlock, lock wait timeout); that batch was rolled back and batches committed before it stay; check the server and run again, or allow more attempts with `retry.attempts`',
+        options: ['retry.attempts'],
         cause: err,
       });
     }

@@ -57,7 +57,8 @@ export class VersionStore {
         'create',
       ).catch((err) => {
         throw new FbsyncError('VERSIONS', `cannot create the table ${target.server.database}.${ROW_VERSIONS_TABLE}: ${describeCause(err)}`, {
-          hint: 'grant the MySQL user CREATE on the target database, or sync without --row-versions',
+          hint: 'grant the MySQL user CREATE on the target database, or sync without `rowVersions`',
+          options: ['rowVersions'],
           cause: err,
         });
       });

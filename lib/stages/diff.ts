@@ -26,7 +26,7 @@ export interface DiffOptions {
   /** Also delete target rows the source lacks. */
   delete?: boolean;
   /**
-   * Pages hold scattered keys (a filtered source, such as --since-column): the target is read
+   * Pages hold scattered keys (a filtered source, such as `sinceColumn`): the target is read
    * by the page's keys rather than by the key range they span. Cannot go with `delete`.
    */
   sparse?: boolean;
@@ -150,7 +150,8 @@ function assertInRange(table: TableSpec, kinds: ReturnType<typeof keyKinds>, key
   if (below || above) {
     const cols = table.key.map((i) => table.columns[i]!.target).join(', ');
     throw new FbsyncError('KEY_ORDER', `MySQL table ${table.target} orders its key (${cols}) differently from Firebird: ${describeKey(table, key)} came back outside the range asked for`, {
-      hint: 'give the key columns a binary collation (e.g. utf8mb4_bin), or sync without --delete',
+      hint: 'give the key columns a binary collation (e.g. utf8mb4_bin), or sync without `delete`',
+      options: ['delete'],
     });
   }
 }
@@ -162,7 +163,7 @@ function assertInRange(table: TableSpec, kinds: ReturnType<typeof keyKinds>, key
 export function diffStage(options: DiffOptions): (page: Page) => AsyncGenerator<ChangeSet> {
   const { table, readTarget } = options;
   const withDeletes = Boolean(options.delete);
-  if (withDeletes && options.sparse) throw new FbsyncError('OPTION', 'a diff of scattered keys cannot find deleted rows');
+  if (withDeletes && options.sparse) throw new FbsyncError('OPTION', '`sparse` cannot go with `delete`: a diff of scattered keys cannot find deleted rows', { options: ['sparse', 'delete'] });
   return async function* (page: Page) {
     // A page picked by version holds scattered rows, and the keys it lost are known by name:
     // as many as the page (and the notes of one page), so they are read at once.

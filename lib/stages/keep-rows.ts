@@ -6,8 +6,8 @@ import { describeKey, keyKinds, keyOf, type Key, type TableSpec } from '../core/
 /**
  * A sync's own transforms (`transforms`) may change the values of a page's rows, not which rows
  * it holds: what comes after them assumes every row read reaches it in order under its own key.
- * A row left out would be counted unchanged and never copied with --row-versions (its version
- * is noted before the transforms), and with --delete deleted or kept by accident of where it
+ * A row left out would be counted unchanged and never copied with `rowVersions` (its version
+ * is noted before the transforms), and with `delete` deleted or kept by accident of where it
  * stood in the page (the page's key range ends at its last row); a changed key would update
  * another row. So the transforms are wrapped: each page's keys are noted on the way in and
  * checked on the way out, and a transform that breaks the rule stops the sync, naming the

@@ -31,12 +31,16 @@ export function sinceColumn(table: TableSpec, name: string): SinceColumn {
   if (index < 0) index = table.columns.findIndex((c) => c.source.toUpperCase() === name.toUpperCase());
   const column = table.columns[index];
   if (!column) {
-    throw new FbsyncError('SINCE_COLUMN', `Firebird table ${table.source} has no column ${name} to find changed rows by (--since-column)`, {
+    throw new FbsyncError('SINCE_COLUMN', `Firebird table ${table.source} has no column ${name} to find changed rows by (\`sinceColumn\`)`, {
+      options: ['sinceColumn'],
+      value: name,
       hint: 'name a TIMESTAMP or DATE column the application sets on every insert and update (and do not exclude it)',
     });
   }
   if (column.kind !== 'timestamp' && column.kind !== 'date') {
-    throw new FbsyncError('SINCE_COLUMN', `column ${table.source}.${column.source} is ${column.sourceType}, not a TIMESTAMP or DATE, so it cannot say which rows changed (--since-column)`, {
+    throw new FbsyncError('SINCE_COLUMN', `column ${table.source}.${column.source} is ${column.sourceType}, not a TIMESTAMP or DATE, so it cannot say which rows changed (\`sinceColumn\`)`, {
+      options: ['sinceColumn'],
+      value: name,
       hint: 'name a TIMESTAMP or DATE column the application sets on every insert and update',
     });
   }

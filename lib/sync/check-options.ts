@@ -8,25 +8,27 @@ import type { SyncOptions } from './options.js';
 export function checkOptions(options: SyncOptions): void {
   const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   if (!Number.isInteger(maxErrors) || maxErrors < 0) {
-    throw new FbsyncError('OPTION', `maxErrors must be an integer ≥ 0, not ${maxErrors}`, { hint: 'pass --max-errors 0 or more' });
+    throw new FbsyncError('OPTION', `\`maxErrors\` must be an integer ≥ 0, not ${maxErrors}`, { options: ['maxErrors'], value: maxErrors });
   }
   const overlap = options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS;
   if (!Number.isInteger(overlap) || overlap < 0) {
-    throw new FbsyncError('OPTION', `sinceOverlapSeconds must be a whole number of seconds ≥ 0, not ${overlap}`, { hint: 'pass --since-overlap 0 or more' });
+    throw new FbsyncError('OPTION', `\`sinceOverlapSeconds\` must be a whole number of seconds ≥ 0, not ${overlap}`, { options: ['sinceOverlapSeconds'], value: overlap });
   }
   if (options.sinceColumn !== undefined && options.rowVersions) {
-    throw new FbsyncError('OPTION', '--since-column and --row-versions are two ways of finding changed rows; use one', {
-      hint: '--row-versions also sees deleted rows; --since-column needs no notes in the target',
+    throw new FbsyncError('OPTION', '`sinceColumn` and `rowVersions` are two ways of finding changed rows; use one', {
+      hint: '`rowVersions` also sees deleted rows; `sinceColumn` needs no notes in the target',
+      options: ['sinceColumn', 'rowVersions'],
     });
   }
   if (options.sinceColumn !== undefined && options.delete) {
-    throw new FbsyncError('OPTION', '--since-column reads only rows changed since the last run, so it cannot see deleted rows and does not go with --delete', {
-      hint: 'run without --since-column when rows must be deleted (e.g. a weekly full sync with --delete)',
+    throw new FbsyncError('OPTION', '`sinceColumn` reads only rows changed since the last run, so it cannot see deleted rows and does not go with `delete`', {
+      hint: 'run without `sinceColumn` when rows must be deleted (e.g. a weekly full sync with `delete`)',
+      options: ['sinceColumn', 'delete'],
     });
   }
   try {
     retryOptions(options.retry);
   } catch (err) {
-    throw new FbsyncError('OPTION', (err as Error).message, { hint: 'pass --retries 0 or more' });
+    throw new FbsyncError('OPTION', (err as Error).message, { options: ['retry'] });
   }
 }

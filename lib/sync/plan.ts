@@ -19,7 +19,7 @@ export interface PlanOptions {
   targetTable?: string;
   /**
    * Also refuse existing MySQL columns too small for some source values (shorter text, fewer
-   * digits, NOT NULL), as when fbsync manages the schema (--create-tables). Columns that would
+   * digits, NOT NULL), as when fbsync manages the schema (`createTables`). Columns that would
    * change values silently (fewer decimals, a case-insensitive key, …) are always refused.
    */
   strict?: boolean;
@@ -96,11 +96,12 @@ export function unsupportedError(columns: ReadonlyArray<{ table: string; column:
   const reasons = [...new Set(columns.map((c) => c.column.unsupported))].join('; ');
   const list = columns.map((c, i) => `${names[i]} (${c.column.type})`).join(', ');
   return new FbsyncError('UNSUPPORTED_COLUMN', `cannot copy ${list} faithfully: ${reasons}`, {
-    hint: `exclude ${columns.length > 1 ? 'them' : 'it'} with --exclude-columns ${names.join(',')}`,
+    hint: `exclude ${columns.length > 1 ? 'them' : 'it'}: add ${names.join(',')} to \`excludeColumns\``,
+    options: ['excludeColumns'],
   });
 }
 
-/** The MySQL table `--create-tables` makes for a source plan. */
+/** The MySQL table `createTables` makes for a source plan. */
 export function tableDesign(plan: SourcePlan): TableDesign {
   return {
     name: plan.target,
@@ -132,7 +133,8 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
     if (!match) {
       throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${name} for ${source.name}.${col.name} (${col.type})`, {
-        hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …) or exclude it with --exclude-columns ${source.name}.${col.name}`,
+        hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …) or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
+        options: ['excludeColumns'],
       });
     }
     const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match);
@@ -152,7 +154,8 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   });
   if (misfits.length > 0) {
     throw new FbsyncError('TARGET_COLUMN_TYPE', `MySQL table ${where} cannot hold ${source.name} exactly: ${misfits.map((m) => m.text).join('; ')}`, {
-      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'} with --exclude-columns ${misfits.map((m) => `${source.name}.${m.column}`).join(',')}`,
+      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
+      options: ['excludeColumns'],
     });
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));
@@ -218,13 +221,21 @@ export function checkExclusions(entries: readonly string[], tables: readonly Fir
     const dot = entry.lastIndexOf('.');
     if (dot < 0) {
       if (tables.length > 0 && !tables.some((t) => has(t, entry))) {
-        throw new FbsyncError('OPTION', `--exclude-columns names ${entry}, but no table synced has such a column`, { hint: 'check the spelling, or write it as TABLE.COLUMN' });
+        throw new FbsyncError('OPTION', `\`excludeColumns\` names ${entry}, but no table synced has such a column`, {
+          hint: 'check the spelling, or write it as TABLE.COLUMN',
+          options: ['excludeColumns'],
+          value: entry,
+        });
       }
       continue;
     }
     const table = tables.find((t) => t.name.toUpperCase() === entry.slice(0, dot).toUpperCase());
     if (table && !has(table, entry.slice(dot + 1))) {
-      throw new FbsyncError('OPTION', `--exclude-columns names ${entry}, but Firebird table ${table.name} has no column ${entry.slice(dot + 1)}`, { hint: 'check the spelling' });
+      throw new FbsyncError('OPTION', `\`excludeColumns\` names ${entry}, but Firebird table ${table.name} has no column ${entry.slice(dot + 1)}`, {
+        hint: 'check the spelling',
+        options: ['excludeColumns'],
+        value: entry,
+      });
     }
   }
 }

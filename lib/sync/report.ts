@@ -26,11 +26,19 @@ export function summarize(reports: readonly SyncReport[], elapsedMs: number): Sy
 const COLUMNS = ['table', 'read', 'inserted', 'updated', 'unchanged', 'deleted', 'rows/s', 'elapsed'] as const;
 
 /**
+ * How a text names one of the library's options: by default as a caller of the library spells
+ * it, in backquotes (`resume`); a command-line front end passes its flags instead.
+ */
+export type NameOption = (option: string) => string;
+
+const inBackquotes: NameOption = (option) => `\`${option}\``;
+
+/**
  * A plain-text table, one row per synced table and a total row when there are several. The
  * `rejected` column (after `deleted`) appears only when MySQL refused some row, so that it
  * stands out when it matters and costs no width when it does not.
  */
-export function formatSummary(summary: SyncSummary): string {
+export function formatSummary(summary: SyncSummary, nameOption: NameOption = inBackquotes): string {
   const num = (n: number) => n.toLocaleString('en-US');
   const withRejects = summary.total.rejected > 0;
   const columns: string[] = withRejects ? [...COLUMNS.slice(0, 6), 'rejected', ...COLUMNS.slice(6)] : [...COLUMNS];
@@ -58,7 +66,7 @@ export function formatSummary(summary: SyncSummary): string {
       .filter((r) => r.versions && r.versions.mode !== 'compared')
       .map((r) => `(${r.table}: every row was compared, since ${r.versions!.reason}; ${notedFor(r)})`),
     ...summary.tables.filter((r) => r.resumedAfter).map((r) => `(${r.table}: resumed after key ${JSON.stringify(r.resumedAfter)}; rows up to it were not read again)`),
-    ...(summary.total.interrupted ? ['(interrupted: the checkpoint is kept; run again with --resume to continue)'] : []),
+    ...(summary.total.interrupted ? [`(interrupted: the checkpoint is kept; run again with ${nameOption('resume')} to continue)`] : []),
     ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),
   ];
   return [text, ...notes].join('\n');

@@ -25,14 +25,16 @@ export interface MysqlSchema {
 }
 
 /**
- * The CREATE TABLE statements `sync --create-tables` would run, from the Firebird side alone:
+ * The CREATE TABLE statements syncTables with `createTables` would run, from the Firebird side alone:
  * the same planning (a table without a key, an ARRAY column not excluded, … are refused the same
  * way) and the same type mapping.
  */
 export async function mysqlSchema(options: SchemaOptions): Promise<MysqlSchema> {
   const named = (options.tables ?? []).length > 0;
   if (named === Boolean(options.allTables)) {
-    throw new FbsyncError('OPTION', named ? '--tables and --all-tables both given' : 'no tables named', { hint: 'pass --tables A,B,… or --all-tables' });
+    throw named
+      ? new FbsyncError('OPTION', '`tables` and `allTables` both given', { hint: 'pass one of them', options: ['tables', 'allTables'] })
+      : new FbsyncError('OPTION', 'no tables named', { hint: 'pass `tables` or `allTables`', options: ['tables', 'allTables'] });
   }
   const db = typeof options.from === 'string' ? await openFirebird(options.from) : options.from;
   try {

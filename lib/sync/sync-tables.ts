@@ -10,7 +10,7 @@ import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from '../mysql/
 import { DEFAULT_PARALLEL } from '../mysql/sink.js';
 import { targetTableName } from './names.js';
 import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, planTable, tableDesign } from './plan.js';
-import { formatSummary, summarize, type SyncSummary } from './report.js';
+import { formatSummary, summarize, type NameOption, type SyncSummary } from './report.js';
 import { syncTable } from './sync-table.js';
 import { planSync } from './plan.js';
 import { type SyncOptions, type SyncReport } from './options.js';
@@ -116,10 +116,10 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
 
 function checkOptions(options: SyncTablesOptions): number {
   const named = (options.tables ?? []).length > 0;
-  if (named && options.allTables) throw new FbsyncError('OPTION', '--tables and --all-tables both given', { hint: 'pass one of them' });
-  if (!named && !options.allTables) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass --tables A,B,… or --all-tables' });
+  if (named && options.allTables) throw new FbsyncError('OPTION', '`tables` and `allTables` both given', { hint: 'pass one of them', options: ['tables', 'allTables'] });
+  if (!named && !options.allTables) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass `tables` or `allTables`', options: ['tables', 'allTables'] });
   const n = options.parallelTables ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `parallelTables must be a positive integer, not ${n}`, { hint: 'pass --parallel-tables 1 or more' });
+  if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `\`parallelTables\` must be a positive integer, not ${n}`, { options: ['parallelTables'], value: n });
   return n;
 }
 
@@ -218,10 +218,10 @@ async function inLanes<T, R, L>(items: readonly T[], lanes: readonly L[], work: 
   return results;
 }
 
-/** The summary as text: the per-table table, then the tables created and skipped. */
-export function formatTablesSummary(summary: TablesSummary): string {
+/** The summary as text: the per-table table, then the tables created and skipped (options named by `nameOption`, see formatSummary). */
+export function formatTablesSummary(summary: TablesSummary, nameOption?: NameOption): string {
   const notes: string[] = [];
   if (summary.created.length > 0) notes.push(`${summary.total.dryRun ? 'would create' : 'created'} in MySQL: ${summary.created.join(', ')}`);
   if (summary.skipped.length > 0) notes.push(`skipped: ${summary.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}`);
-  return [formatSummary(summary), ...notes].join('\n');
+  return [formatSummary(summary, nameOption), ...notes].join('\n');
 }

@@ -259,7 +259,7 @@ describe('bad input', function () {
       expect(message)
         .to.include(`MySQL table ${my.database}.TB_ESTOQUE rejected the row TB_ESTOQUE(ID_ESTOQUE=${REJECTED_ID}): Data too long for column 'DESCRICAO'`)
         .and.include('the other rows of its batch were written')
-        .and.include('--max-errors');
+        .and.include('by raising --max-errors');
     });
 
     it('lets the source end its snapshot before detaching: no failed detach, no Firebird retry', async function () {

@@ -135,4 +135,20 @@ describe('fbsync sync (CLI)', function () {
     expect(run.status).to.equal(2);
     expect(run.stderr).to.equal('fbsync: --retries must be a whole number (0 or more), not abc\n');
   });
+
+  it('names the flags where the library names its options (`sinceColumn`, `delete`), with exit code 2 for options that clash', async function () {
+    const run = await fbsync(['sync', ...uris(), '--tables', 'TB_CLIENTE', '--since-column', 'ALTERADO_EM', '--delete']);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.equal(
+      'fbsync: --since-column reads only rows changed since the last run, so it cannot see deleted rows and does not go with --delete; run without --since-column when rows must be deleted (e.g. a weekly full sync with --delete)\n',
+    );
+  });
+
+  it('names the flag in the hint of a failure that is no option error, with exit code 1', async function () {
+    await my.exec('DROP TABLE TB_CLIENTE');
+    const run = await fbsync(['sync', ...uris(), '--tables', 'TB_CLIENTE']);
+    expect(run.status).to.equal(1);
+    // (Not "let fbsync create it": the fixtures' password is "fbsync", and the output masks it.)
+    expect(run.stderr).to.match(/^fbsync: MySQL table \S+\.TB_CLIENTE does not exist; .* create it with --create-tables\n$/);
+  });
 });

@@ -218,7 +218,8 @@ describe('faults', function () {
         )
         .finally(() => abandonFirebird(db));
       expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'SOURCE_READ');
-      expect((err as Error).message).to.match(/^reading Firebird table TB_ESTOQUE failed: .*\(connection lost; 3 attempts made\); .*--resume/);
+      expect((err as Error).message).to.match(/^reading Firebird table TB_ESTOQUE failed: .*\(connection lost; 3 attempts made\); .*`resume`/);
+      expect((err as FbsyncError).options).to.deep.equal(['resume']);
       expect(attempts).to.deep.equal([1, 2]);
       const [[after]] = await my.rows('SELECT after_key FROM fbsync_checkpoints');
       const [[landed]] = await my.rows('SELECT COUNT(*) FROM TB_ESTOQUE');
@@ -238,7 +239,7 @@ describe('faults', function () {
           (e: unknown) => e,
         );
         expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'SOURCE_READ');
-        expect((err as Error).message).to.match(/^reading Firebird table TB_ESTOQUE failed: .* \(connection lost\); .*--resume/);
+        expect((err as Error).message).to.match(/^reading Firebird table TB_ESTOQUE failed: .* \(connection lost\); .*`resume`/);
       } finally {
         abandonFirebird(db);
       }
@@ -348,7 +349,8 @@ describe('faults', function () {
         (e: unknown) => e,
       );
       expect((err as FbsyncError).code).to.equal('TARGET_READ');
-      expect((err as Error).message).to.include(`reading MySQL table ${my.database}.TB_ESTOQUE (TB_ESTOQUE(ID_ESTOQUE=1) … TB_ESTOQUE(ID_ESTOQUE=${ROWS})) for the diff failed 3 times: Connection lost`).and.include('--retries');
+      expect((err as Error).message).to.include(`reading MySQL table ${my.database}.TB_ESTOQUE (TB_ESTOQUE(ID_ESTOQUE=1) … TB_ESTOQUE(ID_ESTOQUE=${ROWS})) for the diff failed 3 times: Connection lost`).and.include('`retry.attempts`');
+      expect((err as FbsyncError).options).to.deep.equal(['retry.attempts']);
     });
 
     it('a batch that keeps failing stops the run after the last attempt, naming the table and the keys', async function () {
@@ -365,7 +367,8 @@ describe('faults', function () {
       expect((err as FbsyncError).code).to.equal('TARGET_WRITE');
       expect((err as Error).message)
         .to.include(`writing ${ROWS} rows (TB_ESTOQUE(ID_ESTOQUE=1) … TB_ESTOQUE(ID_ESTOQUE=${ROWS})) to MySQL table ${my.database}.TB_ESTOQUE failed 4 times: Connection lost`)
-        .and.include('--retries');
+        .and.include('`retry.attempts`');
+      expect((err as FbsyncError).options).to.deep.equal(['retry.attempts']);
     });
   });
 
@@ -433,7 +436,8 @@ describe('faults', function () {
         .to.include(`MySQL table ${my.database}.TB_ESTOQUE rejected the row`)
         .and.include("Data too long for column 'DESCRICAO': 63 characters, the column holds 40")
         .and.include(`the rejected rows are in ${rejectFile}`)
-        .and.include('--max-errors');
+        .and.include('by raising `maxErrors`');
+      expect((err as FbsyncError).options).to.deep.equal(['maxErrors']);
 
       // The row named is in the reject file, with its key and the server's error.
       const lines = await rejects();

@@ -197,7 +197,9 @@ describe('pages of rows holding large BLOBs', function () {
     try {
       const table = await planSync(db, mysql, { table: 'TB_FOTOS' });
       for (const pageBytes of [0, 0.5, Number.NaN]) {
-        expect(() => firebirdSource({ db, table, pageSize: 100, pageBytes }), String(pageBytes)).to.throw(`page bytes must be a positive integer, not ${pageBytes}`);
+        expect(() => firebirdSource({ db, table, pageSize: 100, pageBytes }), String(pageBytes)).to.throw(`\`pageBytes\` must be a positive integer, not ${pageBytes}`)
+          .with.property('options')
+          .that.deep.equals(['pageBytes']);
       }
     } finally {
       await mysql.end();

@@ -345,7 +345,8 @@ describe('--row-versions', function () {
   it('refuses sinceColumn, another way of finding changed rows', async function () {
     const err = await syncTable({ ...options, sinceColumn: 'ATUALIZADO_EM' }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'OPTION');
-    expect((err as Error).message).to.match(/^--since-column and --row-versions are two ways of finding changed rows; use one/);
+    expect((err as Error).message).to.match(/^`sinceColumn` and `rowVersions` are two ways of finding changed rows; use one/);
+    expect((err as FbsyncError).options).to.deep.equal(['sinceColumn', 'rowVersions']);
   });
 
   describe('with integer keys from the lowest to the highest INTEGER, over many small pages', function () {

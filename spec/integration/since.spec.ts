@@ -74,10 +74,11 @@ describe('--since-column', function () {
     expect(report).to.include({ read: 1, unchanged: 1 });
   });
 
-  it('refuses --delete, since deleted rows leave no stamp behind', async function () {
+  it('refuses delete, since deleted rows leave no stamp behind', async function () {
     const err = await syncTable({ ...options, delete: true }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(FbsyncError).with.property('code', 'OPTION');
-    expect((err as Error).message).to.match(/--since-column .* cannot see deleted rows .*--delete/);
+    expect((err as Error).message).to.match(/^`sinceColumn` .* cannot see deleted rows .*`delete`/);
+    expect((err as FbsyncError).options).to.deep.equal(['sinceColumn', 'delete']);
   });
 
   it('refuses a column that is not a TIMESTAMP or DATE, naming the table and the column', async function () {

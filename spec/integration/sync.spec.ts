@@ -344,8 +344,8 @@ describe('syncTable', function () {
       expect(await writes()).to.deep.equal({ inserts: 1, updates: 1, deletes: 0 });
     });
 
-    for (const [flag, options] of [['--delete', { delete: true }], ['--row-versions', { rowVersions: true }]] as const) {
-      it(`stops with ${flag}, naming the keys out of order and what to do`, async function () {
+    for (const [option, options] of [['delete', { delete: true }], ['rowVersions', { rowVersions: true }]] as const) {
+      it(`stops with ${option}, naming the keys out of order and what to do`, async function () {
         const error = await sync(options).then(
           () => undefined,
           (err: unknown) => err,
@@ -353,7 +353,8 @@ describe('syncTable', function () {
         expect(error).to.be.instanceOf(FbsyncError);
         expect((error as FbsyncError).code).to.equal('KEY_ORDER');
         expect((error as FbsyncError).message).to.include('TB_MARCA(CODIGO="K1501") after TB_MARCA(CODIGO="k1500x")');
-        expect((error as FbsyncError).hint).to.equal('sync this table without --delete and --row-versions, or give its key a binary collation');
+        expect((error as FbsyncError).hint).to.equal('sync this table without `delete` and `rowVersions`, or give its key a binary collation');
+        expect((error as FbsyncError).options).to.deep.equal(['delete', 'rowVersions']);
       });
     }
   });

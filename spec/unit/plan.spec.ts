@@ -52,8 +52,9 @@ describe('planning', () => {
       const err = errorOf(() => planSource(SOURCE));
       expect(err.code).to.equal('UNSUPPORTED_COLUMN');
       expect(err.message).to.equal(
-        'cannot copy TB_ITEM.TAGS (ARRAY[1:3] OF VARCHAR(10)) faithfully: ARRAY columns cannot be read through node-firebird; exclude it with --exclude-columns TB_ITEM.TAGS',
+        'cannot copy TB_ITEM.TAGS (ARRAY[1:3] OF VARCHAR(10)) faithfully: ARRAY columns cannot be read through node-firebird; exclude it: add TB_ITEM.TAGS to `excludeColumns`',
       );
+      expect(err.options).to.deep.equal(['excludeColumns']);
     });
 
     it('maps names through a NameMapping and keeps the key order', () => {
@@ -98,7 +99,8 @@ describe('planning', () => {
       expect(err.message)
         .to.include('MySQL table erp.tb_item cannot hold TB_ITEM exactly: codigo varchar(20) is a key column with collation utf8mb4_general_ci')
         .and.include('; preco decimal(15,1) has 1 decimals, the source 2: MySQL would round (TB_ITEM.PRECO is NUMERIC(15,2))')
-        .and.include('--exclude-columns TB_ITEM.CODIGO,TB_ITEM.PRECO');
+        .and.include('add TB_ITEM.CODIGO,TB_ITEM.PRECO to `excludeColumns`');
+      expect(err.options).to.deep.equal(['excludeColumns']);
     });
 
     it('refuses a column too small for some values only when strict (fbsync manages the schema)', () => {

@@ -159,7 +159,7 @@ describe('report', () => {
 
     it('says when the run was interrupted and how to continue', () => {
       const text = formatSummary(summarize([report('T', { interrupted: true })], 1000));
-      expect(text).to.include('run again with --resume');
+      expect(text).to.include('(interrupted: the checkpoint is kept; run again with `resume` to continue)');
     });
 
     it('has no dry-run note for a real run', () => {
