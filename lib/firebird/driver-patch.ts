@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * Whether the node-firebird fbsync runs on carries fbsync's speed patch
  * (scripts/patch-node-firebird.mjs, docs/driver-patch.md). The published package ships the
  * patched driver inside it, so this only says no when something replaced it: a package manager
- * that does not honour bundled dependencies (Yarn 2+), an override or resolution, a development
+ * that does not honour bundled dependencies (Yarn's Plug'n'Play), an override or resolution, a development
  * checkout installed with `--ignore-scripts`. fbsync then works, only slower, and says so once a
  * run rather than slowing down without a word.
  */
@@ -48,21 +48,23 @@ export function driverWarnings(): string[] {
 function statusOf(folder: string, named: boolean): DriverPatchStatus {
   let version: string | undefined;
   try {
-    const require = createRequire(join(folder, 'package.json'));
-    version = (require('./package.json') as { version: string }).version;
+    // Not named `require`: these paths are the driver's, and import checkers would take them for this file's.
+    const fromDriver = createRequire(join(folder, 'package.json'));
+    version = (fromDriver('./package.json') as { version: string }).version;
     const where = `node-firebird ${version} (${folder})`;
+    const { script, page } = fbsyncFiles();
     if (version !== PATCHED_DRIVER_VERSION) {
       const warning =
         `${where} is not ${PATCHED_DRIVER_VERSION}, the version fbsync's speed patch is for, so fbsync reads without it, ` +
-        `at about twice node's CPU per row; give fbsync node-firebird ${PATCHED_DRIVER_VERSION} (an override or resolution may have replaced it; see docs/driver-patch.md)`;
+        `at about twice node's CPU per row; give fbsync node-firebird ${PATCHED_DRIVER_VERSION} (an override or resolution may have replaced it; see ${page})`;
       return { folder, version, patched: false, warning };
     }
-    if (carriesPatch(require)) return { folder, version, patched: true };
+    if (carriesPatch(fromDriver)) return { folder, version, patched: true };
     // Yarn's Plug'n'Play ignores the driver fbsync carries and keeps packages in read-only zips.
     const fix =
       process.versions.pnp === undefined
-        ? `fix: node ${patchScript()}${named ? ` --driver ${folder}` : ''} (see docs/driver-patch.md)`
-        : `under Yarn Plug'n'Play, fix: give node-firebird the patch in docs/driver-patch.md as a patch: resolution`;
+        ? `fix: node ${script}${named ? ` --driver ${folder}` : ''} (see ${page})`
+        : `under Yarn Plug'n'Play, fix: give node-firebird the patch in ${page} as a patch: resolution`;
     const warning = `${where} lacks fbsync's speed patch, so fbsync reads at about twice node's CPU per row; ${fix}`;
     return { folder, version, patched: false, warning };
   } catch (err) {
@@ -82,11 +84,11 @@ function driverFolder(): string {
 }
 
 /** The marks: a function the patch adds, and its comment in each class it edits. */
-function carriesPatch(require: NodeJS.Require): boolean {
+function carriesPatch(fromDriver: NodeJS.Require): boolean {
   const mark = 'fbsync speed patch';
-  const connection = require('./lib/wire/connection.js') as { fbsyncFetchReplyIncomplete?: unknown };
-  const serialize = require('./lib/wire/serialize.js') as { XdrReader: object; BlrReader: { prototype: { readSegment: object } } };
-  const socket = require('./lib/wire/socket.js') as { Arc4: { prototype: { transform: object } } };
+  const connection = fromDriver('./lib/wire/connection.js') as { fbsyncFetchReplyIncomplete?: unknown };
+  const serialize = fromDriver('./lib/wire/serialize.js') as { XdrReader: object; BlrReader: { prototype: { readSegment: object } } };
+  const socket = fromDriver('./lib/wire/socket.js') as { Arc4: { prototype: { transform: object } } };
   return (
     typeof connection.fbsyncFetchReplyIncomplete === 'function' &&
     String(serialize.XdrReader).includes(mark) &&
@@ -95,12 +97,12 @@ function carriesPatch(require: NodeJS.Require): boolean {
   );
 }
 
-/** Where the patch script is: fbsync's scripts/ folder, found upward from here (lib/ or dist/lib/). */
-function patchScript(): string {
+/** fbsync's own files: its patch script and the page about the patch, found upward from here (lib/ or dist/lib/). */
+function fbsyncFiles(): { script: string; page: string } {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 4; up++, dir = dirname(dir)) {
     const script = join(dir, 'scripts', 'patch-node-firebird.mjs');
-    if (existsSync(script)) return script;
+    if (existsSync(script)) return { script, page: join(dir, 'docs', 'driver-patch.md') };
   }
-  return 'node_modules/fbsync/scripts/patch-node-firebird.mjs';
+  return { script: 'node_modules/fbsync/scripts/patch-node-firebird.mjs', page: "fbsync's docs/driver-patch.md" };
 }

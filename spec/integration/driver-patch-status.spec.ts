@@ -4,9 +4,10 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EDITS } from '../../scripts/patch-node-firebird.mjs';
 import { driverPatchStatus, driverWarnings, PATCHED_DRIVER_VERSION, type DriverPatchStatus } from '../../lib/firebird/driver-patch.js';
 import { REPO_ROOT, ensureBuilt } from '../support/cli.js';
 import { pristineDriver, removeTemporary, temporary } from '../support/packages.js';
@@ -42,7 +43,7 @@ describe('driverPatchStatus: the driver patch checked at run time', function () 
     expect(status).to.deep.include({ folder: published, version: PATCHED_DRIVER_VERSION, patched: false });
     expect(status.warning).to.equal(
       `node-firebird ${PATCHED_DRIVER_VERSION} (${published}) lacks fbsync's speed patch, so fbsync reads at about twice node's CPU per row; ` +
-        `fix: node ${join(REPO_ROOT, 'scripts', 'patch-node-firebird.mjs')} --driver ${published} (see docs/driver-patch.md)`,
+        `fix: node ${join(REPO_ROOT, 'scripts', 'patch-node-firebird.mjs')} --driver ${published} (see ${join(REPO_ROOT, 'docs', 'driver-patch.md')})`,
     );
   });
 
@@ -64,7 +65,7 @@ describe('driverPatchStatus: the driver patch checked at run time', function () 
     expect(status).to.deep.include({ version: '2.18.0', patched: false });
     expect(status.warning).to.equal(
       `node-firebird 2.18.0 (${other}) is not ${PATCHED_DRIVER_VERSION}, the version fbsync's speed patch is for, so fbsync reads without it, ` +
-        `at about twice node's CPU per row; give fbsync node-firebird ${PATCHED_DRIVER_VERSION} (an override or resolution may have replaced it; see docs/driver-patch.md)`,
+        `at about twice node's CPU per row; give fbsync node-firebird ${PATCHED_DRIVER_VERSION} (an override or resolution may have replaced it; see ${join(REPO_ROOT, 'docs', 'driver-patch.md')})`,
     );
   });
 
@@ -72,5 +73,25 @@ describe('driverPatchStatus: the driver patch checked at run time', function () 
     const status = driverPatchStatus(join(published, 'no-such-folder'));
     expect(status.patched).to.equal(false);
     expect(status.warning).to.match(/^cannot tell whether node-firebird \(.*no-such-folder\) carries fbsync's speed patch \(Cannot find module '\.\/package\.json'\); without it/);
+  });
+});
+
+describe('docs/driver-patch.md', function () {
+  this.timeout(120_000);
+  after(removeTemporary);
+
+  it('holds the patch as a diff that turns node-firebird as published into the driver the script patched', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'driver-patch.md'), 'utf8');
+    const diff = /^```diff\n([\s\S]*?)^```$/m.exec(doc)?.[1];
+    expect(diff, 'a ```diff block').to.be.a('string');
+    const copy = join(temporary('fbsync-driver-'), 'node-firebird');
+    cpSync(await pristineDriver(), copy, { recursive: true });
+    writeFileSync(join(copy, 'fbsync.patch'), diff!);
+    const applied = spawnSync('git', ['apply', '--verbose', 'fbsync.patch'], { cwd: copy, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).to.equal(0);
+    for (const file of Object.keys(EDITS)) {
+      expect(readFileSync(join(copy, file), 'utf8'), file).to.equal(readFileSync(join(REPO_ROOT, 'node_modules', 'node-firebird', file), 'utf8'));
+    }
+    expect(applied.stderr.match(/^Applied patch .* cleanly\.$/gm)).to.have.length(Object.keys(EDITS).length);
   });
 });

@@ -5,6 +5,7 @@
  * is needed; a driver without the patch in its place is said once a run, never a silent slowdown.
  */
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { driverPatchStatus, PATCHED_DRIVER_VERSION } from '../../lib/firebird/driver-patch.js';
 import { fbsync } from '../support/cli.js';
@@ -72,7 +73,9 @@ describe('fbsync installed from its package with npm install --ignore-scripts', 
       expect(summary.warnings).to.have.length(1);
       const [warning] = summary.warnings as string[];
       expect(warning).to.include(`node-firebird ${PATCHED_DRIVER_VERSION} (${bundled}) lacks fbsync's speed patch`);
-      expect(warning).to.include(`fix: node ${join(project, 'node_modules', 'fbsync', 'scripts', 'patch-node-firebird.mjs')} (`);
+      const fbsyncFolder = join(project, 'node_modules', 'fbsync');
+      expect(warning).to.include(`fix: node ${join(fbsyncFolder, 'scripts', 'patch-node-firebird.mjs')} (see ${join(fbsyncFolder, 'docs', 'driver-patch.md')})`);
+      expect(existsSync(join(fbsyncFolder, 'docs', 'driver-patch.md')), 'the page it names, in the package').to.equal(true);
       expect(run.stderr).to.equal(`fbsync: warning: ${warning}\n`);
     });
 
