@@ -136,7 +136,11 @@ async function main(): Promise<void> {
           // On stderr, so that a nightly run's log shows what the server did even when the run succeeds.
           onRetry: (event) => process.stderr.write(`fbsync: ${redact(formatRetry(event), secrets)}\n`),
         }).finally(() => rejectFile.close());
-        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatTablesSummary(summary, flagOf)}\n`);
+        for (const warning of summary.warnings) process.stderr.write(`fbsync: warning: ${warning}
+`);
+        process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}
+` : `${formatTablesSummary(summary, flagOf)}
+`);
         if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
       },
     )

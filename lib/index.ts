@@ -7,6 +7,7 @@ export { syncStreams, type SyncStreams } from './sync/streams.js';
 export { planSync } from './sync/plan.js';
 export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent } from './sync/options.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
+export { driverPatchStatus, PATCHED_DRIVER_VERSION, type DriverPatchStatus } from './firebird/driver-patch.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
 export { againIfLost, type AgainIfLostOptions, type FirebirdRetryEvent } from './firebird/retry.js';
 export { describeFirebirdTable, resolveFirebirdTable, resolveCharset, quoteFirebird, type FirebirdColumn, type FirebirdTable, type DescribeOptions } from './firebird/metadata.js';

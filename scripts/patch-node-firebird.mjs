@@ -1,37 +1,18 @@
 #!/usr/bin/env node
 /**
- * Speed patch for node-firebird 2.17.1, applied by `npm install` (postinstall) and idempotent.
+ * fbsync's speed patch for node-firebird 2.17.1: what it changes and why is docs/driver-patch.md,
+ * what each change saves docs/performance.md#the-driver-patch.
+ * Idempotent. Run by `prepare` in a checkout of fbsync (`npm install`, `npm ci`) and by `prepack`,
+ * which then checks it: the published package carries the patched driver inside it
+ * (bundleDependencies), so nothing runs where fbsync is installed. A user whose fbsync reads
+ * with an unpatched driver (the run says so) runs this script by hand.
  *
- * The driver's row decoder `delete`s bookkeeping fields of its reader object on every row, and
- * the connection `delete`s one of its own at login. V8 turns an object that loses a property
- * into a hash-table ("dictionary mode") object, so from then on every field read of the reader
- * (`pos`, `buffer`: several per column) and of the connection (`options`: three per value) is a
- * hash lookup. The patch assigns `undefined` instead, which every test of those fields in the
- * driver treats the same (they only test truthiness or `!== undefined`), and gives the reader
- * all its fields at construction. It also keeps RC4's state in locals (Firebird 3 servers
- * require wire encryption by default).
- *
- * And it stops decoding fetch replies over and over: node hands over whatever bytes have arrived,
- * a 50 KB reply typically in two to four pieces, and the driver decoded each piece as far as it
- * went, threw the work away on running out and began again from the reply's start with the next
- * one. The connection now first walks the reply's rows by their sizes alone and waits for more
- * bytes when they surely end inside it.
- *
- * Last, each row's NULL bitmap is read where it lies instead of through a Buffer slice, a BitSet
- * and its array (three objects a row for the garbage collector).
- *
- * And a BLOB reply's segments are gathered and copied once, where each was copied into a new
- * buffer holding all before it: quadratic in the segments of a reply, and fbsync asks for 64 KiB
- * replies.
- *
- * Values are unchanged. What each change saves is in docs/performance.md#the-driver-patch; what
- * the patch does, in docs/driver-patch.md.
- *
- * Not patch-package: installed as a dependency, fbsync's node-firebird is usually hoisted out of
- * its folder, where patch-package does not look. Anything unexpected — another driver version,
- * a file that does not read as expected — leaves the driver untouched with a note on stderr and
- * exit code 0: fbsync works either way, only slower. `--check` exits 1 unless the patch is in;
- * `--driver DIR` names node-firebird's folder instead of resolving it from here.
+ * Each edit is an exact text and its replacement, found the expected number of times. Anything
+ * unexpected — another driver version, a file that does not read as expected — leaves the driver
+ * untouched with a note on stderr and exit code 0: fbsync works either way, only slower. All files
+ * are checked before any is written, and each is written whole (a new file renamed over the old:
+ * a hard link into a package store is replaced, not written through). `--check` exits 1 unless
+ * the patch is in; `--driver DIR` names node-firebird's folder instead of resolving it from here.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -348,7 +329,7 @@ function main() {
     return 0;
   }
   if (check) {
-    say(`node-firebird ${version}: speed patch not applied (run: node scripts/patch-node-firebird.mjs)`);
+    say(`node-firebird ${version}: speed patch not applied (run: node ${fileURLToPath(import.meta.url)}${values.driver ? ` --driver ${root}` : ''})`);
     return 1;
   }
   // All files checked before any is written, each written whole: never a half-patched driver.

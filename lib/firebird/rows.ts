@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type Firebird from 'node-firebird';
+import { driverPatchStatus } from './driver-patch.js';
 import { outOfStepError } from './errors.js';
 
 /**
@@ -10,20 +10,8 @@ import { outOfStepError } from './errors.js';
 /** Bytes a fetch reply is sized to, by whether the driver carries fbsync's patch; see FetchSize. */
 export const REPLY_BYTES = { unpatched: 56 * 1024, patched: 224 * 1024 } as const;
 
-/**
- * node-firebird as patched by scripts/patch-node-firebird.mjs: its data handler waits for the
- * rest of a fetch reply instead of decoding it again from the start with every piece.
- */
-function driverWaitsForWholeReplies(): boolean {
-  try {
-    const connection = createRequire(import.meta.url)('node-firebird/lib/wire/connection.js') as { fbsyncFetchReplyIncomplete?: unknown };
-    return typeof connection.fbsyncFetchReplyIncomplete === 'function';
-  } catch {
-    return false;
-  }
-}
-
-export const DEFAULT_REPLY_BYTES = driverWaitsForWholeReplies() ? REPLY_BYTES.patched : REPLY_BYTES.unpatched;
+/** Patched, the driver waits for the rest of a fetch reply instead of decoding it again with every piece. */
+export const DEFAULT_REPLY_BYTES = driverPatchStatus().patched ? REPLY_BYTES.patched : REPLY_BYTES.unpatched;
 
 /**
  * How many rows to ask for per wire fetch, sized in bytes from the width the rows of the last

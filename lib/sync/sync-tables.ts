@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import { FbsyncError } from '../core/errors.js';
 import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import { driverWarnings } from '../firebird/driver-patch.js';
 import { againIfLost } from '../firebird/retry.js';
 import { checkReadable, countRows, describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
@@ -40,6 +41,12 @@ export interface TablesSummary extends SyncSummary {
   created: string[];
   /** Tables `allTables` left out, with the reason. */
   skipped: SkippedTable[];
+  /**
+   * Things the run went through but that the user should hear of, one line each, never more than
+   * once a run; empty when none. For now only one: the Firebird driver lacks fbsync's speed patch
+   * (see `driverPatchStatus`, docs/driver-patch.md). The fbsync command prints each on stderr.
+   */
+  warnings: string[];
 }
 
 /** What planning decided for one table, before anything is written. */
@@ -106,7 +113,7 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     const reports = results.filter((r): r is SyncReport => r !== undefined);
     // Stopped by the signal: tables not begun yet are named, not left out without a word.
     const unstarted = prepared.filter((_p, i) => results[i] === undefined).map((p) => ({ table: p.source, reason: 'not begun: the run was stopped' }));
-    return { ...summarize(reports, Date.now() - started), created, skipped: [...skipped, ...unstarted] };
+    return { ...summarize(reports, Date.now() - started), created, skipped: [...skipped, ...unstarted], warnings: driverWarnings() };
   } finally {
     await target?.end();
     for (const lane of lanes) await closeFirebird(lane.db);

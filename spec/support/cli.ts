@@ -43,6 +43,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** Kill the command after this long (it should never hang on a failure). Default 60 s. */
   timeoutMs?: number;
+  /** The command's script: default this checkout's build, FBSYNC_BIN; or an installed package's. */
+  bin?: string;
 }
 
 /** `node dist/bin/fbsync.js ...args` */
@@ -51,10 +53,10 @@ export function fbsync(args: readonly string[], options: CliOptions = {}): Promi
   for (const name of ['FBSYNC_FROM', 'FBSYNC_TO', 'DEBUG', 'DEBUG_COLORS', 'FORCE_COLOR', 'NODE_OPTIONS']) delete env[name];
   Object.assign(env, options.env ?? {});
   // A scratch working directory, so files the command writes (reject files) never land in the repository.
-  return run(process.execPath, [FBSYNC_BIN, ...args], { cwd: scratchDir(), env, timeoutMs: options.timeoutMs ?? 60_000 });
+  return run(process.execPath, [options.bin ?? FBSYNC_BIN, ...args], { cwd: scratchDir(), env, timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
-function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CliResult> {
+export function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PATCHED_DRIVER_VERSION } from '../../lib/firebird/driver-patch.js';
 import { EDITS, VERSION, patchText } from '../../scripts/patch-node-firebird.mjs';
 
 const SCRIPT = 'scripts/patch-node-firebird.mjs';
@@ -42,8 +43,26 @@ describe('node-firebird speed patch (scripts/patch-node-firebird.mjs)', () => {
     return root;
   };
 
-  it('is applied to the installed driver (npm install runs it)', () => {
+  it('is applied to the installed driver (npm install and npm ci run it, as part of prepare)', () => {
     expect(run('--check').status).to.equal(0);
+  });
+
+  it('is for the one node-firebird version fbsync pins, installs and ships inside its package', () => {
+    const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+    const pkg = json('package.json');
+    const lock = json('package-lock.json');
+    expect(pkg.dependencies['node-firebird']).to.equal(VERSION); // exact: no ^ or ~
+    expect(pkg.bundleDependencies).to.deep.equal(['node-firebird']);
+    expect(lock.packages[''].dependencies['node-firebird']).to.equal(VERSION);
+    expect(lock.packages['node_modules/node-firebird']).to.include({ version: VERSION, inBundle: true });
+    expect(json(require.resolve('node-firebird/package.json')).version).to.equal(VERSION);
+    expect(PATCHED_DRIVER_VERSION).to.equal(VERSION);
+  });
+
+  it('is put into the package by its pack scripts, and no install script runs where it is installed', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(scripts.prepack).to.include('patch-node-firebird.mjs --check');
+    expect(scripts).to.not.have.any.keys('preinstall', 'install', 'postinstall');
   });
 
   it('replaces every text it looks for, and --check then passes', () => {
