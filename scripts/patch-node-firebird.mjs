@@ -168,6 +168,11 @@ function decodeResponse(data, callback, cnx, lowercase_keys, cb) {
       'if (!lowerV13 && (data.buffer[nullStart + (data.fcolumn >> 3)] >> (data.fcolumn & 7)) & 1) {',
       1,
     ],
+    // Login: the server's SRP data is the salt's length, the salt, the key's length and the key,
+    // with no padding; the driver rounded the key's offset up to 4 bytes, which is right only
+    // for a salt of 64 hex digits. A salt with a leading zero nibble comes as 63 (about one user
+    // in 16), and such a user could never log in.
+    ['var keyStart = (saltLen + 2 + 3) & ~3;', 'var keyStart = saltLen + 4; // fbsync patch: no padding before the key', 2],
     // For its spec (spec/integration/driver-patch.spec.ts), which cuts real replies at every byte.
     ['module.exports = Connection;\n', 'module.exports = Connection;\nConnection.fbsyncFetchReplyIncomplete = fbsyncFetchReplyIncomplete;\n', 1],
   ],

@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../core/errors.js';
 import { maskUri, passwordOf, redact } from '../util/redact.js';
 import { lostConnectionError } from './errors.js';
+import { driverPatchStatus } from './driver-patch.js';
 import { cutWhenSilent, type SilentSocket } from '../util/silence.js';
 
 const debug = createDebug('fbsync:firebird');
@@ -166,15 +167,23 @@ export function untilClosed<T>(db: FirebirdDatabase, work: Promise<T>): Promise<
   });
 }
 
+/**
+ * node-firebird 2.17.1 unpatched refuses the right password of about one Firebird 3 user in 16
+ * (by the salt the server drew for it); fbsync's driver patch fixes that (driver-patch.ts).
+ */
+function loginHint(): string {
+  const check = 'check the user and password in the Firebird URI';
+  if (driverPatchStatus().patched) return check;
+  return `${check}; if they are right, this node-firebird lacks fbsync's patch and fails to log in about 1 Firebird 3 user in 16 (see the warning on the driver): patch it, or set the same password again with ALTER USER … PASSWORD`;
+}
+
 export function firebirdConnectError(err: unknown, where: string, options: Firebird.Options): FbsyncError {
   const cause = describeCause(err);
   const code = (err as { gdscode?: number; code?: string } | undefined) ?? {};
   const host = `${options.host ?? '127.0.0.1'}:${options.port ?? 3050}`;
   if (code.gdscode === 335544472 || /user name and password are not defined/i.test(cause)) {
     return new FbsyncError('FIREBIRD_LOGIN', `Firebird at ${host} rejected user ${options.user ?? 'SYSDBA'} or its password (${where})`, {
-      // node-firebird 2.17's SRP client fails for a user whose salt starts with a zero nibble
-      // (about 1 in 16): the right password is refused until the password is set again.
-      hint: 'check the user and password in the Firebird URI; if they are right, set the same password again with ALTER USER … PASSWORD: node-firebird fails to log in about 1 Firebird 3 user in 16, by the random salt the server drew for the password',
+      hint: loginHint(),
       cause: err,
     });
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,7 @@ function statusOf(folder: string, named: boolean): DriverPatchStatus {
       process.versions.pnp === undefined
         ? `fix: node ${script}${named ? ` --driver ${folder}` : ''} (see ${page})`
         : `under Yarn Plug'n'Play, fix: give node-firebird the patch in ${page} as a patch: resolution`;
-    const warning = `${where} lacks fbsync's speed patch, so fbsync reads at about twice node's CPU per row; ${fix}`;
+    const warning = `${where} lacks fbsync's speed patch, so fbsync reads at about twice node's CPU per row and about one Firebird 3 user in 16 cannot log in; ${fix}`;
     return { folder, version, patched: false, warning };
   } catch (err) {
     // A bundler that inlined the driver, a folder that is not one: the check must never stop a run.
@@ -83,7 +83,10 @@ function driverFolder(): string {
   }
 }
 
-/** The marks: a function the patch adds, and its comment in each class it edits. */
+/**
+ * The marks: a function the patch adds, its comment in each class it edits, and the login fix,
+ * which sits in a function the module does not export (so its file is read).
+ */
 function carriesPatch(fromDriver: NodeJS.Require): boolean {
   const mark = 'fbsync speed patch';
   const connection = fromDriver('./lib/wire/connection.js') as { fbsyncFetchReplyIncomplete?: unknown };
@@ -93,7 +96,8 @@ function carriesPatch(fromDriver: NodeJS.Require): boolean {
     typeof connection.fbsyncFetchReplyIncomplete === 'function' &&
     String(serialize.XdrReader).includes(mark) &&
     String(serialize.BlrReader.prototype.readSegment).includes(mark) &&
-    String(socket.Arc4.prototype.transform).includes(mark)
+    String(socket.Arc4.prototype.transform).includes(mark) &&
+    readFileSync(fromDriver.resolve('./lib/wire/connection.js'), 'utf8').includes('fbsync patch: no padding before the key')
   );
 }
 
