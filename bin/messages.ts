@@ -34,6 +34,9 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   'retry.attempts': '--retries',
 };
 
+/** Every flag of the command that names a library option. */
+export const COMMAND_FLAGS: readonly string[] = Object.values(FLAGS);
+
 /** The flag for a library option, or the option in backquotes when the command has none. */
 export function flagOf(option: string): string {
   return (FLAGS as Record<string, string | undefined>)[option] ?? `\`${option}\``;
