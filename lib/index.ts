@@ -5,7 +5,7 @@
 export { syncTable } from './sync/sync-table.js';
 export { syncStreams, type SyncStreams } from './sync/streams.js';
 export { planSync } from './sync/plan.js';
-export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent } from './sync/options.js';
+export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent, type MaxDelete, type TableProgress, type TableOutcome } from './sync/options.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
 export { driverPatchStatus, PATCHED_DRIVER_VERSION, type DriverPatchStatus } from './firebird/driver-patch.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
@@ -48,6 +48,6 @@ export { sinceColumn, Watermark, WatermarkTracker, WATERMARK_TABLE, DEFAULT_SINC
 export { compareVersions, type VersionList, type VersionVerdict, type VersionSet } from './core/version-list.js';
 export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE } from './mysql/version-store.js';
 export { RowVersions, versionFingerprint, type VersionsReport } from './state/row-versions.js';
-export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary } from './sync/sync-tables.js';
+export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary, type TableJob, type TableOptions } from './sync/sync-tables.js';
 export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOption } from './sync/report.js';
 export { passwordOf } from './util/redact.js';

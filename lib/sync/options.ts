@@ -128,7 +128,43 @@ export interface SyncOptions {
   rejectFile?: string | RejectFile;
   /** Receives every rejected row (besides the reject file, if there is one). */
   onReject?: RejectHandler;
+  /**
+   * With `delete`: the most target rows the run may delete, a count (`500`) or a share of the
+   * target's rows (`'10%'`). A table whose deletes would pass it deletes nothing and ends
+   * `refused` (error code DELETE_GUARD). Without it a default guard holds (docs/command.md).
+   */
+  maxDelete?: MaxDelete;
+  /**
+   * With `delete`: instead of deleting a target row the source no longer has, set this DATETIME
+   * column of the target to the run's time; a row that comes back has it cleared.
+   */
+  softDelete?: string;
+  /** Told how the table's run is going: every few seconds, and once when it ends. */
+  onProgress?: (progress: TableProgress) => void;
 }
+
+/** A limit on deletes: a number of rows, or a percentage of the target's rows (`'10%'`). */
+export type MaxDelete = number | `${number}%`;
+
+/** How one table's run is going (SyncOptions.onProgress). Field names are stable: `--progress json` prints them. */
+export interface TableProgress extends Counts {
+  table: string;
+  target: string;
+  /** `reading` while pages flow, `done` once, at the end (whatever the outcome). */
+  phase: 'reading' | 'done';
+  /** Source rows the run expects to read, if known, and where that figure comes from. */
+  estimate?: { rows: number; from: 'source count' | 'previous run' };
+  rowsPerSecond: number;
+  elapsedMs: number;
+}
+
+/**
+ * How one table's run ended, from best to worst: `synced`; `rejected`, completed but MySQL
+ * refused some rows (within `maxErrors`, in the reject file); `refused`, a guard stopped it
+ * (DELETE_GUARD; and, later, a table busy with another run); `interrupted` by the signal;
+ * `failed`, an error (connection, schema, SQL).
+ */
+export type TableOutcome = 'synced' | 'rejected' | 'refused' | 'interrupted' | 'failed';
 
 export type RetryEvent = MysqlRetryEvent | FirebirdRetryEvent;
 
@@ -152,5 +188,9 @@ export interface SyncReport extends Counts {
   elapsedMs: number;
   /** Source rows read per second. */
   rowsPerSecond: number;
+  /** How the table's run ended; see TableOutcome. */
+  outcome?: TableOutcome;
+  /** With outcome `refused` or `failed`: the error, as `code` and message. */
+  error?: { code?: string; message: string };
 }
 

@@ -15,14 +15,46 @@ import { formatSummary, summarize, type NameOption, type SyncSummary } from './r
 import { syncTable } from './sync-table.js';
 import { planSync } from './plan.js';
 import { type SyncOptions, type SyncReport } from './options.js';
+import { checkOptions as checkSyncOptions } from './check-options.js';
 
 const debug = createDebug('fbsync:sync');
+
+/** The options that may differ from one table to the next (a job file's per-table options). */
+export type TableOptions = Pick<
+  SyncOptions,
+  | 'delete'
+  | 'dryRun'
+  | 'rowVersions'
+  | 'sinceColumn'
+  | 'sinceOverlapSeconds'
+  | 'resume'
+  | 'maxErrors'
+  | 'maxDelete'
+  | 'softDelete'
+  | 'pageSize'
+  | 'batchRows'
+  | 'parallel'
+  | 'loadData'
+>;
+
+/** One table of a run, with what it does otherwise than the run's options say. */
+export interface TableJob extends TableOptions {
+  /** Firebird table name. */
+  name: string;
+  /** MySQL table name; default: the source's, through `names`. */
+  target?: string;
+  /** Columns of this table to leave out (besides the run's `excludeColumns` that apply to it). */
+  excludeColumns?: readonly string[];
+}
 
 export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns'> {
   from: string;
   to: string;
-  /** Tables to sync; or `allTables`. */
-  tables?: readonly string[];
+  /**
+   * Tables to sync: names, or TableJobs with options of their own (the run's options are their
+   * defaults). With `allTables`, the tables listed here only set options of their own.
+   */
+  tables?: ReadonlyArray<string | TableJob>;
   /** Every user table with a primary key; the others are listed in the summary's `skipped`. */
   allTables?: boolean;
   /** `TABLE.COLUMN` entries; a bare `COLUMN` applies to every table. */
@@ -34,6 +66,11 @@ export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'ta
   createTables?: boolean;
   /** Tables synced at once, each over its own Firebird attachment. Default 1. */
   parallelTables?: number;
+  /**
+   * Stop at the first table that fails: no further table starts (default: every table runs, and
+   * each one's outcome is in the summary).
+   */
+  stopOnError?: boolean;
 }
 
 export interface TablesSummary extends SyncSummary {
@@ -57,6 +94,8 @@ interface Prepared {
   excludeColumns: string[];
   /** CREATE TABLE for a table that does not exist yet. */
   create?: string;
+  /** Its own options, over the run's. */
+  job: TableOptions;
 }
 
 /**
@@ -72,6 +111,7 @@ interface Prepared {
  */
 export async function syncTables(options: SyncTablesOptions): Promise<TablesSummary> {
   const parallelTables = checkOptions(options);
+  const jobs = tableJobs(options);
   const started = Date.now();
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   let db: FirebirdDatabase | undefined;
@@ -87,24 +127,25 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     };
     const { tables, skipped, sources } = await againIfLost(
       async () => {
-        const chosen = await chooseTables(db!, options);
+        const chosen = await chooseTables(db!, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
         const described: FirebirdTable[] = [];
         for (const table of chosen.tables) described.push(await describeFirebirdTable(db!, table, { noneCharset: options.noneCharset }));
-        for (const source of described) await checkReadable(db!, source, excludedColumns(options.excludeColumns ?? [], source.name));
+        for (const source of described) await checkReadable(db!, source, columnsLeftOut(options, jobOf(jobs, source.name), source.name));
         return { ...chosen, sources: described };
       },
       reattach,
-      (options.tables ?? []).join(', ') || 'all tables',
+      jobs.map((j) => j.name).join(', ') || 'all tables',
       options,
     );
     const lanesWanted = Math.max(1, Math.min(parallelTables, tables.length));
     target = await openMysql(options.to, { connections: lanesWanted * (parallel + 1) });
     checkExclusions(options.excludeColumns ?? [], sources);
+    checkJobs(jobs, sources, options);
     // Every column that cannot be copied, in every table, named at once rather than one per run.
-    const unsupported = sources.flatMap((s) => unsupportedColumns(s, excludedColumns(options.excludeColumns ?? [], s.name)));
+    const unsupported = sources.flatMap((s) => unsupportedColumns(s, columnsLeftOut(options, jobOf(jobs, s.name), s.name)));
     if (unsupported.length > 0) throw unsupportedError(unsupported);
     const prepared: Prepared[] = [];
-    for (const source of sources) prepared.push(await prepare(target, source, options));
+    for (const source of sources) prepared.push(await prepare(target, source, jobOf(jobs, source.name), options));
     const created = await createMissing(db, target, prepared, options);
     lanes.push({ db });
     db = undefined;
@@ -123,7 +164,6 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
 
 function checkOptions(options: SyncTablesOptions): number {
   const named = (options.tables ?? []).length > 0;
-  if (named && options.allTables) throw new FbsyncError('OPTION', '`tables` and `allTables` both given', { hint: 'pass one of them', options: ['tables', 'allTables'] });
   if (!named && !options.allTables) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass `tables` or `allTables`', options: ['tables', 'allTables'] });
   const n = options.parallelTables ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `\`parallelTables\` must be a positive integer, not ${n}`, { options: ['parallelTables'], value: n });
@@ -134,18 +174,64 @@ function checkOptions(options: SyncTablesOptions): number {
  * Plans one table: an existing MySQL table is checked against the source (strictly with
  * `createTables`); a missing one is designed, if it may be created.
  */
-async function prepare(target: MysqlTarget, source: FirebirdTable, options: SyncTablesOptions): Promise<Prepared> {
-  const excludeColumns = excludedColumns(options.excludeColumns ?? [], source.name);
-  const planOptions = { excludeColumns, names: options.names, strict: Boolean(options.createTables) };
-  const wanted = targetTableName(options.names, source.name);
+async function prepare(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<Prepared> {
+  const excludeColumns = columnsLeftOut(options, job, source.name);
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables) };
+  const wanted = job?.target ?? targetTableName(options.names, source.name);
+  const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted);
   if (existing) {
     planTable(source, await describeMysqlTable(target, existing), planOptions);
-    return { source: source.name, target: existing, excludeColumns };
+    return { source: source.name, target: existing, excludeColumns, job: own };
   }
   if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
   const plan = planSource(source, planOptions);
-  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(tableDesign(plan)) };
+  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(tableDesign(plan)), job: own };
+}
+
+/** The run's tables as jobs; a table listed twice is refused. */
+function tableJobs(options: SyncTablesOptions): TableJob[] {
+  const jobs = (options.tables ?? []).map((t) => (typeof t === 'string' ? { name: t } : t));
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const key = job.name.toUpperCase();
+    if (seen.has(key)) throw new FbsyncError('OPTION', `table ${job.name} is listed twice in \`tables\``, { hint: 'list each table once, with all its options', options: ['tables'], value: job.name });
+    seen.set(key, job.name);
+    // What cannot go together is refused before anything connects, for each table as it will run.
+    checkSyncOptions({ ...options, ...ownOptions(job), table: job.name });
+  }
+  return jobs;
+}
+
+/** The job of a Firebird table, matched as Firebird matches names (case-insensitively when unquoted). */
+function jobOf(jobs: readonly TableJob[], table: string): TableJob | undefined {
+  return jobs.find((j) => j.name === table) ?? jobs.find((j) => j.name.toUpperCase() === table.toUpperCase());
+}
+
+/** With `allTables`, a job for a table the run does not sync is a mistake worth naming. */
+function checkJobs(jobs: readonly TableJob[], sources: readonly FirebirdTable[], options: SyncTablesOptions): void {
+  if (!options.allTables) return;
+  for (const job of jobs) {
+    if (!sources.some((s) => s.name === job.name || s.name.toUpperCase() === job.name.toUpperCase())) {
+      throw new FbsyncError('OPTION', `\`tables\` sets options for ${job.name}, which \`allTables\` does not sync (no such table, or it has no primary key)`, {
+        hint: 'check the name, or leave the entry out',
+        options: ['tables', 'allTables'],
+        value: job.name,
+      });
+    }
+  }
+}
+
+/** The run's `excludeColumns` that apply to a table, and the job's own. */
+function columnsLeftOut(options: SyncTablesOptions, job: TableJob | undefined, table: string): string[] {
+  return [...excludedColumns(options.excludeColumns ?? [], table), ...(job?.excludeColumns ?? [])];
+}
+
+/** A job's own sync options, without its name, target and columns. */
+function ownOptions(job: TableJob | undefined): TableOptions {
+  if (!job) return {};
+  const { name: _name, target: _target, excludeColumns: _columns, ...own } = job;
+  return own;
 }
 
 /** Creates the missing tables (not in a dry run) and checks each against its source again. */
@@ -172,10 +258,10 @@ async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared
 async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: Prepared, options: SyncTablesOptions): Promise<SyncReport> {
   debug('syncing %s', p.source);
   // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
-  if (p.create && options.dryRun) return wouldInsertAll(lane.db, p);
+  if (p.create && (p.job.dryRun ?? options.dryRun)) return wouldInsertAll(lane.db, p);
   const reconnect = async () => (lane.db = await openFirebird(options.from));
   const attachSide = () => openFirebird(options.from);
-  return syncTable({ ...options, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
+  return syncTable({ ...options, ...p.job, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
 }
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {
