@@ -52,3 +52,4 @@ export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSum
 export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOption } from './sync/report.js';
 export { passwordOf } from './util/redact.js';
 export { loadJob, parseJob, JobFileError, type LoadedJob } from './sync/job-file.js';
+export { checkTables, type TableCheck, type TablesCheck } from './sync/check-tables.js';
