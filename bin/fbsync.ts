@@ -10,8 +10,8 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema } from '../lib/index.js';
-import { commandMessage, flagOf } from './messages.js';
+import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, loadJob, checkTables, type LoadedJob, type SyncTablesOptions, type TableCheck } from '../lib/index.js';
+import { commandMessage, flagOf, givenOptions } from './messages.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -40,6 +40,40 @@ function list(v: unknown): string[] {
     .flatMap((s) => String(s).split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** The job file's run, if --job names one. */
+function jobOf(file: string | undefined): LoadedJob | undefined {
+  return file === undefined ? undefined : loadJob(file);
+}
+
+/**
+ * The run: the job file's options, then the flags the user gave over them (yargs' defaults
+ * do not count as given, so that they do not override the file). With a job file, --tables picks
+ * tables of the file, each with its entry's options; a table the file lacks runs with the defaults.
+ */
+function runOptions(job: LoadedJob | undefined, flags: Partial<SyncTablesOptions>, from: string, to: string): SyncTablesOptions {
+  const fromFile = job?.options ?? {};
+  const tables = flags.tables && fromFile.tables ? flags.tables.map((name) => fromFile.tables!.find((t) => typeof t !== 'string' && t.name.toUpperCase() === String(name).toUpperCase()) ?? name) : flags.tables;
+  return { ...fromFile, ...flags, ...(tables && { tables }), from, to };
+}
+
+/** The Firebird and MySQL URIs: the flag, else the job file's, else the environment's. */
+function servers(argv: { from?: string; to?: string }, job: LoadedJob | undefined, need: { to: boolean }): { from: string; to: string } {
+  const from = argv.from ?? job?.from ?? process.env.FBSYNC_FROM;
+  const to = argv.to ?? job?.to ?? process.env.FBSYNC_TO;
+  secrets.push(from && passwordOf(from), to && passwordOf(to));
+  if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from, set FBSYNC_FROM or write `from:` in the job file' });
+  if (!to && need.to) throw new FbsyncError('OPTION', 'no MySQL target given', { hint: 'pass --to, set FBSYNC_TO or write `to:` in the job file' });
+  return { from, to: to ?? '' };
+}
+
+/** One line per table of `fbsync check`. */
+function checkLine(check: TableCheck): string {
+  const names = check.target ? `${check.table} -> ${check.target}` : check.table;
+  if (!check.problem) return `${names}: ok${check.create ? ' (would be created)' : ''}`;
+  const { code, message, options } = check.problem;
+  return `${names}: ${commandMessage(new FbsyncError(code, message, { options }))}`;
 }
 
 /**
@@ -71,7 +105,13 @@ function stopOnSignals(): { signal: AbortSignal; readonly received: NodeJS.Signa
 }
 
 async function main(): Promise<void> {
-  await yargs(hideBin(process.argv))
+  const cli = yargs(hideBin(process.argv));
+  /** The flags yargs filled in from their defaults, rather than the user. */
+  const defaulted = () => {
+    const parsed = (cli as unknown as { parsed?: { defaulted?: Record<string, boolean> } | false }).parsed;
+    return new Set(Object.keys((parsed && parsed.defaulted) || {}));
+  };
+  await cli
     .scriptName('fbsync')
     .usage('$0 <command> [options]')
     .command(
@@ -79,6 +119,7 @@ async function main(): Promise<void> {
       'copy Firebird tables into MySQL tables: insert, update and (with --delete) delete what differs',
       (y) =>
         y
+          .option('job', { type: 'string', describe: 'a job file (YAML or JSON, docs/jobs.md); the flags given override it' })
           .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
           .option('to', { type: 'string', describe: 'MySQL URI mysql://user:pass@host:port/database (or FBSYNC_TO)' })
           .option('tables', { type: 'string', array: true, describe: 'tables to sync: A,B,…' })
@@ -102,18 +143,13 @@ async function main(): Promise<void> {
           .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' }),
       async (argv) => {
-        const from = argv.from ?? process.env.FBSYNC_FROM;
-        const to = argv.to ?? process.env.FBSYNC_TO;
-        secrets.push(from && passwordOf(from), to && passwordOf(to));
-        if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
-        if (!to) throw new FbsyncError('OPTION', 'no MySQL target given', { hint: 'pass --to or set FBSYNC_TO' });
+        const job = jobOf(argv.job);
+        const { from, to } = servers(argv, job, { to: true });
         const stop = stopOnSignals();
         // One file for every table; it is only created when the first row is refused.
-        const rejectFile = new RejectFile(argv.rejectFile ?? `fbsync-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
-        const summary = await syncTables({
-          from,
-          to,
-          tables: list(argv.tables ?? []),
+        const rejectFile = new RejectFile(argv.rejectFile ?? (job?.options.rejectFile as string | undefined) ?? `fbsync-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+        const flags: Partial<SyncTablesOptions> = givenOptions(defaulted(), {
+          tables: argv.tables && list(argv.tables),
           allTables: argv.allTables,
           createTables: argv.createTables,
           parallelTables: argv.parallelTables,
@@ -127,12 +163,15 @@ async function main(): Promise<void> {
           pageSize: argv.pageSize,
           batchRows: argv.batchRows,
           loadData: argv.loadData,
-          excludeColumns: list(argv.excludeColumns ?? []),
+          excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
           resume: argv.resume,
-          signal: stop.signal,
           maxErrors: argv.maxErrors,
-          rejectFile,
           retry: { attempts: argv.retries + 1 },
+        });
+        const summary = await syncTables({
+          ...runOptions(job, flags, from, to),
+          signal: stop.signal,
+          rejectFile,
           // On stderr, so that a nightly run's log shows what the server did even when the run succeeds.
           onRetry: (event) => process.stderr.write(`fbsync: ${redact(formatRetry(event), secrets)}\n`),
         }).finally(() => rejectFile.close());
@@ -142,6 +181,36 @@ async function main(): Promise<void> {
 ` : `${formatTablesSummary(summary, flagOf)}
 `);
         if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
+      },
+    )
+    .command(
+      'check',
+      'check a run without writing: the job file, then every table against both schemas (one line each)',
+      (y) =>
+        y
+          .option('job', { type: 'string', describe: 'a job file (YAML or JSON, docs/jobs.md); the flags given override it' })
+          .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
+          .option('to', { type: 'string', describe: 'MySQL URI mysql://user:pass@host:port/database (or FBSYNC_TO)' })
+          .option('tables', { type: 'string', array: true, describe: 'tables to check: A,B,…' })
+          .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
+          .option('create-tables', { type: 'boolean', default: false, describe: 'missing MySQL tables would be created (see fbsync schema); hold existing ones to the mapping' })
+          .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
+          .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' }),
+      async (argv) => {
+        const job = jobOf(argv.job);
+        const { from, to } = servers(argv, job, { to: true });
+        const flags: Partial<SyncTablesOptions> = givenOptions(defaulted(), {
+          tables: argv.tables && list(argv.tables),
+          allTables: argv.allTables,
+          createTables: argv.createTables,
+          excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
+          noneCharset: argv.noneCharset,
+        });
+        const checked = await checkTables(runOptions(job, flags, from, to));
+        for (const warning of checked.warnings) process.stderr.write(`fbsync: warning: ${warning}\n`);
+        const lines = [...checked.tables.map(checkLine), ...checked.skipped.map((s) => `${s.table}: skipped (${s.reason})`)];
+        process.stdout.write(`${redact(lines.join('\n'), secrets)}\n`);
+        if (checked.tables.some((t) => t.problem)) process.exitCode = 1;
       },
     )
     .command(
@@ -168,7 +237,7 @@ async function main(): Promise<void> {
         process.stdout.write(`${formatSchema(schema)}\n`);
       },
     )
-    .demandCommand(1, 'name a command: fbsync sync --help, fbsync schema --help')
+    .demandCommand(1, 'name a command: fbsync sync --help, fbsync check --help, fbsync schema --help')
     .strict()
     .help()
     .version()
@@ -182,7 +251,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`fbsync: ${redact(commandMessage(err), secrets)}\n`);
-  // 2 for a command line that cannot run at all, as for yargs' own usage errors.
-  const usage = (err instanceof FbsyncError && err.code === 'OPTION') || (err instanceof Error && err.name === 'YError');
+  // 2 for a command line (or job file) that cannot run at all, as for yargs' own usage errors.
+  const usage = (err instanceof FbsyncError && (err.code === 'OPTION' || err.code === 'JOB_FILE')) || (err instanceof Error && err.name === 'YError');
   process.exitCode = usage ? 2 : 1;
 });

@@ -37,6 +37,20 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
 /** Every flag of the command that names a library option. */
 export const COMMAND_FLAGS: readonly string[] = Object.values(FLAGS);
 
+/**
+ * The options whose flags the user gave: those yargs filled in from its defaults (`defaulted`,
+ * as yargs spells flags, without the dashes) are left out, and so are options without a value,
+ * so that what a job file says is overridden only by what the command line says.
+ */
+export function givenOptions<T extends object>(defaulted: ReadonlySet<string>, options: T): Partial<T> {
+  const given = Object.entries(options).filter(([option, value]) => {
+    if (value === undefined) return false;
+    const flag = FLAGS[(option === 'retry' ? 'retry.attempts' : option) as LibraryOption];
+    return !(flag && defaulted.has(flag.slice(2)));
+  });
+  return Object.fromEntries(given) as Partial<T>;
+}
+
 /** The flag for a library option, or the option in backquotes when the command has none. */
 export function flagOf(option: string): string {
   return (FLAGS as Record<string, string | undefined>)[option] ?? `\`${option}\``;

@@ -51,3 +51,5 @@ export { RowVersions, versionFingerprint, type VersionsReport } from './state/ro
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary, type TableJob, type TableOptions } from './sync/sync-tables.js';
 export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOption } from './sync/report.js';
 export { passwordOf } from './util/redact.js';
+export { loadJob, parseJob, JobFileError, type LoadedJob } from './sync/job-file.js';
+export { checkTables, type TableCheck, type TablesCheck } from './sync/check-tables.js';

@@ -162,7 +162,7 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
   }
 }
 
-function checkOptions(options: SyncTablesOptions): number {
+export function checkOptions(options: SyncTablesOptions): number {
   const named = (options.tables ?? []).length > 0;
   if (!named && !options.allTables) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass `tables` or `allTables`', options: ['tables', 'allTables'] });
   const n = options.parallelTables ?? 1;
@@ -174,7 +174,7 @@ function checkOptions(options: SyncTablesOptions): number {
  * Plans one table: an existing MySQL table is checked against the source (strictly with
  * `createTables`); a missing one is designed, if it may be created.
  */
-async function prepare(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<Prepared> {
+export async function prepare(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<Prepared> {
   const excludeColumns = columnsLeftOut(options, job, source.name);
   const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables) };
   const wanted = job?.target ?? targetTableName(options.names, source.name);
@@ -190,7 +190,7 @@ async function prepare(target: MysqlTarget, source: FirebirdTable, job: TableJob
 }
 
 /** The run's tables as jobs; a table listed twice is refused. */
-function tableJobs(options: SyncTablesOptions): TableJob[] {
+export function tableJobs(options: SyncTablesOptions): TableJob[] {
   const jobs = (options.tables ?? []).map((t) => (typeof t === 'string' ? { name: t } : t));
   const seen = new Map<string, string>();
   for (const job of jobs) {
@@ -204,7 +204,7 @@ function tableJobs(options: SyncTablesOptions): TableJob[] {
 }
 
 /** The job of a Firebird table, matched as Firebird matches names (case-insensitively when unquoted). */
-function jobOf(jobs: readonly TableJob[], table: string): TableJob | undefined {
+export function jobOf(jobs: readonly TableJob[], table: string): TableJob | undefined {
   return jobs.find((j) => j.name === table) ?? jobs.find((j) => j.name.toUpperCase() === table.toUpperCase());
 }
 
@@ -223,7 +223,7 @@ function checkJobs(jobs: readonly TableJob[], sources: readonly FirebirdTable[],
 }
 
 /** The run's `excludeColumns` that apply to a table, and the job's own. */
-function columnsLeftOut(options: SyncTablesOptions, job: TableJob | undefined, table: string): string[] {
+export function columnsLeftOut(options: SyncTablesOptions, job: TableJob | undefined, table: string): string[] {
   return [...excludedColumns(options.excludeColumns ?? [], table), ...(job?.excludeColumns ?? [])];
 }
 

@@ -1,0 +1,85 @@
+import { FbsyncError } from '../core/errors.js';
+import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
+import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import { driverWarnings } from '../firebird/driver-patch.js';
+import { checkReadable, describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
+import { openMysql, type MysqlTarget } from '../mysql/connect.js';
+import { checkExclusions, unsupportedColumns, unsupportedError } from './plan.js';
+import { checkOptions, columnsLeftOut, jobOf, prepare, tableJobs, type SyncTablesOptions } from './sync-tables.js';
+
+/** What planning found for one table (checkTables). */
+export interface TableCheck {
+  /** Firebird table, as named (or as the catalog spells it, with `allTables`). */
+  table: string;
+  /** The MySQL table it goes to, once known. */
+  target?: string;
+  /** The MySQL table is missing and `createTables` would create it. */
+  create?: boolean;
+  /** Why the table cannot be synced as it stands; absent when it can. */
+  problem?: { code: string; message: string; options: readonly string[] };
+}
+
+export interface TablesCheck {
+  tables: TableCheck[];
+  /** Tables `allTables` leaves out, with the reason. */
+  skipped: SkippedTable[];
+  /** As TablesSummary.warnings. */
+  warnings: string[];
+}
+
+/**
+ * Plans a run as syncTables does before it writes anything, and writes nothing: the options are
+ * checked, both servers connected, every table's source read and checked against its MySQL
+ * table (or designed, with `createTables`, for a missing one). Nothing is created, not even
+ * fbsync's bookkeeping tables. A table that cannot be synced is reported with its problem
+ * rather than thrown, so that one check names every table at fault; a bad option, or a server
+ * that cannot be reached, still throws.
+ */
+export async function checkTables(options: SyncTablesOptions): Promise<TablesCheck> {
+  checkOptions(options);
+  const jobs = tableJobs(options);
+  let db: FirebirdDatabase | undefined;
+  let target: MysqlTarget | undefined;
+  try {
+    db = await openFirebird(options.from);
+    target = await openMysql(options.to, { connections: 1 });
+    const { tables, skipped } = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
+    const checks: TableCheck[] = [];
+    const sources: FirebirdTable[] = [];
+    for (const name of tables) {
+      const check: TableCheck = { table: name };
+      checks.push(check);
+      try {
+        const source = await describeFirebirdTable(db, name, { noneCharset: options.noneCharset });
+        check.table = options.allTables ? source.name : name;
+        sources.push(source);
+        const job = jobOf(jobs, source.name);
+        const leftOut = columnsLeftOut(options, job, source.name);
+        await checkReadable(db, source, leftOut);
+        const unsupported = unsupportedColumns(source, leftOut);
+        if (unsupported.length > 0) throw unsupportedError(unsupported);
+        const prepared = await prepare(target, source, job, options);
+        check.target = prepared.target;
+        if (prepared.create) check.create = true;
+      } catch (err) {
+        if (!(err instanceof FbsyncError)) throw err;
+        check.problem = { code: err.code, message: err.message, options: err.options };
+      }
+    }
+    // With allTables, an entry of `tables` for a table the run does not sync is a mistake of its own.
+    if (options.allTables) {
+      for (const job of jobs) {
+        if (sources.some((s) => s.name.toUpperCase() === job.name.toUpperCase())) continue;
+        checks.push({
+          table: job.name,
+          problem: { code: 'OPTION', message: `\`tables\` sets options for ${job.name}, which \`allTables\` does not sync (no such table, or it has no primary key)`, options: ['tables', 'allTables'] },
+        });
+      }
+    }
+    checkExclusions(options.excludeColumns ?? [], sources);
+    return { tables: checks, skipped, warnings: driverWarnings() };
+  } finally {
+    await target?.end();
+    await closeFirebird(db);
+  }
+}
