@@ -51,3 +51,5 @@ export { RowVersions, versionFingerprint, type VersionsReport } from './state/ro
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary, type TableJob, type TableOptions } from './sync/sync-tables.js';
 export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOption } from './sync/report.js';
 export { passwordOf } from './util/redact.js';
+export { ProgressTicker, PROGRESS_INTERVAL_MS, type ProgressTickerOptions } from './sync/progress.js';
+export { metricsText, lastSuccessTimes, outcomeOf, worstOutcome, OUTCOMES, type RunMetrics, type LastSuccess } from './sync/metrics.js';
