@@ -10,8 +10,10 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, loadJob, checkTables, type LoadedJob, type SyncTablesOptions, type TableCheck } from '../lib/index.js';
+import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, loadJob, checkTables, type LoadedJob, type SyncReport, type SyncTablesOptions, type TableCheck } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
+import { writeMetricsFile } from './metrics-file.js';
+import { PROGRESS_MODES, progressOutput } from './progress.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -141,13 +143,19 @@ async function main(): Promise<void> {
           .option('max-errors', { default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
           .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
           .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
-          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' })
+          .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'on stderr: auto (live bars on a terminal, else nothing), json (JSON lines), none' })
+          .option('metrics-file', { type: 'string', describe: 'write the run\'s metrics to this file (Prometheus text format, for node_exporter\'s textfile collector)' }),
       async (argv) => {
         const job = jobOf(argv.job);
         const { from, to } = servers(argv, job, { to: true });
         const stop = stopOnSignals();
         // One file for every table; it is only created when the first row is refused.
         const rejectFile = new RejectFile(argv.rejectFile ?? (job?.options.rejectFile as string | undefined) ?? `fbsync-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+        const progress = progressOutput(argv.progress);
+        const started = Date.now();
+        const metrics = (run: { reports: SyncReport[]; failed?: boolean }) =>
+          argv.metricsFile ? writeMetricsFile(argv.metricsFile, { ...run, endedAt: new Date(), elapsedMs: Date.now() - started }) : Promise.resolve();
         const flags: Partial<SyncTablesOptions> = givenOptions(defaulted(), {
           tables: argv.tables && list(argv.tables),
           allTables: argv.allTables,
@@ -173,8 +181,21 @@ async function main(): Promise<void> {
           signal: stop.signal,
           rejectFile,
           // On stderr, so that a nightly run's log shows what the server did even when the run succeeds.
-          onRetry: (event) => process.stderr.write(`fbsync: ${redact(formatRetry(event), secrets)}\n`),
-        }).finally(() => rejectFile.close());
+          onRetry: (event) => progress.log(`fbsync: ${redact(formatRetry(event), secrets)}\n`),
+          onProgress: progress.onProgress,
+        })
+          .catch(async (err: unknown) => {
+            // The run's error is the one to report; the metrics say it failed, if they can.
+            await metrics({ reports: [], failed: true }).catch((e: Error) => progress.log(`fbsync: warning: cannot write the metrics file: ${e.message}\n`));
+            throw err;
+          })
+          .finally(() => {
+            progress.stop();
+            return rejectFile.close();
+          });
+        await metrics({ reports: summary.tables }).catch((e: Error) => {
+          throw new Error(`cannot write the metrics file ${argv.metricsFile}: ${e.message}`);
+        });
         for (const warning of summary.warnings) process.stderr.write(`fbsync: warning: ${warning}
 `);
         process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}

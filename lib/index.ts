@@ -53,3 +53,5 @@ export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOptio
 export { passwordOf } from './util/redact.js';
 export { loadJob, parseJob, JobFileError, type LoadedJob } from './sync/job-file.js';
 export { checkTables, type TableCheck, type TablesCheck } from './sync/check-tables.js';
+export { ProgressTicker, PROGRESS_INTERVAL_MS, type ProgressTickerOptions } from './sync/progress.js';
+export { metricsText, lastSuccessTimes, outcomeOf, worstOutcome, OUTCOMES, type RunMetrics, type LastSuccess } from './sync/metrics.js';

@@ -7,6 +7,7 @@ import { toColumn, type FieldRow, type FirebirdColumn } from './column-types.js'
 import type { FirebirdDatabase } from './connect.js';
 import { readQuery } from './read.js';
 import type { TableSpec } from '../core/table.js';
+import type { Predicate } from '../core/keyset.js';
 
 export type { FirebirdColumn } from './column-types.js';
 
@@ -154,9 +155,13 @@ export async function checkReadable(db: FirebirdDatabase, table: FirebirdTable, 
   }
 }
 
-/** Rows in a table now, read without waiting on rows other transactions are changing. */
-export async function countRows(db: FirebirdDatabase, table: string): Promise<number> {
+/**
+ * Rows in a table now (those `where` keeps, if given), read without waiting on rows other
+ * transactions are changing.
+ */
+export async function countRows(db: FirebirdDatabase, table: string, where?: Predicate): Promise<number> {
   // Not db.queryAsync: its transaction would wait for any row another transaction is changing.
-  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${quoteFirebird(table)}`);
+  const filter = where ? ` WHERE ${where.sql}` : '';
+  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${quoteFirebird(table)}${filter}`, where ? [...where.params] : []);
   return Number(row?.N ?? 0);
 }

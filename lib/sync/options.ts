@@ -139,7 +139,12 @@ export interface SyncOptions {
    * column of the target to the run's time; a row that comes back has it cleared.
    */
   softDelete?: string;
-  /** Told how the table's run is going: every few seconds, and once when it ends. */
+  /**
+   * Told how the table's run is going: every 2 s (PROGRESS_INTERVAL_MS) while it reads, and once
+   * when it ends. With a listener, the source's rows are counted (COUNT(*)) on a further
+   * attachment — `attachSide`, or a new one when `from` is a URI — for the estimate, without the
+   * run waiting for it; without one, nothing is counted.
+   */
   onProgress?: (progress: TableProgress) => void;
 }
 

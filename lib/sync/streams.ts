@@ -24,6 +24,8 @@ import type { Page } from '../core/page.js';
 import { checkOptions } from './check-options.js';
 import type { PageStage, SyncOptions, SyncReport } from './options.js';
 import { planSync } from './plan.js';
+import { countOnTheSide } from './estimate.js';
+import { ProgressTicker } from './progress.js';
 import { openStates } from './run-states.js';
 
 const debug = createDebug('fbsync:sync');
@@ -86,7 +88,7 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
       await reconnect!();
     };
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
-    const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide });
+    const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, started });
     return {
       ...streams,
       async close() {
@@ -124,6 +126,8 @@ interface Faults {
   signal: AbortSignal;
   reconnect: (() => Promise<FirebirdDatabase>) | undefined;
   attachSide: (() => Promise<FirebirdDatabase>) | undefined;
+  /** When the run started (Date.now()). */
+  started: number;
 }
 
 /**
@@ -135,12 +139,13 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
   const retry = { retry: options.retry, onRetry: options.onRetry };
   const { checkpoints, watermark, versions, all: states } = await openStates(db, target, table, options);
   const resumedAfter = checkpoints.resumedAfter;
+  const where = watermark?.from ? sinceFilter(watermark.column, watermark.from, watermark.overlapSeconds) : undefined;
   const source = firebirdSource({
     db,
     table,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     after: resumedAfter,
-    where: watermark?.from ? sinceFilter(watermark.column, watermark.from, watermark.overlapSeconds) : undefined,
+    where,
     signal: options.signal,
     reconnect: faults.reconnect,
     versions: versions?.source,
@@ -157,6 +162,11 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
     finished ||= changes.final;
     return changes;
   };
+  // Progress reads the tally on a timer; the estimate is counted on the side (a resumed run,
+  // which reads only past its checkpoint, has none).
+  const ticker = options.onProgress && new ProgressTicker({ table: table.source, target: table.target, counts, onProgress: options.onProgress, started: faults.started });
+  const estimate =
+    ticker && faults.attachSide && !resumedAfter ? countOnTheSide(faults.attachSide, table.source, where, (e) => (ticker.estimate = e)) : undefined;
   const progress = new CheckpointTracker(resumedAfter);
   let wrote = false;
   const sink: TypedWritable<Batch> & { rejected: number } = options.dryRun
@@ -195,6 +205,14 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
       }),
     ]) as StageChain<Page, Batch>;
   const end = async () => {
+    try {
+      return await endStreams();
+    } finally {
+      estimate?.end();
+      ticker?.done();
+    }
+  };
+  const endStreams = async () => {
     // A pipeline that never ran (or stopped short of the sink) is torn down here.
     const failed = Boolean(source.errored || sink.errored) || !sink.writableFinished;
     if (!sink.writableFinished) {

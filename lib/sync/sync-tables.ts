@@ -258,7 +258,14 @@ async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared
 async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: Prepared, options: SyncTablesOptions): Promise<SyncReport> {
   debug('syncing %s', p.source);
   // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
-  if (p.create && (p.job.dryRun ?? options.dryRun)) return wouldInsertAll(lane.db, p);
+  if (p.create && (p.job.dryRun ?? options.dryRun)) {
+    const report = await wouldInsertAll(lane.db, p);
+    // No rows flow, but the listener still hears the table's end.
+    const { table, target, read, inserted, updated, unchanged, deleted, rowsPerSecond, elapsedMs } = report;
+    const estimate = { rows: read, from: 'source count' as const };
+    options.onProgress?.({ table, target, phase: 'done', read, inserted, updated, unchanged, deleted, estimate, rowsPerSecond, elapsedMs });
+    return report;
+  }
   const reconnect = async () => (lane.db = await openFirebird(options.from));
   const attachSide = () => openFirebird(options.from);
   return syncTable({ ...options, ...p.job, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
