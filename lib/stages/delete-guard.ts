@@ -96,7 +96,7 @@ export function deleteGuardStage(table: GuardedTable, limit: DeleteLimit): (chan
     const before = found;
     found += changes.deletes.length;
     if (found > limit.rows) {
-      const done = before === 0 ? 'nothing was deleted' : `the ${count(before)} rows found before were deleted (or are being), none past the limit`;
+      const done = before === 0 ? 'nothing was deleted' : `the ${count(before)} ${before === 1 ? 'row' : 'rows'} found before ${before === 1 ? 'was' : 'were'} deleted (or ${before === 1 ? 'is' : 'are'} being), none past the limit`;
       throw new FbsyncError(
         'DELETE_GUARD',
         `syncing Firebird table ${table.source} would delete more than ${count(limit.rows)} of the ${count(table.targetRows)} rows of MySQL table ${table.target} (${count(found)} found so far), more than \`maxDelete\` allows (${limit.text}): the table stopped there, and ${done}`,
