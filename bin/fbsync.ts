@@ -37,6 +37,12 @@ function positiveInt(name: string) {
   };
 }
 
+/** `500` as a number, `10%` as it is; anything else goes to the library as text, which refuses it. */
+function maxDelete(v: unknown): number | `${number}%` {
+  const text = String(v).trim();
+  return (/^\d+$/.test(text) ? Number(text) : text) as number | `${number}%`;
+}
+
 function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v])
     .flatMap((s) => String(s).split(','))
@@ -130,6 +136,8 @@ async function main(): Promise<void> {
           .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
           .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' })
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
+          .option('max-delete', { type: 'string', coerce: maxDelete, describe: 'with --delete: most rows a table may lose, N or P% of its rows (default 50%); more refuses the table' })
+          .option('soft-delete', { type: 'string', describe: 'with --delete: set this DATETIME column of the target instead of deleting (cleared when the row comes back)' })
           .option('parallel', { default: 4, coerce: positiveInt('parallel'), describe: 'batches written at once' })
           .option('page-size', { default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
           .option('batch-rows', { default: 4000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/LOAD DATA/DELETE statement' })
@@ -163,6 +171,8 @@ async function main(): Promise<void> {
           parallelTables: argv.parallelTables,
           noneCharset: argv.noneCharset,
           delete: argv.delete,
+          maxDelete: argv.maxDelete,
+          softDelete: argv.softDelete,
           sinceColumn: argv.sinceColumn,
           sinceOverlapSeconds: argv.sinceOverlap,
           rowVersions: argv.rowVersions,

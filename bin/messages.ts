@@ -18,6 +18,8 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   parallelTables: '--parallel-tables',
   noneCharset: '--none-charset',
   delete: '--delete',
+  maxDelete: '--max-delete',
+  softDelete: '--soft-delete',
   parallel: '--parallel',
   pageSize: '--page-size',
   batchRows: '--batch-rows',

@@ -40,6 +40,12 @@ export interface TableSpec {
   columns: ColumnSpec[];
   /** Indexes into `columns` of the primary key, in key order. */
   key: number[];
+  /**
+   * A DATETIME column of the target alone (`softDelete`): set when the source lost the row, NULL
+   * while it has it. The target reader reads it after `columns`, so a target row holds one more
+   * value than a source row; the sink clears it on every upsert and sets it instead of deleting.
+   */
+  softDelete?: string;
 }
 
 export type Row = Value[];

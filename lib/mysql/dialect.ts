@@ -10,7 +10,10 @@ import type { TableSpec } from '../core/table.js';
 export interface Statements {
   /** Multi-row upsert; the single `?` takes an array of row arrays (mysql2 expands it). */
   upsert: string;
-  /** Multi-key delete; the single `?` takes an array of key arrays. */
+  /**
+   * Multi-key delete; the single `?` takes an array of key arrays. With `softDelete`, an UPDATE
+   * that marks the rows instead, whose first `?` takes the run's time.
+   */
   delete: string;
 }
 
@@ -32,11 +35,14 @@ export function statementsFor(table: TableSpec, server: Pick<ServerInfo, 'flavor
     .map((i) => `${cols[i]} = ${alias ? `_new.${cols[i]}` : `VALUES(${cols[i]})`}`);
   // A table that is all key has nothing to update; a no-op keeps the statement an upsert.
   if (assignments.length === 0) assignments = [`${keyCols[0]} = ${keyCols[0]}`];
+  // A row the source has is not deleted: an upsert clears the mark of a row that came back.
+  const soft = table.softDelete === undefined ? undefined : quoteMysql(table.softDelete);
+  if (soft) assignments = [...assignments, `${soft} = NULL`];
   const upsert =
     `INSERT INTO ${name} (${cols.join(', ')}) VALUES ?` +
     `${alias ? ' AS _new' : ''} ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`;
   const keyList = keyCols.length === 1 ? keyCols[0]! : `(${keyCols.join(', ')})`;
   // mysql2 renders [[1],[2]] as (1), (2), which is also a valid IN list for a single column.
-  const del = `DELETE FROM ${name} WHERE ${keyList} IN (?)`;
+  const del = soft ? `UPDATE ${name} SET ${soft} = ? WHERE ${keyList} IN (?) AND ${soft} IS NULL` : `DELETE FROM ${name} WHERE ${keyList} IN (?)`;
   return { upsert, delete: del };
 }

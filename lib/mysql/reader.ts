@@ -27,8 +27,15 @@ function readExpression(column: TableSpec['columns'][number], quoted: string): s
   return column.kind === 'double' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
+/** Rows in the target table now; with `softDelete`, those not marked deleted. */
+export async function countTargetRows(target: MysqlTarget, table: Pick<TableSpec, 'target' | 'softDelete'>): Promise<number> {
+  const live = table.softDelete === undefined ? '' : ` WHERE ${quoteMysql(table.softDelete)} IS NULL`;
+  const [rows] = await target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(table.target)}${live}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /**
- * Reads the target rows of one key range, for the diff stage. Only the range of one source
+ * Reads the target rows of one key range, for the diff stage (with `softDelete`, its column last). Only the range of one source
  * page is ever read, and at most `limit` rows of it at a time, so memory follows the page size,
  * not the table size. A read that fails for a transient reason (lost connection, server
  * restarting) is retried like a write.
@@ -36,7 +43,8 @@ function readExpression(column: TableSpec['columns'][number], quoted: string): s
 export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options: MysqlReaderOptions = {}): TargetReader {
   const cols = table.columns.map((c) => quoteMysql(c.target));
   const keyCols = table.key.map((i) => cols[i]!);
-  const head = `SELECT ${table.columns.map((c, i) => readExpression(c, cols[i]!)).join(', ')} FROM ${quoteMysql(table.target)}`;
+  const soft = table.softDelete === undefined ? '' : `, ${quoteMysql(table.softDelete)}`;
+  const head = `SELECT ${table.columns.map((c, i) => readExpression(c, cols[i]!)).join(', ')}${soft} FROM ${quoteMysql(table.target)}`;
   const order = ` ORDER BY ${keyCols.join(', ')}`;
   const { attempts } = retryOptions(options.retry);
   const what = { table: table.target, operation: 'read' as const, flavor: target.server.flavor };

@@ -35,6 +35,11 @@ export interface MysqlSinkOptions extends MysqlRetryOptions {
    * it (`local_infile`); see lib/mysql/load.ts. Default true.
    */
   loadData?: boolean;
+  /**
+   * With `table.softDelete`: the run's time, `YYYY-MM-DD hh:mm:ss`, set in that column instead
+   * of deleting. Default: the time the sink was made.
+   */
+  softDeleteAt?: string;
 }
 
 export const DEFAULT_PARALLEL = 4;
@@ -70,6 +75,8 @@ export class MysqlSink extends Writable {
   readonly #narrow: boolean;
   readonly #retry: MysqlRetryOptions;
   readonly #attempts: number;
+  /** With a soft-delete column, what a delete sets it to. */
+  readonly #softDeleteAt: string | undefined;
   /** Ends the backoff pauses of in-flight batches when the sink is torn down. */
   readonly #abort = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
@@ -94,6 +101,7 @@ export class MysqlSink extends Writable {
     this.#statements = statementsFor(options.table, options.target.server);
     if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table, options.target.server.flavor === 'mariadb' ? 'raw' : 'hex');
     this.#onCommit = options.onCommit;
+    this.#softDeleteAt = options.table.softDelete === undefined ? undefined : (options.softDeleteAt ?? localDateTime(new Date()));
     this.#retry = { retry: options.retry, onRetry: options.onRetry };
   }
 
@@ -264,8 +272,9 @@ export class MysqlSink extends Writable {
   /** One statement in its own transaction, on a pooled connection, retried on transient errors. */
   async #statement(kind: 'upsert' | 'delete', values: Row[] | Key[]): Promise<void> {
     const sql = kind === 'upsert' ? this.#statements.upsert : this.#statements.delete;
+    const params = kind === 'delete' && this.#softDeleteAt !== undefined ? [this.#softDeleteAt, values] : [values];
     await this.#inTransaction(kind, async (conn) => {
-      await conn.query(sql, [values]);
+      await conn.query(sql, params);
       return true;
     });
   }
@@ -307,6 +316,12 @@ export class MysqlSink extends Writable {
       cause: err,
     });
   }
+}
+
+/** Local wall-clock time as a DATETIME literal, without a zone: `2025-03-01 02:00:00`. */
+export function localDateTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
 
 export function mysqlSink(options: MysqlSinkOptions): MysqlSink {

@@ -26,6 +26,8 @@ export class VersionStore {
   readonly #table: string;
   readonly #sets: CheckpointStore;
   readonly #retry: MysqlRetryOptions;
+  /** The table's soft-delete column: rows marked in it do not count as the target's. */
+  #softDelete: string | undefined;
   #writing: Promise<void> = Promise.resolve();
   #writeError: unknown;
 
@@ -37,11 +39,12 @@ export class VersionStore {
   }
 
   /** The store of one target table, its tables created when missing (unless read only). */
-  static async open(target: MysqlTarget, table: string, options: { readOnly: boolean; retry?: MysqlRetryOptions }): Promise<VersionStore> {
+  static async open(target: MysqlTarget, table: string, options: { readOnly: boolean; retry?: MysqlRetryOptions; softDelete?: string }): Promise<VersionStore> {
     const retry = options.retry ?? {};
     // Read only, the sets table may be missing: its load() then finds no notes.
     const sets = options.readOnly ? new CheckpointStore(target, VERSION_SETS_TABLE, retry) : await CheckpointStore.open(target, { required: true, table: VERSION_SETS_TABLE, retry });
     const store = new VersionStore(target, table, sets!, retry);
+    store.#softDelete = options.softDelete;
     if (!options.readOnly) {
       await store.#query(
         () =>
@@ -74,9 +77,10 @@ export class VersionStore {
     return { generation, fingerprint, targetRows, notedRows: notedRows ?? null };
   }
 
-  /** Rows in the target table now. */
+  /** Rows in the target table now; with a soft-delete column, those not marked (the ones the source has). */
   async targetRows(): Promise<number> {
-    const count = () => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}`);
+    const live = this.#softDelete === undefined ? '' : ` WHERE ${quoteMysql(this.#softDelete)} IS NULL`;
+    const count = () => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(this.#table)}${live}`);
     const [rows] = await this.#query(count, 'read', 'counting the rows of', this.#table);
     return Number(rows[0]!.n);
   }

@@ -99,6 +99,8 @@ function compareRows(table: TableSpec, rows: readonly Row[], target: readonly Ro
 
   const keySet = new Set(table.key);
   const compared = table.columns.map((c, i) => ({ kind: c.kind, i })).filter(({ i }) => !keySet.has(i));
+  // With `softDelete`, a target row's last value says whether it is marked deleted (non-null).
+  const soft = table.softDelete === undefined ? -1 : table.columns.length;
   const counts = zeroCounts();
   const upserts: Row[] = [];
   for (const row of rows) {
@@ -112,8 +114,9 @@ function compareRows(table: TableSpec, rows: readonly Row[], target: readonly Ro
       continue;
     }
     existing.delete(k);
-    let same = true;
-    for (const { kind, i } of compared) {
+    // A row marked deleted that the source has again is written, which clears the mark.
+    let same = soft < 0 || old[soft] == null;
+    if (same) for (const { kind, i } of compared) {
       if (!sameValue(kind, row[i]!, old[i]!)) {
         same = false;
         break;
@@ -131,6 +134,8 @@ function compareRows(table: TableSpec, rows: readonly Row[], target: readonly Ro
     for (const row of existing.values()) {
       const key = keyOf(table, row);
       assertInRange(table, kinds, key, range);
+      // Marked deleted by an earlier run: nothing to do, nothing to count.
+      if (soft >= 0 && row[soft] != null) continue;
       deletes.push(key);
     }
     counts.deleted = deletes.length;

@@ -2,6 +2,7 @@ import { FbsyncError } from '../core/errors.js';
 import { DEFAULT_MAX_ERRORS } from '../mysql/sink.js';
 import { DEFAULT_SINCE_OVERLAP_SECONDS } from '../state/watermark.js';
 import { retryOptions } from '../util/retry.js';
+import { checkMaxDelete } from '../stages/delete-guard.js';
 import type { SyncOptions } from './options.js';
 
 /** Refuses bad numbers before connecting to anything. */
@@ -25,6 +26,17 @@ export function checkOptions(options: SyncOptions): void {
       hint: 'run without `sinceColumn` when rows must be deleted (e.g. a weekly full sync with `delete`)',
       options: ['sinceColumn', 'delete'],
     });
+  }
+  checkMaxDelete(options.maxDelete);
+  if (options.softDelete !== undefined && !options.delete) {
+    throw new FbsyncError('OPTION', '`softDelete` says how to delete rows the source no longer has, and goes with `delete`', {
+      hint: 'add `delete`, or leave `softDelete` out',
+      options: ['softDelete', 'delete'],
+      value: options.softDelete,
+    });
+  }
+  if (options.softDelete !== undefined && (typeof options.softDelete !== 'string' || options.softDelete.trim() === '')) {
+    throw new FbsyncError('OPTION', '`softDelete` must name a DATETIME column of the target', { options: ['softDelete'], value: options.softDelete });
   }
   try {
     retryOptions(options.retry);

@@ -11,6 +11,7 @@ import type { RejectFile } from '../state/rejects.js';
 import type { RejectHandler } from '../core/rejected-row.js';
 import type { RetryOptions } from '../util/retry.js';
 import type { VersionsReport } from '../state/row-versions.js';
+import type { MaxDelete } from '../stages/delete-guard.js';
 
 /** A stage that sees every source page before the diff: a function (sync or async) or a Duplex. */
 export type PageStage = ((page: Page) => Page | Promise<Page>) | Duplex;
@@ -130,13 +131,19 @@ export interface SyncOptions {
   onReject?: RejectHandler;
   /**
    * With `delete`: the most target rows the run may delete, a count (`500`) or a share of the
-   * target's rows (`'10%'`). A table whose deletes would pass it deletes nothing and ends
-   * `refused` (error code DELETE_GUARD). Without it a default guard holds (docs/command.md).
+   * target's rows when the run begins (`'10%'`, rounded down). Without it, at most half of the
+   * target's rows (DEFAULT_MAX_DELETE), which also refuses an empty source over a non-empty
+   * target. A table whose row counts show the limit would be passed is refused before anything
+   * is written; one whose diff finds it passed as it goes stops before the delete that would
+   * pass it (deletes found earlier, within the limit, stay done). Either throws an FbsyncError
+   * with code DELETE_GUARD (outcome `refused`). Not applied with `dryRun`. See docs/deletes.md.
    */
   maxDelete?: MaxDelete;
   /**
    * With `delete`: instead of deleting a target row the source no longer has, set this DATETIME
-   * column of the target to the run's time; a row that comes back has it cleared.
+   * column of the target to the run's time (local wall-clock time); a row that comes back has it
+   * cleared (NULL). The column is the target's own (not a source column) and nullable. Rows
+   * already marked are left alone by later runs, and not counted as deleted again.
    */
   softDelete?: string;
   /**
@@ -148,8 +155,7 @@ export interface SyncOptions {
   onProgress?: (progress: TableProgress) => void;
 }
 
-/** A limit on deletes: a number of rows, or a percentage of the target's rows (`'10%'`). */
-export type MaxDelete = number | `${number}%`;
+export type { MaxDelete } from '../stages/delete-guard.js';
 
 /** How one table's run is going (SyncOptions.onProgress). Field names are stable: `--progress json` prints them. */
 export interface TableProgress extends Counts {

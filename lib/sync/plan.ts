@@ -23,6 +23,8 @@ export interface PlanOptions {
    * change values silently (fewer decimals, a case-insensitive key, …) are always refused.
    */
   strict?: boolean;
+  /** A DATETIME column of the MySQL table alone, set instead of deleting (see SyncOptions.softDelete). */
+  softDelete?: string;
 }
 
 /** A source column that will be copied, and the MySQL column it goes to. */
@@ -159,7 +161,37 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
     });
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));
-  return { source: source.name, target: target.name, columns, key: plan.key };
+  const softDelete = options.softDelete === undefined ? undefined : softDeleteColumn(target, columns, options.softDelete);
+  return { source: source.name, target: target.name, columns, key: plan.key, ...(softDelete ? { softDelete } : {}) };
+}
+
+/**
+ * The target's column for `softDelete`, as MySQL spells it: it must exist, be a DATETIME that
+ * may be NULL (NULL is how a row the source has reads), and not be a column the source fills.
+ */
+function softDeleteColumn(target: MysqlTable, copied: readonly ColumnSpec[], name: string): string {
+  const where = `${target.database}.${target.name}`;
+  const column = target.columns.find((c) => c.name === name) ?? target.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  const add = `ALTER TABLE ${quoteMysql(target.name)} ADD COLUMN ${quoteMysql(column?.name ?? name)} DATETIME NULL`;
+  if (!column) {
+    throw new FbsyncError('SOFT_DELETE_COLUMN', `MySQL table ${where} has no column ${name} for \`softDelete\``, { hint: `add it (${add}) or check the spelling`, options: ['softDelete'], value: name });
+  }
+  const source = copied.find((c) => c.target === column.name);
+  if (source) {
+    throw new FbsyncError('SOFT_DELETE_COLUMN', `\`softDelete\` names ${where}.${column.name}, which is filled from ${source.source}; the soft-delete column must be the target's own`, {
+      hint: `name a column the source does not fill (one added with ALTER TABLE ${quoteMysql(target.name)} ADD COLUMN … DATETIME NULL), or leave ${source.source} out with \`excludeColumns\``,
+      options: ['softDelete', 'excludeColumns'],
+      value: name,
+    });
+  }
+  if (column.dataType !== 'datetime' || !column.nullable) {
+    throw new FbsyncError('SOFT_DELETE_COLUMN', `\`softDelete\` column ${where}.${column.name} is ${column.columnType}${column.nullable ? '' : ' NOT NULL'}; it must be a DATETIME that may be NULL`, {
+      hint: `change it (ALTER TABLE ${quoteMysql(target.name)} MODIFY ${quoteMysql(column.name)} DATETIME NULL)`,
+      options: ['softDelete'],
+      value: name,
+    });
+  }
+  return column.name;
 }
 
 /**
@@ -244,9 +276,9 @@ export function checkExclusions(entries: readonly string[], tables: readonly Fir
 export async function planSync(
   db: FirebirdDatabase,
   target: MysqlTarget,
-  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'strict'>,
+  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'strict' | 'softDelete'>,
 ): Promise<TableSpec> {
   const source = await describeFirebirdTable(db, options.table, { noneCharset: options.noneCharset });
   const dest = await describeMysqlTable(target, options.targetTable ?? targetTableName(options.names, source.name));
-  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict });
+  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict, softDelete: options.softDelete });
 }

@@ -42,7 +42,7 @@ export async function openStates(db: FirebirdDatabase, target: MysqlTarget, tabl
   // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
   const versions =
     options.rowVersions && !checkpoints.resumedAfter
-      ? await RowVersions.open(await VersionStore.open(target, table.target, { readOnly: dryRun, retry }), databaseIdentity(db), table, { dryRun, delete: Boolean(options.delete) })
+      ? await RowVersions.open(await VersionStore.open(target, table.target, { readOnly: dryRun, retry, softDelete: table.softDelete }), databaseIdentity(db), table, { dryRun, delete: Boolean(options.delete) })
       : undefined;
   return { checkpoints, watermark, versions, all: [checkpoints, ...(watermark ? [watermark] : []), ...(versions ? [versions] : [])] };
 }

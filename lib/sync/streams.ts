@@ -9,8 +9,10 @@ import { hasBlobs } from '../firebird/select-list.js';
 import { sinceFilter } from '../firebird/since-filter.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
-import { mysqlTargetReader } from '../mysql/reader.js';
-import { DEFAULT_PARALLEL, mysqlSink, type MysqlSink } from '../mysql/sink.js';
+import { countRows } from '../firebird/metadata.js';
+import { countTargetRows, mysqlTargetReader } from '../mysql/reader.js';
+import { DEFAULT_PARALLEL, localDateTime, mysqlSink, type MysqlSink } from '../mysql/sink.js';
+import { deleteGuardStage, deleteLimit, refuseByCounts, type DeleteLimit, type GuardedTable } from '../stages/delete-guard.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.js';
 import { composeStages } from '../stages/compose.js';
 import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
@@ -88,7 +90,8 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
       await reconnect!();
     };
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
-    const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, started });
+    const guard = await guardDeletes(db, target, table, options);
+    const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, guard, started });
     return {
       ...streams,
       async close() {
@@ -126,8 +129,28 @@ interface Faults {
   signal: AbortSignal;
   reconnect: (() => Promise<FirebirdDatabase>) | undefined;
   attachSide: (() => Promise<FirebirdDatabase>) | undefined;
-  /** When the run started (Date.now()). */
+  /** When the run started (Date.now()); what `softDelete` sets. */
   started: number;
+  /** The limit on deletes, when the run deletes (and writes). */
+  guard: { table: GuardedTable; limit: DeleteLimit } | undefined;
+}
+
+/**
+ * The guard on deletes (`maxDelete`, lib/stages/delete-guard.ts) for a run that deletes and
+ * writes: counts both tables and refuses, before anything is written, when the counts alone
+ * show that the limit would be passed (an empty source, a wrong database, an emptied table).
+ */
+async function guardDeletes(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions) {
+  if (!options.delete || options.dryRun) return undefined;
+  const targetRows = await countTargetRows(target, table);
+  const guarded: GuardedTable = { source: table.source, target: `${target.server.database}.${table.target}`, targetRows };
+  const limit = deleteLimit(options.maxDelete, targetRows);
+  // An empty target has nothing to delete; a limit as large as the target cannot be passed.
+  if (targetRows === 0 || limit.rows >= targetRows) return undefined;
+  const refused = refuseByCounts(guarded, await countRows(db, table.source), limit);
+  if (refused) throw refused;
+  debug('%s: at most %s deleted', table.source, limit.text);
+  return { table: guarded, limit };
 }
 
 /**
@@ -178,6 +201,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
         ...retry,
         maxErrors: options.maxErrors,
         loadData: options.loadData,
+        softDeleteAt: localDateTime(new Date(faults.started)),
         onReject: bothHandlers(faults.rejectFile?.write, options.onReject),
         rejectsWhere: faults.rejectFile?.path,
         onCommit: (batch) => {
@@ -199,6 +223,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
         ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),
       }),
       tally,
+      ...(faults.guard ? [deleteGuardStage(faults.guard.table, faults.guard.limit)] : []),
       batchStage({
         maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
         maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),

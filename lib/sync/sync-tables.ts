@@ -176,7 +176,8 @@ export function checkOptions(options: SyncTablesOptions): number {
  */
 export async function prepare(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<Prepared> {
   const excludeColumns = columnsLeftOut(options, job, source.name);
-  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables) };
+  const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete };
   const wanted = job?.target ?? targetTableName(options.names, source.name);
   const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted);
@@ -186,7 +187,10 @@ export async function prepare(target: MysqlTarget, source: FirebirdTable, job: T
   }
   if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
   const plan = planSource(source, planOptions);
-  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(tableDesign(plan)), job: own };
+  const design = tableDesign(plan);
+  // The soft-delete column is the target's own: created with the table, after the source's.
+  if (softDelete) design.columns.push({ name: softDelete, shape: { kind: 'timestamp' }, nullable: true, comment: 'fbsync softDelete: when the source lost the row' });
+  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(design), job: own };
 }
 
 /** The run's tables as jobs; a table listed twice is refused. */
@@ -250,7 +254,7 @@ async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared
         cause: err,
       });
     }
-    await planSync(db, target, { ...options, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, strict: true });
+    await planSync(db, target, { ...options, ...p.job, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, strict: true });
   }
   return created;
 }

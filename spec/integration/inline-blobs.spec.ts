@@ -267,7 +267,8 @@ describe('pages of rows holding large BLOBs', function () {
       // And one the source has, with other bytes.
       `INSERT INTO TB_FOTOS VALUES (${ROWS >> 1}, x'03')`,
     );
-    const report = await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_FOTOS', delete: true });
+    // 3 of the target's 4 rows go: past the default guard (docs/deletes.md), which is not what this is about.
+    const report = await syncTable({ from: fb.uri, to: target.my.uri, table: 'TB_FOTOS', delete: true, maxDelete: '100%' });
     expect(report).to.include({ read: ROWS, inserted: ROWS - 1, updated: 1, deleted: 3 });
     await expectSameTable(fb, target.my, 'TB_FOTOS');
   });
