@@ -30,6 +30,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   resume: '--resume',
   maxErrors: '--max-errors',
   rejectFile: '--reject-file',
+  stopOnError: '--stop-on-error',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',
 };

@@ -49,5 +49,6 @@ export { compareVersions, type VersionList, type VersionVerdict, type VersionSet
 export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE } from './mysql/version-store.js';
 export { RowVersions, versionFingerprint, type VersionsReport } from './state/row-versions.js';
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary, type TableJob, type TableOptions } from './sync/sync-tables.js';
-export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOption } from './sync/report.js';
+export { summarize, formatSummary, formatRetry, outcomeOf, errorText, type SyncSummary, type NameOption } from './sync/report.js';
+export { OUTCOMES, worstOutcome } from './sync/outcome.js';
 export { passwordOf } from './util/redact.js';
