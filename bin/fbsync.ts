@@ -10,10 +10,12 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, loadJob, checkTables, type LoadedJob, type SyncReport, type SyncTablesOptions, type TableCheck } from '../lib/index.js';
+import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, loadJob, checkTables, type LoadedJob, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
+import { errorExitStatus, exitStatus } from './exit-codes.js';
 import { writeMetricsFile } from './metrics-file.js';
 import { PROGRESS_MODES, progressOutput } from './progress.js';
+import { fbsyncVersion } from './version.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
           .option('max-errors', { default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
           .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
           .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
+          .option('stop-on-error', { type: 'boolean', default: false, describe: 'start no further table once one fails (default: every table runs; the exit status is the worst)' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' })
           .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'on stderr: auto (live bars on a terminal, else nothing), json (JSON lines), none' })
           .option('metrics-file', { type: 'string', describe: 'write the run\'s metrics to this file (Prometheus text format, for node_exporter\'s textfile collector)' }),
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
           excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
           resume: argv.resume,
           maxErrors: argv.maxErrors,
+          stopOnError: argv.stopOnError,
           retry: { attempts: argv.retries + 1 },
         });
         const summary = await syncTables({
@@ -206,12 +210,15 @@ async function main(): Promise<void> {
         await metrics({ reports: summary.tables }).catch((e: Error) => {
           throw new Error(`cannot write the metrics file ${argv.metricsFile}: ${e.message}`);
         });
+        inCommandWords(summary);
         for (const warning of summary.warnings) process.stderr.write(`fbsync: warning: ${warning}
 `);
         process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}
 ` : `${formatTablesSummary(summary, flagOf)}
 `);
-        if (stop.received) process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
+        // Each table that did not sync, on stderr too, as a failure before any table ran would be.
+        for (const table of summary.tables) if (table.error) process.stderr.write(`fbsync: ${table.error.message}\n`);
+        process.exitCode = exitStatus(summary.outcome, stop.received);
       },
     )
     .command(
@@ -271,7 +278,7 @@ async function main(): Promise<void> {
     .demandCommand(1, 'name a command: fbsync sync --help, fbsync check --help, fbsync schema --help')
     .strict()
     .help()
-    .version()
+    .version(fbsyncVersion())
     .fail((message, err) => {
       if (err) throw err;
       process.stderr.write(`fbsync: ${message} (see fbsync --help)\n`);
@@ -280,9 +287,16 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
+/** The tables' errors as the command says them: flags for options, passwords masked (in the text and in --json). */
+function inCommandWords(summary: TablesSummary): void {
+  for (const table of summary.tables) {
+    if (!table.error) continue;
+    const { options: _options, ...error } = table.error;
+    table.error = { ...error, message: redact(errorText(table.error, flagOf), secrets) };
+  }
+}
+
 main().catch((err: unknown) => {
   process.stderr.write(`fbsync: ${redact(commandMessage(err), secrets)}\n`);
-  // 2 for a command line (or job file) that cannot run at all, as for yargs' own usage errors.
-  const usage = (err instanceof FbsyncError && (err.code === 'OPTION' || err.code === 'JOB_FILE')) || (err instanceof Error && err.name === 'YError');
-  process.exitCode = usage ? 2 : 1;
+  process.exitCode = errorExitStatus(err);
 });

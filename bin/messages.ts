@@ -33,6 +33,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   maxErrors: '--max-errors',
   rejectFile: '--reject-file',
   onProgress: '--progress',
+  stopOnError: '--stop-on-error',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',
 };

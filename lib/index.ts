@@ -49,9 +49,10 @@ export { compareVersions, type VersionList, type VersionVerdict, type VersionSet
 export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE } from './mysql/version-store.js';
 export { RowVersions, versionFingerprint, type VersionsReport } from './state/row-versions.js';
 export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary, type TableJob, type TableOptions } from './sync/sync-tables.js';
-export { summarize, formatSummary, formatRetry, type SyncSummary, type NameOption } from './sync/report.js';
+export { summarize, formatSummary, formatRetry, errorText, type SyncSummary, type NameOption } from './sync/report.js';
+export { OUTCOMES, worstOutcome, outcomeOf } from './sync/outcome.js';
 export { passwordOf } from './util/redact.js';
 export { loadJob, parseJob, JobFileError, type LoadedJob } from './sync/job-file.js';
 export { checkTables, type TableCheck, type TablesCheck } from './sync/check-tables.js';
 export { ProgressTicker, PROGRESS_INTERVAL_MS, type ProgressTickerOptions } from './sync/progress.js';
-export { metricsText, lastSuccessTimes, outcomeOf, worstOutcome, OUTCOMES, type RunMetrics, type LastSuccess } from './sync/metrics.js';
+export { metricsText, lastSuccessTimes, type RunMetrics, type LastSuccess } from './sync/metrics.js';

@@ -1,4 +1,5 @@
 import type { SyncReport, TableOutcome } from './options.js';
+import { OUTCOMES, outcomeOf, worstOutcome } from './outcome.js';
 
 /*
  * A run's result in Prometheus' text exposition format, for node_exporter's textfile collector
@@ -8,9 +9,6 @@ import type { SyncReport, TableOutcome } from './options.js';
  * would promise a value that only grows, and rate() over it would be wrong). The metric names,
  * labels and meanings are documented in docs/command.md ("Metrics file"); they are stable.
  */
-
-/** Outcomes from best to worst (the order of TableOutcome). */
-export const OUTCOMES: readonly TableOutcome[] = ['synced', 'rejected', 'refused', 'interrupted', 'failed'];
 
 /** What the metrics say about one run. */
 export interface RunMetrics {
@@ -36,18 +34,6 @@ export interface RunMetrics {
 export interface LastSuccess {
   seconds: number;
   target: string;
-}
-
-/** A report's outcome; reports made without one are read from their flags. */
-export function outcomeOf(report: SyncReport): TableOutcome {
-  return report.outcome ?? (report.interrupted ? 'interrupted' : report.rejected > 0 ? 'rejected' : 'synced');
-}
-
-/** The worst of some outcomes (`synced` for none). */
-export function worstOutcome(outcomes: Iterable<TableOutcome>): TableOutcome {
-  let worst = 0;
-  for (const o of outcomes) worst = Math.max(worst, OUTCOMES.indexOf(o));
-  return OUTCOMES[worst]!;
 }
 
 /** A table succeeded when its run completed: every row read and written, MySQL's refusals aside. */

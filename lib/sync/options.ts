@@ -170,10 +170,10 @@ export interface TableProgress extends Counts {
 }
 
 /**
- * How one table's run ended, from best to worst: `synced`; `rejected`, completed but MySQL
- * refused some rows (within `maxErrors`, in the reject file); `refused`, a guard stopped it
- * (DELETE_GUARD; and, later, a table busy with another run); `interrupted` by the signal;
- * `failed`, an error (connection, schema, SQL).
+ * How one table's run ended, from best to worst (see OUTCOMES in outcome.ts for why this order):
+ * `synced`; `rejected`, completed but MySQL refused some rows (within `maxErrors`, in the reject
+ * file); `interrupted` by the signal; `refused`, a guard stopped it (DELETE_GUARD; and, later, a
+ * table busy with another run); `failed`, an error (connection, schema, SQL).
  */
 export type TableOutcome = 'synced' | 'rejected' | 'refused' | 'interrupted' | 'failed';
 
@@ -201,7 +201,10 @@ export interface SyncReport extends Counts {
   rowsPerSecond: number;
   /** How the table's run ended; see TableOutcome. */
   outcome?: TableOutcome;
-  /** With outcome `refused` or `failed`: the error, as `code` and message. */
-  error?: { code?: string; message: string };
+  /**
+   * With outcome `refused` or `failed`: the error, as `code` and message (with its hint), and the
+   * options the message names (as FbsyncError.options), for a front end to put its words in.
+   */
+  error?: { code?: string; message: string; options?: string[] };
 }
 

@@ -1,5 +1,6 @@
-import type { RetryEvent, SyncReport } from './options.js';
+import type { RetryEvent, SyncReport, TableOutcome } from './options.js';
 import { zeroCounts, addCounts } from '../core/change-set.js';
+import { outcomeOf, worstOutcome } from './outcome.js';
 
 export interface SyncSummary {
   tables: SyncReport[];
@@ -35,30 +36,43 @@ const inBackquotes: NameOption = (option) => `\`${option}\``;
 
 /**
  * A plain-text table, one row per synced table and a total row when there are several. The
- * `rejected` column (after `deleted`) appears only when MySQL refused some row, so that it
- * stands out when it matters and costs no width when it does not.
+ * `rejected` column (after `deleted`) appears only when MySQL refused some row, and the
+ * `outcome` column (last) only when some table did not simply sync, so that they stand out
+ * when they matter and cost no width when they do not. A table that failed or was refused by
+ * a guard has no counts (–: its run could not say them) and a line below with its error, its
+ * options named by `nameOption`.
  */
-export function formatSummary(summary: SyncSummary, nameOption: NameOption = inBackquotes): string {
+export function formatSummary(summary: SyncSummary & { outcome?: TableOutcome }, nameOption: NameOption = inBackquotes): string {
   const num = (n: number) => n.toLocaleString('en-US');
+  const overall = summary.outcome ?? worstOutcome(summary.tables.map(outcomeOf));
   const withRejects = summary.total.rejected > 0;
-  const columns: string[] = withRejects ? [...COLUMNS.slice(0, 6), 'rejected', ...COLUMNS.slice(6)] : [...COLUMNS];
-  const line = (name: string, r: SyncSummary['total'] | SyncReport) => [
-    name,
-    num(r.read),
-    num(r.inserted),
-    num(r.updated),
-    num(r.unchanged),
-    num(r.deleted),
-    ...(withRejects ? [num(r.rejected ?? 0)] : []),
-    num(r.rowsPerSecond),
-    `${(r.elapsedMs / 1000).toFixed(1)} s`,
-  ];
-  const rows = summary.tables.map((r) => line(r.table === r.target ? r.table : `${r.table} → ${r.target}`, r));
-  if (summary.tables.length > 1) rows.push(line(`total (${summary.total.tables} tables)`, summary.total));
+  const withOutcomes = overall !== 'synced';
+  const columns: string[] = [...COLUMNS.slice(0, 6), ...(withRejects ? ['rejected'] : []), ...COLUMNS.slice(6), ...(withOutcomes ? ['outcome'] : [])];
+  const line = (name: string, r: SyncSummary['total'] | SyncReport, outcome: TableOutcome) => {
+    const counted = !('error' in r && r.error);
+    const count = (n: number) => (counted ? num(n) : '–');
+    return [
+      name,
+      count(r.read),
+      count(r.inserted),
+      count(r.updated),
+      count(r.unchanged),
+      count(r.deleted),
+      ...(withRejects ? [count(r.rejected ?? 0)] : []),
+      count(r.rowsPerSecond),
+      `${(r.elapsedMs / 1000).toFixed(1)} s`,
+      ...(withOutcomes ? [outcome] : []),
+    ];
+  };
+  const rows = summary.tables.map((r) => line(r.table === r.target ? r.table : `${r.table} → ${r.target}`, r, outcomeOf(r)));
+  if (summary.tables.length > 1) rows.push(line(`total (${summary.total.tables} tables)`, summary.total, overall));
   const all = [columns, ...rows];
   const widths = columns.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  const text = all.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  const last = columns.length - 1;
+  const aligned = (cell: string, i: number) => (i === 0 || (withOutcomes && i === last) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!));
+  const text = all.map((r) => r.map(aligned).join('  ').trimEnd()).join('\n');
   const notes = [
+    ...summary.tables.filter((r) => r.error).map((r) => `${r.table} ${outcomeOf(r)}: ${errorText(r.error!, nameOption)}`),
     ...summary.tables
       .filter((r) => r.since?.from)
       .map((r) => `(${r.table}: only rows with ${r.since!.column} from ${r.since!.from} on, less the overlap, were read; deleted rows are not seen this way)`),
@@ -82,6 +96,11 @@ export function formatRetry(event: RetryEvent): string {
   const why = code === undefined ? event.error.message : `${event.error.message}; ${code}`;
   const how = event.database === 'firebird' ? 'attaching again' : 'again';
   return `${side} ${event.operation} of ${event.table} failed (${why}); attempt ${event.attempt} of ${event.attempts}, ${how} in ${(event.delayMs / 1000).toFixed(1)} s`;
+}
+
+/** A table's error as a line, its options named by `nameOption`. */
+export function errorText(error: NonNullable<SyncReport['error']>, nameOption: NameOption = inBackquotes): string {
+  return (error.options ?? []).reduce((text, option) => text.replaceAll(`\`${option}\``, nameOption(option)), error.message);
 }
 
 /** What became of the versions a run that compared every row noted (see RowVersions.finish). */

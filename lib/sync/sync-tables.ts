@@ -16,6 +16,8 @@ import { syncTable } from './sync-table.js';
 import { planSync } from './plan.js';
 import { type SyncOptions, type SyncReport } from './options.js';
 import { checkOptions as checkSyncOptions } from './check-options.js';
+import { outcomeOf, failedReport, worstOutcome } from './outcome.js';
+import type { TableOutcome } from './options.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -74,6 +76,11 @@ export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'ta
 }
 
 export interface TablesSummary extends SyncSummary {
+  /**
+   * How the run ended: its worst table's outcome (see OUTCOMES), and `interrupted` at least when
+   * the signal left some table not begun. Each table's is in `tables[].outcome`.
+   */
+  outcome: TableOutcome;
   /** MySQL tables this run created (with `dryRun`: would have created). */
   created: string[];
   /** Tables `allTables` left out, with the reason. */
@@ -103,6 +110,13 @@ interface Prepared {
  * planned (both schemas read and checked) before the first row moves, and missing tables are
  * created only then, so a typo in the last table name does not leave the first tables synced
  * and the rest not.
+ *
+ * Failures: one in planning (a connection, a schema, an option) throws before anything is
+ * written, since it is the run's setup that is wrong and every table would meet it. Once rows
+ * move, a table that fails (connection, SQL, a guard's refusal) ends with its own report, of
+ * outcome `failed` or `refused` and its `error`, and the other tables go on; with `stopOnError`
+ * no further table starts, and those not begun are listed in `skipped`. The summary's `outcome`
+ * is the worst table's.
  *
  * Connections: each table in flight gets its own Firebird attachment (one wire carries one
  * request at a time) and `parallel` writers plus one diff reader from the shared MySQL pool, so
@@ -150,11 +164,31 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     lanes.push({ db });
     db = undefined;
     for (let i = 1; i < lanesWanted; i++) lanes.push({ db: await openFirebird(options.from) });
-    const results = await inLanes(prepared, lanes, (p, lane) => syncOne(lane, target!, p, options), options.signal);
+    let stoppedBy: string | undefined;
+    const stopped = () => options.signal?.aborted || stoppedBy !== undefined;
+    const results = await inLanes(
+      prepared,
+      lanes,
+      async (p, lane) => {
+        const report = await syncOne(lane, target!, p, options);
+        if (options.stopOnError && (report.outcome === 'failed' || report.outcome === 'refused')) stoppedBy ??= p.source;
+        return report;
+      },
+      stopped,
+    );
     const reports = results.filter((r): r is SyncReport => r !== undefined);
-    // Stopped by the signal: tables not begun yet are named, not left out without a word.
-    const unstarted = prepared.filter((_p, i) => results[i] === undefined).map((p) => ({ table: p.source, reason: 'not begun: the run was stopped' }));
-    return { ...summarize(reports, Date.now() - started), created, skipped: [...skipped, ...unstarted], warnings: driverWarnings() };
+    // Tables not begun yet (the signal, or stopOnError) are named, not left out without a word.
+    const reason = stoppedBy === undefined ? 'not begun: the run was stopped' : `not begun: ${stoppedBy} did not sync, and the run stops at the first table that does not`;
+    const unstarted = prepared.filter((_p, i) => results[i] === undefined).map((p) => ({ table: p.source, reason }));
+    const outcomes = reports.map((r) => r.outcome!);
+    if (unstarted.length > 0 && stoppedBy === undefined) outcomes.push('interrupted');
+    return {
+      ...summarize(reports, Date.now() - started),
+      outcome: worstOutcome(outcomes),
+      created,
+      skipped: [...skipped, ...unstarted],
+      warnings: driverWarnings(),
+    };
   } finally {
     await target?.end();
     for (const lane of lanes) await closeFirebird(lane.db);
@@ -259,20 +293,32 @@ async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared
   return created;
 }
 
+/** Syncs one table; its failure becomes its report (outcome `failed` or `refused`), never a throw. */
 async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: Prepared, options: SyncTablesOptions): Promise<SyncReport> {
   debug('syncing %s', p.source);
-  // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
-  if (p.create && (p.job.dryRun ?? options.dryRun)) {
-    const report = await wouldInsertAll(lane.db, p);
-    // No rows flow, but the listener still hears the table's end.
-    const { table, target, read, inserted, updated, unchanged, deleted, rowsPerSecond, elapsedMs } = report;
-    const estimate = { rows: read, from: 'source count' as const };
-    options.onProgress?.({ table, target, phase: 'done', read, inserted, updated, unchanged, deleted, estimate, rowsPerSecond, elapsedMs });
-    return report;
+  const started = Date.now();
+  const dryRun = Boolean(p.job.dryRun ?? options.dryRun);
+  try {
+    // A dry run creates nothing, so a table still to create has no target to diff against: all its rows would be inserted.
+    if (p.create && dryRun) {
+      const report = withOutcome(await wouldInsertAll(lane.db, p));
+      // No rows flow, but the listener still hears the table's end.
+      const { table, target, read, inserted, updated, unchanged, deleted, rowsPerSecond, elapsedMs } = report;
+      const estimate = { rows: read, from: 'source count' as const };
+      options.onProgress?.({ table, target, phase: 'done', read, inserted, updated, unchanged, deleted, estimate, rowsPerSecond, elapsedMs });
+      return report;
+    }
+    const reconnect = async () => (lane.db = await openFirebird(options.from));
+    const attachSide = () => openFirebird(options.from);
+    return withOutcome(await syncTable({ ...options, ...p.job, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns }));
+  } catch (err) {
+    debug('%s failed: %s', p.source, (err as Error)?.message);
+    return failedReport(p.source, p.target, err, Date.now() - started, dryRun);
   }
-  const reconnect = async () => (lane.db = await openFirebird(options.from));
-  const attachSide = () => openFirebird(options.from);
-  return syncTable({ ...options, ...p.job, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns });
+}
+
+function withOutcome(report: SyncReport): SyncReport {
+  return { ...report, outcome: outcomeOf(report) };
 }
 
 async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncReport> {
@@ -298,17 +344,17 @@ async function wouldInsertAll(db: FirebirdDatabase, p: Prepared): Promise<SyncRe
 
 /**
  * Runs `work` for every item, at most one per lane at a time, each lane taking the next item
- * when it is done. After a failure, or once `stop` is aborted, no new item starts; those running
- * finish (or fail) and the first failure is thrown. Results keep the items' order; an item
- * never started has none.
+ * when it is done. Once `stopped()` says so, no new item starts; those running finish. After a
+ * throw (which `work` should not do: a table's failure is its report), no new item starts either
+ * and the first is thrown. Results keep the items' order; an item never started has none.
  */
-async function inLanes<T, R, L>(items: readonly T[], lanes: readonly L[], work: (item: T, lane: L) => Promise<R>, stop?: AbortSignal): Promise<(R | undefined)[]> {
+async function inLanes<T, R, L>(items: readonly T[], lanes: readonly L[], work: (item: T, lane: L) => Promise<R>, stopped: () => boolean): Promise<(R | undefined)[]> {
   const results: (R | undefined)[] = new Array(items.length).fill(undefined);
   let next = 0;
   let failure: { err: unknown } | undefined;
   await Promise.all(
     lanes.map(async (lane) => {
-      while (!failure && !stop?.aborted && next < items.length) {
+      while (!failure && !stopped() && next < items.length) {
         const i = next++;
         try {
           results[i] = await work(items[i]!, lane);

@@ -48,14 +48,23 @@ function expectNoSecrets(run: CliResult): void {
   }
 }
 
-/** Runs fbsync expecting a failure; returns its single stderr line. */
+/**
+ * Runs fbsync expecting a failure; returns its single stderr line. A failure before any table
+ * ran prints nothing on stdout; a table that failed once rows moved is in the summary there,
+ * as failed, with the same message.
+ */
 async function failure(args: string[]): Promise<string> {
   const run = await fbsync(args);
   expect(run.status, `exit code (stderr: ${run.stderr})`).to.be.a('number').and.not.equal(0);
-  expect(run.stdout, 'stdout').to.equal('');
   expect(run.stderr, 'stderr: one line').to.match(/^fbsync: [^\n]+\n$/);
+  const message = run.stderr.trim();
+  if (run.stdout !== '') {
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[1], 'the failed table in the summary').to.match(/\sfailed$/);
+    expect(lines.map((l) => l.replace(/^\S+ failed: /, 'fbsync: ')), 'its message below the summary').to.include(message);
+  }
   expectNoSecrets(run);
-  return run.stderr.trim();
+  return message;
 }
 
 /**

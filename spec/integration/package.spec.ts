@@ -5,10 +5,10 @@
  * is needed; a driver without the patch in its place is said once a run, never a silent slowdown.
  */
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { driverPatchStatus, PATCHED_DRIVER_VERSION } from '../../lib/firebird/driver-patch.js';
-import { fbsync } from '../support/cli.js';
+import { fbsync, REPO_ROOT, run } from '../support/cli.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { installedFbsync, pristineDriver, removeTemporary, replaceBundledDriver } from '../support/packages.js';
 
@@ -43,6 +43,60 @@ describe('fbsync installed from its package with npm install --ignore-scripts', 
   });
   afterEach(async () => {
     await my?.drop();
+  });
+
+  describe('as its users run it', () => {
+    const npx = (...args: string[]) => run('npx', ['--no-install', 'fbsync', ...args], { cwd: project, env: { ...process.env, NODE_OPTIONS: '' }, timeoutMs: 60_000 });
+
+    it("npx fbsync --version prints fbsync's own version, not the project's", async () => {
+      const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+      const r = await npx('--version');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal(`${version}\n`);
+      expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).version, "the project's own").to.not.equal(version);
+    });
+
+    it('npx fbsync --help lists the commands', async () => {
+      const r = await npx('--help');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/fbsync sync\s/).and.match(/fbsync schema\s/);
+    });
+
+    describe("a TypeScript file of the project that imports from 'fbsync'", () => {
+      /** The checkout's tsc, over the project's files, with the installed package's types (and Node's, from the checkout). */
+      const tsc = (file: string, text: string) => {
+        writeFileSync(join(project, file), text);
+        writeFileSync(
+          join(project, 'tsconfig.json'),
+          JSON.stringify({
+            compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'], typeRoots: [join(REPO_ROOT, 'node_modules', '@types')] },
+            files: [file],
+          }),
+        );
+        return run(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, env: process.env, timeoutMs: 120_000 });
+      };
+
+      it('type-checks against the types the package carries', async () => {
+        const r = await tsc(
+          'uses.mts',
+          [
+            "import { syncTable, syncTables, type SyncOptions, type SyncReport, type TablesSummary, type TableOutcome } from 'fbsync';",
+            "const options: SyncOptions = { from: 'firebird://u:p@h//db.fdb', to: 'mysql://u:p@h/db', table: 'TB_A', delete: true, maxErrors: 5 };",
+            'const report: Promise<SyncReport> = syncTable(options);',
+            "const summary: Promise<TablesSummary> = syncTables({ from: 'a', to: 'b', tables: ['TB_A', { name: 'TB_B', target: 'tb_b' }], stopOnError: true });",
+            'const outcome = (s: TablesSummary): TableOutcome => s.outcome;',
+            'export { report, summary, outcome };',
+          ].join('\n'),
+        );
+        expect(r.status, r.stdout + r.stderr).to.equal(0);
+      });
+
+      it('is refused where it passes an option the wrong type (the types are real, not any)', async () => {
+        const r = await tsc('wrong.mts', ["import { syncTable } from 'fbsync';", "export const r = syncTable({ from: 'a', to: 'b', table: 'TB_A', maxErrors: 'five' });"].join('\n'));
+        expect(r.status).to.not.equal(0);
+        expect(r.stdout).to.match(/^wrong\.mts\(2,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/m);
+      });
+    });
   });
 
   it('carries node-firebird inside it, patched, though no install script ran', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { SyncReport } from '../../lib/sync/options.js';
-import { lastSuccessTimes, metricsText, outcomeOf, worstOutcome } from '../../lib/sync/metrics.js';
+import { lastSuccessTimes, metricsText } from '../../lib/sync/metrics.js';
+import { outcomeOf, worstOutcome } from '../../lib/sync/outcome.js';
 
 function report(table: string, more: Partial<SyncReport> = {}): SyncReport {
   return {

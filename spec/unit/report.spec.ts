@@ -124,13 +124,13 @@ describe('report', () => {
       );
     });
 
-    it('adds a rejected column, after deleted, when MySQL refused some row', () => {
+    it('adds a rejected column, after deleted, and the outcome column, when MySQL refused some row', () => {
       expect(formatSummary(summarize([clients, { ...orders, rejected: 1234 }], 4000))).to.equal(
         [
-          'table               read  inserted  updated  unchanged  deleted  rejected  rows/s  elapsed',
-          'CLIENTS            1,200       200       10        990        3         0     800    1.5 s',
-          'ORDERS            50,000    50,000        0          0        0     1,234  20,000    2.5 s',
-          'total (2 tables)  51,200    50,200       10        990        3     1,234  12,800    4.0 s',
+          'table               read  inserted  updated  unchanged  deleted  rejected  rows/s  elapsed  outcome',
+          'CLIENTS            1,200       200       10        990        3         0     800    1.5 s  synced',
+          'ORDERS            50,000    50,000        0          0        0     1,234  20,000    2.5 s  rejected',
+          'total (2 tables)  51,200    50,200       10        990        3     1,234  12,800    4.0 s  rejected',
         ].join('\n'),
       );
     });

@@ -1,0 +1,61 @@
+import { FbsyncError } from '../core/errors.js';
+import type { SyncReport, TableOutcome } from './options.js';
+
+/**
+ * The outcomes from best to worst; a run's outcome is its worst table's.
+ *
+ * `interrupted` sits above `rejected` and below `refused`: an interrupted table did not
+ * complete (part of its target is as old as before the run), while a rejected one completed but
+ * for the rows in the reject file; yet an interruption was asked for (by an operator or the
+ * scheduler) and the next run, with `resume`, takes it up by itself, while a guard's refusal
+ * and a failure wait for someone to look.
+ */
+export const OUTCOMES: readonly TableOutcome[] = ['synced', 'rejected', 'interrupted', 'refused', 'failed'];
+
+/** The worst of some outcomes; `synced` when there are none (a run with no tables did nothing wrong). */
+export function worstOutcome(outcomes: Iterable<TableOutcome>): TableOutcome {
+  let worst = 0;
+  for (const o of outcomes) worst = Math.max(worst, OUTCOMES.indexOf(o));
+  return OUTCOMES[worst]!;
+}
+
+/**
+ * A report's outcome: what it says, or for a report without one (made by syncTable, or before
+ * outcomes were reported) what its flags say.
+ */
+export function outcomeOf(report: SyncReport): TableOutcome {
+  if (report.outcome) return report.outcome;
+  if (report.interrupted) return 'interrupted';
+  return report.rejected > 0 ? 'rejected' : 'synced';
+}
+
+/** The error code of a guard's refusal (see SyncOptions.maxDelete). */
+export const REFUSED_CODES: readonly string[] = ['DELETE_GUARD'];
+
+/**
+ * The report of a table whose run threw: `refused` for a guard's refusal, `failed` for anything
+ * else. Its counts are 0, since the run could not say them (rows may have been written before
+ * the error; the next run sets them right); `error` says what happened, in the library's words.
+ */
+export function failedReport(table: string, target: string, err: unknown, elapsedMs: number, dryRun: boolean): SyncReport {
+  const code = err instanceof FbsyncError ? err.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  const options = err instanceof FbsyncError && err.options.length > 0 ? { options: [...err.options] } : {};
+  return {
+    table,
+    target,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    rejected: 0,
+    dryRun,
+    resumedAfter: null,
+    interrupted: false,
+    elapsedMs,
+    rowsPerSecond: 0,
+    outcome: code !== undefined && REFUSED_CODES.includes(code) ? 'refused' : 'failed',
+    error: { ...(code === undefined ? {} : { code }), message, ...options },
+  };
+}
