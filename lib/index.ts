@@ -4,7 +4,7 @@
  */
 export { syncTable } from './sync/sync-table.js';
 export { syncStreams, type SyncStreams } from './sync/streams.js';
-export { planSync } from './sync/plan.js';
+export { planSync } from './sync/plan-sync.js';
 export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent, type MaxDelete, type TableProgress, type TableOutcome } from './sync/options.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
 export { driverPatchStatus, PATCHED_DRIVER_VERSION, type DriverPatchStatus } from './firebird/driver-patch.js';
@@ -48,7 +48,9 @@ export { sinceColumn, Watermark, WatermarkTracker, WATERMARK_TABLE, DEFAULT_SINC
 export { compareVersions, type VersionList, type VersionVerdict, type VersionSet } from './core/version-list.js';
 export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE } from './mysql/version-store.js';
 export { RowVersions, versionFingerprint, type VersionsReport } from './state/row-versions.js';
-export { syncTables, formatTablesSummary, type SyncTablesOptions, type TablesSummary, type TableJob, type TableOptions } from './sync/sync-tables.js';
+export { syncTables } from './sync/sync-tables.js';
+export { type SyncTablesOptions, type TableJob, type TableOptions } from './sync/options.js';
+export { formatTablesSummary, type TablesSummary } from './sync/report.js';
 export { summarize, formatSummary, formatRetry, errorText, type SyncSummary, type NameOption } from './sync/report.js';
 export { OUTCOMES, worstOutcome, outcomeOf } from './sync/outcome.js';
 export { passwordOf } from './util/redact.js';

@@ -5,7 +5,8 @@ import { driverWarnings } from '../firebird/driver-patch.js';
 import { checkReadable, describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { checkExclusions, unsupportedColumns, unsupportedError } from './plan.js';
-import { checkOptions, columnsLeftOut, jobOf, prepare, tableJobs, type SyncTablesOptions } from './sync-tables.js';
+import type { SyncTablesOptions } from './options.js';
+import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs } from './prepare-tables.js';
 
 /** What planning found for one table (checkTables). */
 export interface TableCheck {
@@ -36,7 +37,7 @@ export interface TablesCheck {
  * that cannot be reached, still throws.
  */
 export async function checkTables(options: SyncTablesOptions): Promise<TablesCheck> {
-  checkOptions(options);
+  checkTablesOptions(options);
   const jobs = tableJobs(options);
   let db: FirebirdDatabase | undefined;
   let target: MysqlTarget | undefined;
@@ -58,7 +59,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         await checkReadable(db, source, leftOut);
         const unsupported = unsupportedColumns(source, leftOut);
         if (unsupported.length > 0) throw unsupportedError(unsupported);
-        const prepared = await prepare(target, source, job, options);
+        const prepared = await prepareTable(target, source, job, options);
         check.target = prepared.target;
         if (prepared.create) check.create = true;
       } catch (err) {

@@ -14,7 +14,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import { z } from 'zod';
 import { FbsyncError } from '../core/errors.js';
 import { checkOptions } from './check-options.js';
-import type { SyncTablesOptions, TableJob } from './sync-tables.js';
+import type { SyncTablesOptions, TableJob } from './options.js';
 
 /** A job file's run, ready for syncTables once `from` and `to` are known. */
 export interface LoadedJob {

@@ -208,3 +208,56 @@ export interface SyncReport extends Counts {
   error?: { code?: string; message: string; options?: string[] };
 }
 
+/** The options that may differ from one table to the next (a job file's per-table options). */
+export type TableOptions = Pick<
+  SyncOptions,
+  | 'delete'
+  | 'dryRun'
+  | 'rowVersions'
+  | 'sinceColumn'
+  | 'sinceOverlapSeconds'
+  | 'resume'
+  | 'maxErrors'
+  | 'maxDelete'
+  | 'softDelete'
+  | 'pageSize'
+  | 'batchRows'
+  | 'parallel'
+  | 'loadData'
+>;
+
+/** One table of a run, with what it does otherwise than the run's options say. */
+export interface TableJob extends TableOptions {
+  /** Firebird table name. */
+  name: string;
+  /** MySQL table name; default: the source's, through `names`. */
+  target?: string;
+  /** Columns of this table to leave out (besides the run's `excludeColumns` that apply to it). */
+  excludeColumns?: readonly string[];
+}
+
+export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns'> {
+  from: string;
+  to: string;
+  /**
+   * Tables to sync: names, or TableJobs with options of their own (the run's options are their
+   * defaults). With `allTables`, the tables listed here only set options of their own.
+   */
+  tables?: ReadonlyArray<string | TableJob>;
+  /** Every user table with a primary key; the others are listed in the summary's `skipped`. */
+  allTables?: boolean;
+  /** `TABLE.COLUMN` entries; a bare `COLUMN` applies to every table. */
+  excludeColumns?: readonly string[];
+  /**
+   * Create missing MySQL tables from fbsync's type mapping (see `fbsync schema`), and hold
+   * existing ones to it: a column too small for some source values is refused up front.
+   */
+  createTables?: boolean;
+  /** Tables synced at once, each over its own Firebird attachment. Default 1. */
+  parallelTables?: number;
+  /**
+   * Stop at the first table that fails: no further table starts (default: every table runs, and
+   * each one's outcome is in the summary).
+   */
+  stopOnError?: boolean;
+}

@@ -1,10 +1,8 @@
 import { FbsyncError } from '../core/errors.js';
-import type { FirebirdDatabase } from '../firebird/connect.js';
-import { describeFirebirdTable, type FirebirdColumn, type FirebirdTable } from '../firebird/metadata.js';
-import type { MysqlTarget } from '../mysql/connect.js';
+import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
 import type { TableDesign } from '../mysql/ddl.js';
 import { misfit, narrower } from '../mysql/fits.js';
-import { describeMysqlTable, quoteMysql, type MysqlTable } from '../mysql/metadata.js';
+import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
 import type { ValueShape } from '../core/shape.js';
 import type { ColumnSpec, TableSpec } from '../core/table.js';
@@ -270,15 +268,4 @@ export function checkExclusions(entries: readonly string[], tables: readonly Fir
       });
     }
   }
-}
-
-/** Reads both schemas and decides how every column is copied; throws before any row moves. */
-export async function planSync(
-  db: FirebirdDatabase,
-  target: MysqlTarget,
-  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'strict' | 'softDelete'>,
-): Promise<TableSpec> {
-  const source = await describeFirebirdTable(db, options.table, { noneCharset: options.noneCharset });
-  const dest = await describeMysqlTable(target, options.targetTable ?? targetTableName(options.names, source.name));
-  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict, softDelete: options.softDelete });
 }

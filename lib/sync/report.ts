@@ -1,3 +1,4 @@
+import type { SkippedTable } from '../firebird/catalog.js';
 import type { RetryEvent, SyncReport, TableOutcome } from './options.js';
 import { zeroCounts, addCounts } from '../core/change-set.js';
 import { outcomeOf, worstOutcome } from './outcome.js';
@@ -109,4 +110,30 @@ function notedFor(r: SyncReport): string {
   if (r.rejected > 0) return 'its versions were not kept, since MySQL refused rows';
   if (r.interrupted) return 'its versions were not kept, since the run did not complete';
   return 'versions were noted for the next run';
+}
+
+export interface TablesSummary extends SyncSummary {
+  /**
+   * How the run ended: its worst table's outcome (see OUTCOMES), and `interrupted` at least when
+   * the signal left some table not begun. Each table's is in `tables[].outcome`.
+   */
+  outcome: TableOutcome;
+  /** MySQL tables this run created (with `dryRun`: would have created). */
+  created: string[];
+  /** Tables `allTables` left out, with the reason. */
+  skipped: SkippedTable[];
+  /**
+   * Things the run went through but that the user should hear of, one line each, never more than
+   * once a run; empty when none. For now only one: the Firebird driver lacks fbsync's speed patch
+   * (see `driverPatchStatus`, docs/driver-patch.md). The fbsync command prints each on stderr.
+   */
+  warnings: string[];
+}
+
+/** The summary as text: the per-table table, then the tables created and skipped (options named by `nameOption`, see formatSummary). */
+export function formatTablesSummary(summary: TablesSummary, nameOption?: NameOption): string {
+  const notes: string[] = [];
+  if (summary.created.length > 0) notes.push(`${summary.total.dryRun ? 'would create' : 'created'} in MySQL: ${summary.created.join(', ')}`);
+  if (summary.skipped.length > 0) notes.push(`skipped: ${summary.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}`);
+  return [formatSummary(summary, nameOption), ...notes].join('\n');
 }

@@ -25,7 +25,7 @@ import type { Batch } from '../core/batch.js';
 import type { Page } from '../core/page.js';
 import { checkOptions } from './check-options.js';
 import type { PageStage, SyncOptions, SyncReport } from './options.js';
-import { planSync } from './plan.js';
+import { planSync } from './plan-sync.js';
 import { countOnTheSide } from './estimate.js';
 import { ProgressTicker } from './progress.js';
 import { openStates } from './run-states.js';

@@ -1,0 +1,130 @@
+import createDebug from 'debug';
+import { FbsyncError } from '../core/errors.js';
+import type { FirebirdDatabase } from '../firebird/connect.js';
+import type { FirebirdTable } from '../firebird/metadata.js';
+import type { MysqlTarget } from '../mysql/connect.js';
+import { createTableSql } from '../mysql/ddl.js';
+import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from '../mysql/metadata.js';
+import { checkOptions as checkSyncOptions } from './check-options.js';
+import { targetTableName } from './names.js';
+import type { SyncTablesOptions, TableJob, TableOptions } from './options.js';
+import { excludedColumns, planSource, planTable, tableDesign } from './plan.js';
+import { planSync } from './plan-sync.js';
+
+const debug = createDebug('fbsync:sync');
+
+/*
+ * A run of several tables, planned before anything is written: each table's job (its own
+ * options over the run's), the columns it leaves out, its MySQL table as found or to create.
+ * syncTables and checkTables share it.
+ */
+
+/** What planning decided for one table, before anything is written. */
+export interface PreparedTable {
+  source: string;
+  /** The MySQL table's name (as found, or to create). */
+  target: string;
+  excludeColumns: string[];
+  /** CREATE TABLE for a table that does not exist yet. */
+  create?: string;
+  /** Its own options, over the run's. */
+  job: TableOptions;
+}
+
+/** Refuses a run with no tables or a bad `parallelTables`; returns `parallelTables`. */
+export function checkTablesOptions(options: SyncTablesOptions): number {
+  const named = (options.tables ?? []).length > 0;
+  if (!named && !options.allTables) throw new FbsyncError('OPTION', 'no tables named', { hint: 'pass `tables` or `allTables`', options: ['tables', 'allTables'] });
+  const n = options.parallelTables ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `\`parallelTables\` must be a positive integer, not ${n}`, { options: ['parallelTables'], value: n });
+  return n;
+}
+
+/**
+ * Plans one table: an existing MySQL table is checked against the source (strictly with
+ * `createTables`); a missing one is designed, if it may be created.
+ */
+export async function prepareTable(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<PreparedTable> {
+  const excludeColumns = columnsLeftOut(options, job, source.name);
+  const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete };
+  const wanted = job?.target ?? targetTableName(options.names, source.name);
+  const own = ownOptions(job);
+  const existing = await findMysqlTable(target, wanted);
+  if (existing) {
+    planTable(source, await describeMysqlTable(target, existing), planOptions);
+    return { source: source.name, target: existing, excludeColumns, job: own };
+  }
+  if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
+  const plan = planSource(source, planOptions);
+  const design = tableDesign(plan);
+  // The soft-delete column is the target's own: created with the table, after the source's.
+  if (softDelete) design.columns.push({ name: softDelete, shape: { kind: 'timestamp' }, nullable: true, comment: 'fbsync softDelete: when the source lost the row' });
+  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(design), job: own };
+}
+
+/** The run's tables as jobs; a table listed twice is refused. */
+export function tableJobs(options: SyncTablesOptions): TableJob[] {
+  const jobs = (options.tables ?? []).map((t) => (typeof t === 'string' ? { name: t } : t));
+  const seen = new Map<string, string>();
+  for (const job of jobs) {
+    const key = job.name.toUpperCase();
+    if (seen.has(key)) throw new FbsyncError('OPTION', `table ${job.name} is listed twice in \`tables\``, { hint: 'list each table once, with all its options', options: ['tables'], value: job.name });
+    seen.set(key, job.name);
+    // What cannot go together is refused before anything connects, for each table as it will run.
+    checkSyncOptions({ ...options, ...ownOptions(job), table: job.name });
+  }
+  return jobs;
+}
+
+/** The job of a Firebird table, matched as Firebird matches names (case-insensitively when unquoted). */
+export function jobOf(jobs: readonly TableJob[], table: string): TableJob | undefined {
+  return jobs.find((j) => j.name === table) ?? jobs.find((j) => j.name.toUpperCase() === table.toUpperCase());
+}
+
+/** With `allTables`, a job for a table the run does not sync is a mistake worth naming. */
+export function checkJobs(jobs: readonly TableJob[], sources: readonly FirebirdTable[], options: SyncTablesOptions): void {
+  if (!options.allTables) return;
+  for (const job of jobs) {
+    if (!sources.some((s) => s.name === job.name || s.name.toUpperCase() === job.name.toUpperCase())) {
+      throw new FbsyncError('OPTION', `\`tables\` sets options for ${job.name}, which \`allTables\` does not sync (no such table, or it has no primary key)`, {
+        hint: 'check the name, or leave the entry out',
+        options: ['tables', 'allTables'],
+        value: job.name,
+      });
+    }
+  }
+}
+
+/** The run's `excludeColumns` that apply to a table, and the job's own. */
+export function columnsLeftOut(options: SyncTablesOptions, job: TableJob | undefined, table: string): string[] {
+  return [...excludedColumns(options.excludeColumns ?? [], table), ...(job?.excludeColumns ?? [])];
+}
+
+/** A job's own sync options, without its name, target and columns. */
+export function ownOptions(job: TableJob | undefined): TableOptions {
+  if (!job) return {};
+  const { name: _name, target: _target, excludeColumns: _columns, ...own } = job;
+  return own;
+}
+
+/** Creates the missing tables (not in a dry run) and checks each against its source again. */
+export async function createMissing(db: FirebirdDatabase, target: MysqlTarget, prepared: readonly PreparedTable[], options: SyncTablesOptions): Promise<string[]> {
+  const created: string[] = [];
+  for (const p of prepared) {
+    if (!p.create) continue;
+    created.push(p.target);
+    if (options.dryRun) continue;
+    debug('creating %s: %s', p.target, p.create);
+    try {
+      await target.pool.query(p.create);
+    } catch (err) {
+      throw new FbsyncError('TARGET_CREATE', `creating MySQL table ${target.server.database}.${p.target} for ${p.source} failed: ${(err as Error).message}`, {
+        hint: 'check the MySQL user may CREATE tables in that database; fbsync schema prints the statement',
+        cause: err,
+      });
+    }
+    await planSync(db, target, { ...options, ...p.job, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, strict: true });
+  }
+  return created;
+}
