@@ -110,3 +110,26 @@ export function deleteGuardStage(table: GuardedTable, limit: DeleteLimit): (chan
 function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** A guarded table and its limit, once the rows were counted. */
+export interface DeleteGuard {
+  table: GuardedTable;
+  limit: DeleteLimit;
+}
+
+/**
+ * deleteGuardStage once the counts are in: `verdict` is the guard (undefined: no limit can be
+ * passed), or a refusal by counts. The first change set waits for it, and every later one is
+ * checked at once: the counts run beside the first page's read and diff, and since nothing
+ * reaches the batcher before the verdict, a refusal by counts still comes before any write.
+ */
+export function deleteGuardWhenCounted(verdict: Promise<DeleteGuard | undefined>): (changes: ChangeSet) => ChangeSet | Promise<ChangeSet> {
+  let check: ((changes: ChangeSet) => ChangeSet) | undefined;
+  return (changes) => {
+    if (check) return check(changes);
+    return verdict.then((guard) => {
+      check = guard ? deleteGuardStage(guard.table, guard.limit) : (c) => c;
+      return check(changes);
+    });
+  };
+}

@@ -12,7 +12,7 @@ import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { countRows } from '../firebird/metadata.js';
 import { countTargetRows, mysqlTargetReader } from '../mysql/reader.js';
 import { DEFAULT_PARALLEL, localDateTime, mysqlSink, type MysqlSink } from '../mysql/sink.js';
-import { deleteGuardStage, deleteLimit, refuseByCounts, type DeleteLimit, type GuardedTable } from '../stages/delete-guard.js';
+import { deleteGuardWhenCounted, deleteLimit, refuseByCounts, type DeleteGuard, type GuardedTable } from '../stages/delete-guard.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.js';
 import { composeStages } from '../stages/compose.js';
 import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
@@ -90,7 +90,7 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
       await reconnect!();
     };
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
-    const guard = await guardDeletes(db, target, table, options);
+    const guard = startGuard(db, target, table, options, attachSide);
     const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, guard, started });
     return {
       ...streams,
@@ -131,26 +131,44 @@ interface Faults {
   attachSide: (() => Promise<FirebirdDatabase>) | undefined;
   /** When the run started (Date.now()); what `softDelete` sets. */
   started: number;
-  /** The limit on deletes, when the run deletes (and writes). */
-  guard: { table: GuardedTable; limit: DeleteLimit } | undefined;
+  /** The guard on deletes, when the run deletes (and writes): see startGuard. */
+  guard: Promise<DeleteGuard | undefined> | undefined;
 }
 
 /**
  * The guard on deletes (`maxDelete`, lib/stages/delete-guard.ts) for a run that deletes and
- * writes: counts both tables and refuses, before anything is written, when the counts alone
- * show that the limit would be passed (an empty source, a wrong database, an emptied table).
+ * writes, started beside the run: counts both tables (the source on an attachment of its own,
+ * when there is one) and refuses when the counts alone show that the limit would be passed
+ * (an empty source, a wrong database, an emptied table). The guard stage holds the first
+ * change set until then, so such a refusal still comes before anything is written.
  */
-async function guardDeletes(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions) {
+function startGuard(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, attachSide: (() => Promise<FirebirdDatabase>) | undefined): Promise<DeleteGuard | undefined> | undefined {
   if (!options.delete || options.dryRun) return undefined;
-  const targetRows = await countTargetRows(target, table);
-  const guarded: GuardedTable = { source: table.source, target: `${target.server.database}.${table.target}`, targetRows };
-  const limit = deleteLimit(options.maxDelete, targetRows);
-  // An empty target has nothing to delete; a limit as large as the target cannot be passed.
-  if (targetRows === 0 || limit.rows >= targetRows) return undefined;
-  const refused = refuseByCounts(guarded, await countRows(db, table.source), limit);
-  if (refused) throw refused;
-  debug('%s: at most %s deleted', table.source, limit.text);
-  return { table: guarded, limit };
+  const verdict = (async () => {
+    const targetRows = await countTargetRows(target, table);
+    const guarded: GuardedTable = { source: table.source, target: `${target.server.database}.${table.target}`, targetRows };
+    const limit = deleteLimit(options.maxDelete, targetRows);
+    // An empty target has nothing to delete; a limit as large as the target cannot be passed.
+    if (targetRows === 0 || limit.rows >= targetRows) return undefined;
+    const refused = refuseByCounts(guarded, await countSourceRows(db, attachSide, table.source), limit);
+    if (refused) throw refused;
+    debug('%s: at most %s deleted', table.source, limit.text);
+    return { table: guarded, limit };
+  })();
+  // Seen by the guard stage; a run that fails before its first change set never asks.
+  verdict.catch(() => undefined);
+  return verdict;
+}
+
+/** The source's rows, counted on an attachment of its own so as not to wait behind the run's reads. */
+async function countSourceRows(db: FirebirdDatabase, attachSide: (() => Promise<FirebirdDatabase>) | undefined, table: string): Promise<number> {
+  if (!attachSide) return countRows(db, table);
+  const side = await attachSide();
+  try {
+    return await countRows(side, table);
+  } finally {
+    await closeFirebird(side);
+  }
 }
 
 /**
@@ -223,7 +241,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
         ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),
       }),
       tally,
-      ...(faults.guard ? [deleteGuardStage(faults.guard.table, faults.guard.limit)] : []),
+      ...(faults.guard ? [deleteGuardWhenCounted(faults.guard)] : []),
       batchStage({
         maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
         maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),

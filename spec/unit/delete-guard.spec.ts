@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { FbsyncError } from '../../lib/core/errors.js';
 import { zeroCounts, type ChangeSet } from '../../lib/core/change-set.js';
 import type { Key } from '../../lib/core/table.js';
-import { checkMaxDelete, deleteGuardStage, deleteLimit, refuseByCounts, type GuardedTable } from '../../lib/stages/delete-guard.js';
+import { checkMaxDelete, deleteGuardStage, deleteGuardWhenCounted, deleteLimit, refuseByCounts, type DeleteGuard, type GuardedTable } from '../../lib/stages/delete-guard.js';
 import { statementsFor } from '../../lib/mysql/dialect.js';
 import { diffPage } from '../../lib/stages/diff.js';
 import type { TableSpec } from '../../lib/core/table.js';
@@ -112,5 +112,28 @@ describe('softDelete in the diff and the statements', () => {
     const sql = statementsFor(table, { flavor: 'mariadb', version: '10.11.6' });
     expect(sql.delete).to.equal('UPDATE `items` SET `deleted_at` = ? WHERE `id` IN (?) AND `deleted_at` IS NULL');
     expect(sql.upsert).to.match(/ON DUPLICATE KEY UPDATE `name` = VALUES\(`name`\), `deleted_at` = NULL$/);
+  });
+});
+
+describe('deleteGuardWhenCounted', () => {
+  it('holds the first change set until the counts are in, then checks every one at once', async () => {
+    let release!: (guard: DeleteGuard | undefined) => void;
+    const stage = deleteGuardWhenCounted(new Promise((resolve) => (release = resolve)));
+    let passed = false;
+    const first = Promise.resolve(stage(changes(1))).then(() => (passed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(passed).to.equal(false);
+    release({ table: { source: 'T', target: 'db.T', targetRows: 10 }, limit: { rows: 2, text: '2', explicit: true } });
+    await first;
+    expect(() => stage(changes(2))).to.throw(FbsyncError).with.property('code', 'DELETE_GUARD');
+  });
+
+  it('lets the first change set meet a refusal by counts, so nothing is batched', async () => {
+    const refusal = new FbsyncError('DELETE_GUARD', 'refused by counts');
+    const stage = deleteGuardWhenCounted(Promise.reject(refusal));
+    await Promise.resolve(stage(changes(0))).then(
+      () => expect.fail('the change set went on'),
+      (err: unknown) => expect(err).to.equal(refusal),
+    );
   });
 });
