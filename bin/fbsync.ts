@@ -10,73 +10,17 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, loadJob, checkTables, type LoadedJob, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
+import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
 import { errorExitStatus, exitStatus } from './exit-codes.js';
 import { writeMetricsFile } from './metrics-file.js';
 import { PROGRESS_MODES, progressOutput } from './progress.js';
 import { fbsyncVersion } from './version.js';
+import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
+import { jobOf, runOptions, servers } from './job.js';
+import { stopOnSignals } from './signals.js';
 
 const secrets: (string | undefined)[] = [];
-
-/*
- * The numeric options have no yargs `type`: with type number, yargs turns `abc` into NaN before
- * the coerce sees it, and the message could only say "not NaN".
- */
-function wholeNumber(name: string) {
-  return (v: unknown) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new FbsyncError('OPTION', `--${name} must be a whole number (0 or more), not ${String(v)}`);
-    return n;
-  };
-}
-
-function positiveInt(name: string) {
-  return (v: unknown) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new FbsyncError('OPTION', `--${name} must be a positive integer, not ${String(v)}`);
-    return n;
-  };
-}
-
-/** `500` as a number, `10%` as it is; anything else goes to the library as text, which refuses it. */
-function maxDelete(v: unknown): number | `${number}%` {
-  const text = String(v).trim();
-  return (/^\d+$/.test(text) ? Number(text) : text) as number | `${number}%`;
-}
-
-function list(v: unknown): string[] {
-  return (Array.isArray(v) ? v : [v])
-    .flatMap((s) => String(s).split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** The job file's run, if --job names one. */
-function jobOf(file: string | undefined): LoadedJob | undefined {
-  return file === undefined ? undefined : loadJob(file);
-}
-
-/**
- * The run: the job file's options, then the flags the user gave over them (yargs' defaults
- * do not count as given, so that they do not override the file). With a job file, --tables picks
- * tables of the file, each with its entry's options; a table the file lacks runs with the defaults.
- */
-function runOptions(job: LoadedJob | undefined, flags: Partial<SyncTablesOptions>, from: string, to: string): SyncTablesOptions {
-  const fromFile = job?.options ?? {};
-  const tables = flags.tables && fromFile.tables ? flags.tables.map((name) => fromFile.tables!.find((t) => typeof t !== 'string' && t.name.toUpperCase() === String(name).toUpperCase()) ?? name) : flags.tables;
-  return { ...fromFile, ...flags, ...(tables && { tables }), from, to };
-}
-
-/** The Firebird and MySQL URIs: the flag, else the job file's, else the environment's. */
-function servers(argv: { from?: string; to?: string }, job: LoadedJob | undefined, need: { to: boolean }): { from: string; to: string } {
-  const from = argv.from ?? job?.from ?? process.env.FBSYNC_FROM;
-  const to = argv.to ?? job?.to ?? process.env.FBSYNC_TO;
-  secrets.push(from && passwordOf(from), to && passwordOf(to));
-  if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from, set FBSYNC_FROM or write `from:` in the job file' });
-  if (!to && need.to) throw new FbsyncError('OPTION', 'no MySQL target given', { hint: 'pass --to, set FBSYNC_TO or write `to:` in the job file' });
-  return { from, to: to ?? '' };
-}
 
 /** One line per table of `fbsync check`. */
 function checkLine(check: TableCheck): string {
@@ -84,34 +28,6 @@ function checkLine(check: TableCheck): string {
   if (!check.problem) return `${names}: ok${check.create ? ' (would be created)' : ''}`;
   const { code, message, options } = check.problem;
   return `${names}: ${commandMessage(new FbsyncError(code, message, { options }))}`;
-}
-
-/**
- * The first SIGINT/SIGTERM stops reading: batches in flight commit, the checkpoint is kept and
- * the summary so far is printed. A second one exits at once; MySQL rolls back whatever
- * transaction was open, so even then no batch is half written.
- */
-function stopOnSignals(): { signal: AbortSignal; readonly received: NodeJS.Signals | undefined } {
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    const code = sig === 'SIGINT' ? 130 : 143;
-    if (received) {
-      process.stderr.write(`fbsync: ${sig} again: exiting now\n`);
-      process.exit(code);
-    }
-    received = sig;
-    process.stderr.write(`fbsync: ${sig}: finishing the batches in flight, then stopping (send it again to exit at once)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    get received() {
-      return received;
-    },
-  };
 }
 
 async function main(): Promise<void> {
@@ -159,7 +75,7 @@ async function main(): Promise<void> {
           .option('metrics-file', { type: 'string', describe: 'write the run\'s metrics to this file (Prometheus text format, for node_exporter\'s textfile collector)' }),
       async (argv) => {
         const job = jobOf(argv.job);
-        const { from, to } = servers(argv, job, { to: true });
+        const { from, to } = servers(argv, job, { to: true }, secrets);
         const stop = stopOnSignals();
         // One file for every table; it is only created when the first row is refused.
         const rejectFile = new RejectFile(argv.rejectFile ?? (job?.options.rejectFile as string | undefined) ?? `fbsync-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
@@ -236,7 +152,7 @@ async function main(): Promise<void> {
           .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' }),
       async (argv) => {
         const job = jobOf(argv.job);
-        const { from, to } = servers(argv, job, { to: true });
+        const { from, to } = servers(argv, job, { to: true }, secrets);
         const flags: Partial<SyncTablesOptions> = givenOptions(defaulted(), {
           tables: argv.tables && list(argv.tables),
           allTables: argv.allTables,
