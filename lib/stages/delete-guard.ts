@@ -119,14 +119,16 @@ export interface DeleteGuard {
 
 /**
  * deleteGuardStage once the counts are in: `verdict` is the guard (undefined: no limit can be
- * passed), or a refusal by counts. The first change set waits for it, and every later one is
- * checked at once: the counts run beside the first page's read and diff, and since nothing
+ * passed), or a refusal by counts. The counts run beside the run's first pages; the first change
+ * set with anything to write waits for them (those with nothing to write, as in a re-sync that
+ * finds nothing changed, go on), and every one after is checked at once. Since nothing to write
  * reaches the batcher before the verdict, a refusal by counts still comes before any write.
  */
 export function deleteGuardWhenCounted(verdict: Promise<DeleteGuard | undefined>): (changes: ChangeSet) => ChangeSet | Promise<ChangeSet> {
   let check: ((changes: ChangeSet) => ChangeSet) | undefined;
   return (changes) => {
     if (check) return check(changes);
+    if (changes.upserts.length === 0 && changes.deletes.length === 0) return changes;
     return verdict.then((guard) => {
       check = guard ? deleteGuardStage(guard.table, guard.limit) : (c) => c;
       return check(changes);

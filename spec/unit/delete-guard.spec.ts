@@ -128,10 +128,16 @@ describe('deleteGuardWhenCounted', () => {
     expect(() => stage(changes(2))).to.throw(FbsyncError).with.property('code', 'DELETE_GUARD');
   });
 
+  it('lets change sets with nothing to write go on while the counts run', () => {
+    const stage = deleteGuardWhenCounted(new Promise(() => undefined));
+    const nothing = changes(0);
+    expect(stage(nothing)).to.equal(nothing);
+  });
+
   it('lets the first change set meet a refusal by counts, so nothing is batched', async () => {
     const refusal = new FbsyncError('DELETE_GUARD', 'refused by counts');
     const stage = deleteGuardWhenCounted(Promise.reject(refusal));
-    await Promise.resolve(stage(changes(0))).then(
+    await Promise.resolve(stage(changes(1))).then(
       () => expect.fail('the change set went on'),
       (err: unknown) => expect(err).to.equal(refusal),
     );
