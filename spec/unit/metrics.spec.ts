@@ -2,25 +2,9 @@ import { expect } from 'chai';
 import type { SyncReport } from '../../lib/sync/options.js';
 import { lastSuccessTimes, metricsText } from '../../lib/sync/metrics.js';
 import { outcomeOf, worstOutcome } from '../../lib/sync/outcome.js';
+import { syncReport } from '../support/reports.js';
 
-function report(table: string, more: Partial<SyncReport> = {}): SyncReport {
-  return {
-    table,
-    target: table.toLowerCase(),
-    read: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    rejected: 0,
-    dryRun: false,
-    resumedAfter: null,
-    interrupted: false,
-    elapsedMs: 0,
-    rowsPerSecond: 0,
-    ...more,
-  };
-}
+const report = (table: string, more: Partial<SyncReport> = {}): SyncReport => syncReport(table, { target: table.toLowerCase(), ...more });
 
 const endedAt = new Date('2025-01-02T03:04:05.678Z');
 const END = 1735787045;

@@ -8,25 +8,10 @@ import { FbsyncError } from '../../lib/core/errors.js';
 import type { SyncReport, TableOutcome } from '../../lib/sync/options.js';
 import { outcomeOf, failedReport, OUTCOMES, worstOutcome } from '../../lib/sync/outcome.js';
 import { formatSummary, summarize } from '../../lib/sync/report.js';
+import { syncReport } from '../support/reports.js';
 
-function report(table: string, more: Partial<SyncReport> = {}): SyncReport {
-  return {
-    table,
-    target: table,
-    read: 10,
-    inserted: 10,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    rejected: 0,
-    dryRun: false,
-    resumedAfter: null,
-    interrupted: false,
-    elapsedMs: 1000,
-    rowsPerSecond: 10,
-    ...more,
-  };
-}
+const report = (table: string, more: Partial<SyncReport> = {}): SyncReport =>
+  syncReport(table, { read: 10, inserted: 10, elapsedMs: 1000, rowsPerSecond: 10, ...more });
 
 describe('outcomes', () => {
   describe('worstOutcome', () => {

@@ -1,25 +1,9 @@
 import { expect } from 'chai';
 import { formatRetry, formatSummary, summarize } from '../../lib/sync/report.js';
 import type { SyncReport } from '../../lib/sync/options.js';
+import { syncReport } from '../support/reports.js';
 
-function report(table: string, counts: Partial<SyncReport> = {}): SyncReport {
-  return {
-    table,
-    target: table,
-    read: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    rejected: 0,
-    dryRun: false,
-    resumedAfter: null,
-    interrupted: false,
-    elapsedMs: 0,
-    rowsPerSecond: 0,
-    ...counts,
-  } as SyncReport;
-}
+const report = syncReport;
 
 const clients = report('CLIENTS', { read: 1200, inserted: 200, updated: 10, unchanged: 990, deleted: 3, elapsedMs: 1500, rowsPerSecond: 800 });
 const orders = report('ORDERS', { read: 50000, inserted: 50000, elapsedMs: 2500, rowsPerSecond: 20000 });
