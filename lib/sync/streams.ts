@@ -9,10 +9,10 @@ import { hasBlobs } from '../firebird/select-list.js';
 import { sinceFilter } from '../firebird/since-filter.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
-import { countRows } from '../firebird/metadata.js';
-import { countTargetRows, mysqlTargetReader } from '../mysql/reader.js';
+import { mysqlTargetReader } from '../mysql/reader.js';
 import { DEFAULT_PARALLEL, localDateTime, mysqlSink, type MysqlSink } from '../mysql/sink.js';
-import { deleteGuardWhenCounted, deleteLimit, refuseByCounts, type DeleteGuard, type GuardedTable } from '../stages/delete-guard.js';
+import { deleteGuardWhenCounted, type DeleteGuard } from '../stages/delete-guard.js';
+import { startGuard } from './delete-counts.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.js';
 import { composeStages } from '../stages/compose.js';
 import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
@@ -133,42 +133,6 @@ interface Faults {
   started: number;
   /** The guard on deletes, when the run deletes (and writes): see startGuard. */
   guard: Promise<DeleteGuard | undefined> | undefined;
-}
-
-/**
- * The guard on deletes (`maxDelete`, lib/stages/delete-guard.ts) for a run that deletes and
- * writes, started beside the run: counts both tables (the source on an attachment of its own,
- * when there is one) and refuses when the counts alone show that the limit would be passed
- * (an empty source, a wrong database, an emptied table). The guard stage holds the first
- * change set until then, so such a refusal still comes before anything is written.
- */
-function startGuard(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, attachSide: (() => Promise<FirebirdDatabase>) | undefined): Promise<DeleteGuard | undefined> | undefined {
-  if (!options.delete || options.dryRun) return undefined;
-  const verdict = (async () => {
-    const targetRows = await countTargetRows(target, table);
-    const guarded: GuardedTable = { source: table.source, target: `${target.server.database}.${table.target}`, targetRows };
-    const limit = deleteLimit(options.maxDelete, targetRows);
-    // An empty target has nothing to delete; a limit as large as the target cannot be passed.
-    if (targetRows === 0 || limit.rows >= targetRows) return undefined;
-    const refused = refuseByCounts(guarded, await countSourceRows(db, attachSide, table.source), limit);
-    if (refused) throw refused;
-    debug('%s: at most %s deleted', table.source, limit.text);
-    return { table: guarded, limit };
-  })();
-  // Seen by the guard stage; a run that fails before its first change set never asks.
-  verdict.catch(() => undefined);
-  return verdict;
-}
-
-/** The source's rows, counted on an attachment of its own so as not to wait behind the run's reads. */
-async function countSourceRows(db: FirebirdDatabase, attachSide: (() => Promise<FirebirdDatabase>) | undefined, table: string): Promise<number> {
-  if (!attachSide) return countRows(db, table);
-  const side = await attachSide();
-  try {
-    return await countRows(side, table);
-  } finally {
-    await closeFirebird(side);
-  }
 }
 
 /**
