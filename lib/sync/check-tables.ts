@@ -6,7 +6,7 @@ import { checkReadable, describeFirebirdTable, type FirebirdTable } from '../fir
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { checkExclusions, unsupportedColumns, unsupportedError } from './plan.js';
 import type { SyncTablesOptions } from './options.js';
-import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs } from './prepare-tables.js';
+import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs, unsyncedJobError, unsyncedJobs } from './prepare-tables.js';
 
 /** What planning found for one table (checkTables). */
 export interface TableCheck {
@@ -69,12 +69,9 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
     }
     // With allTables, an entry of `tables` for a table the run does not sync is a mistake of its own.
     if (options.allTables) {
-      for (const job of jobs) {
-        if (sources.some((s) => s.name.toUpperCase() === job.name.toUpperCase())) continue;
-        checks.push({
-          table: job.name,
-          problem: { code: 'OPTION', message: `\`tables\` sets options for ${job.name}, which \`allTables\` does not sync (no such table, or it has no primary key)`, options: ['tables', 'allTables'] },
-        });
+      for (const job of unsyncedJobs(jobs, sources)) {
+        const err = unsyncedJobError(job);
+        checks.push({ table: job.name, problem: { code: err.code, message: err.message, options: err.options } });
       }
     }
     checkExclusions(options.excludeColumns ?? [], sources);

@@ -82,18 +82,23 @@ export function jobOf(jobs: readonly TableJob[], table: string): TableJob | unde
   return jobs.find((j) => j.name === table) ?? jobs.find((j) => j.name.toUpperCase() === table.toUpperCase());
 }
 
-/** With `allTables`, a job for a table the run does not sync is a mistake worth naming. */
+/** With `allTables`, a job for a table the run does not sync is a mistake worth naming: the first is thrown. */
 export function checkJobs(jobs: readonly TableJob[], sources: readonly FirebirdTable[], options: SyncTablesOptions): void {
-  if (!options.allTables) return;
-  for (const job of jobs) {
-    if (!sources.some((s) => s.name === job.name || s.name.toUpperCase() === job.name.toUpperCase())) {
-      throw new FbsyncError('OPTION', `\`tables\` sets options for ${job.name}, which \`allTables\` does not sync (no such table, or it has no primary key)`, {
-        hint: 'check the name, or leave the entry out',
-        options: ['tables', 'allTables'],
-        value: job.name,
-      });
-    }
-  }
+  const [first] = options.allTables ? unsyncedJobs(jobs, sources) : [];
+  if (first) throw unsyncedJobError(first);
+}
+
+/** The jobs that name none of the tables the run syncs. */
+export function unsyncedJobs(jobs: readonly TableJob[], sources: readonly FirebirdTable[]): TableJob[] {
+  return jobs.filter((job) => !sources.some((s) => s.name === job.name || s.name.toUpperCase() === job.name.toUpperCase()));
+}
+
+export function unsyncedJobError(job: TableJob): FbsyncError {
+  return new FbsyncError('OPTION', `\`tables\` sets options for ${job.name}, which \`allTables\` does not sync (no such table, or it has no primary key)`, {
+    hint: 'check the name, or leave the entry out',
+    options: ['tables', 'allTables'],
+    value: job.name,
+  });
 }
 
 /** The run's `excludeColumns` that apply to a table, and the job's own. */
