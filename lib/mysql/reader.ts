@@ -27,11 +27,25 @@ function readExpression(column: TableSpec['columns'][number], quoted: string): s
   return column.kind === 'double' ? `CAST(${quoted} AS CHAR)` : quoted;
 }
 
-/** Rows in the target table now; with `softDelete`, those not marked deleted. */
-export async function countTargetRows(target: MysqlTarget, table: Pick<TableSpec, 'target' | 'softDelete'>): Promise<number> {
+/**
+ * Rows in the target table now; with `softDelete`, those not marked deleted. A count that fails
+ * for a transient reason (a lost or killed connection) is retried like a read of the diff.
+ */
+export async function countTargetRows(target: MysqlTarget, table: Pick<TableSpec, 'target' | 'softDelete'>, options: MysqlRetryOptions = {}): Promise<number> {
   const live = table.softDelete === undefined ? '' : ` WHERE ${quoteMysql(table.softDelete)} IS NULL`;
-  const [rows] = await target.pool.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${quoteMysql(table.target)}${live}`);
-  return Number(rows[0]?.n ?? 0);
+  const sql = `SELECT COUNT(*) AS n FROM ${quoteMysql(table.target)}${live}`;
+  const what = { table: table.target, operation: 'read' as const, flavor: target.server.flavor };
+  try {
+    const [rows] = await retryMysql(() => target.pool.query<mysql.RowDataPacket[]>(sql), what, options);
+    return Number(rows[0]?.n ?? 0);
+  } catch (err) {
+    if (!isTransientMysqlError(err)) throw err;
+    throw new FbsyncError('TARGET_READ', `counting the rows of MySQL table ${target.server.database}.${table.target} failed ${retryOptions(options.retry).attempts} times: ${describeCause(err)}`, {
+      hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more attempts with `retry.attempts`',
+      options: ['retry.attempts'],
+      cause: err,
+    });
+  }
 }
 
 /**

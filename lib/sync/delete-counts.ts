@@ -19,7 +19,7 @@ const debug = createDebug('fbsync:sync');
 export function startGuard(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, attachSide: (() => Promise<FirebirdDatabase>) | undefined): Promise<DeleteGuard | undefined> | undefined {
   if (!options.delete || options.dryRun) return undefined;
   const verdict = (async () => {
-    const targetRows = await countTargetRows(target, table);
+    const targetRows = await countTargetRows(target, table, { retry: options.retry, onRetry: options.onRetry });
     const guarded: GuardedTable = { source: table.source, target: `${target.server.database}.${table.target}`, targetRows };
     const limit = deleteLimit(options.maxDelete, targetRows);
     // An empty target has nothing to delete; a limit as large as the target cannot be passed.
