@@ -16,7 +16,8 @@ export const EXIT = {
   refused: 3,
   /** Every table completed, but MySQL refused some rows (within --max-errors): they are in the reject file. */
   rejected: 4,
-  // 5 is kept for a table busy with another run (issue 21).
+  /** Some table was left alone because another run was syncing it (`--wait` waits for it); the others ran. */
+  busy: 5,
   /** Stopped by SIGINT / SIGTERM (128 + the signal's number, as shells report it). */
   sigint: 130,
   sigterm: 143,
@@ -35,6 +36,9 @@ export function exitStatus(outcome: TableOutcome, signal?: NodeJS.Signals): numb
       return EXIT.refused;
     case 'interrupted':
       return stopped;
+    case 'busy':
+      // A signal too: the run stopped on it, as it was asked.
+      return signal ? stopped : EXIT.busy;
     default:
       // A signal that came after the last table began: the run did stop on it, as it was asked.
       if (signal) return stopped;
@@ -42,8 +46,9 @@ export function exitStatus(outcome: TableOutcome, signal?: NodeJS.Signals): numb
   }
 }
 
-/** The status of a run that threw: 2 for a command line (or yargs' usage error), 1 for anything else. */
+/** The status of a run that threw: 2 for a command line (or yargs' usage error), 5 for a busy table, 1 for anything else. */
 export function errorExitStatus(err: unknown): number {
+  if (err instanceof FbsyncError && err.code === 'TABLE_BUSY') return EXIT.busy;
   const usage = (err instanceof FbsyncError && USAGE_CODES.includes(err.code)) || (err instanceof Error && err.name === 'YError');
   return usage ? EXIT.usage : EXIT.failed;
 }

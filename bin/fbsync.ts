@@ -69,6 +69,7 @@ async function main(): Promise<void> {
           .option('max-errors', { default: 0, coerce: wholeNumber('max-errors'), describe: 'rows MySQL may refuse for good, per table, before the run stops' })
           .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
           .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
+          .option('wait', { coerce: wholeNumber('wait'), describe: 'seconds to wait for another run syncing the same MySQL table (default: skip that table at once, exit status 5)' })
           .option('stop-on-error', { type: 'boolean', default: false, describe: 'start no further table once one fails (default: every table runs; the exit status is the worst)' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' })
           .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'on stderr: auto (live bars on a terminal, else nothing), json (JSON lines), none' })
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
           resume: argv.resume,
           maxErrors: argv.maxErrors,
           stopOnError: argv.stopOnError,
+          wait: argv.wait,
           retry: { attempts: argv.retries + 1 },
         });
         const summary = await syncTables({

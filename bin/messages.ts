@@ -34,6 +34,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   rejectFile: '--reject-file',
   onProgress: '--progress',
   stopOnError: '--stop-on-error',
+  wait: '--wait',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',
 };

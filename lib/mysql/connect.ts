@@ -61,9 +61,11 @@ export class MysqlTarget {
   readonly where: string;
   readonly #maxLifetimeMs: number;
   readonly #born = new WeakMap<object, number>();
+  readonly #connect: (() => Promise<mysql.Connection>) | undefined;
 
-  constructor(pool: mysql.Pool, server: ServerInfo, where: string, maxLifetimeMs: number, silenceMs = DEFAULT_SILENCE_MS) {
+  constructor(pool: mysql.Pool, server: ServerInfo, where: string, maxLifetimeMs: number, silenceMs = DEFAULT_SILENCE_MS, connect?: () => Promise<mysql.Connection>) {
     this.pool = pool;
+    this.#connect = connect;
     this.server = server;
     this.where = where;
     this.#maxLifetimeMs = maxLifetimeMs;
@@ -102,6 +104,15 @@ export class MysqlTarget {
       if (!healthy || Date.now() - born > this.#maxLifetimeMs) conn.destroy();
       else conn.release();
     }
+  }
+
+  /**
+   * A connection of its own, outside the pool, that the caller ends: for what must live exactly
+   * as long as one connection (a table's lock, lib/mysql/table-lock.ts).
+   */
+  connect(): Promise<mysql.Connection> {
+    if (!this.#connect) throw new Error(`no way to open a further connection to ${this.where}`);
+    return this.#connect();
   }
 
   async end(): Promise<void> {
@@ -203,7 +214,7 @@ export async function openMysql(uri: string, options: MysqlOptions = {}): Promis
     pool.pool.on('connection', (conn) => conn.query(set, (err: unknown) => err && debug('setting up the session failed: %s', describeCause(err))));
   }
   const silenceMs = options.silenceMs ?? Math.max(DEFAULT_SILENCE_MS, lockWaitMs + 60_000);
-  return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000, silenceMs);
+  return new MysqlTarget(pool, server, where, options.maxLifetimeMs ?? 30 * 60_000, silenceMs, () => connectOnce(uri, where));
 }
 
 async function connectOnce(uri: string, where: string): Promise<mysql.Connection> {

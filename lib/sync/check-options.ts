@@ -28,6 +28,9 @@ export function checkOptions(options: SyncOptions): void {
     });
   }
   checkMaxDelete(options.maxDelete);
+  if (options.wait !== undefined && !(typeof options.wait === 'number' && Number.isFinite(options.wait) && options.wait >= 0)) {
+    throw new FbsyncError('OPTION', `\`wait\` must be a number of seconds ≥ 0, not ${options.wait}`, { options: ['wait'], value: options.wait });
+  }
   if (options.softDelete !== undefined && !options.delete) {
     throw new FbsyncError('OPTION', '`softDelete` says how to delete rows the source no longer has, and goes with `delete`', {
       hint: 'add `delete`, or leave `softDelete` out',

@@ -56,6 +56,7 @@ export function buildSchema(z: typeof Zod) {
       parallelTables: whole(1),
       noneCharset: text,
       stopOnError: bool,
+      wait: whole(0),
       rejectFile: text,
       retry,
     }),

@@ -153,6 +153,14 @@ export interface SyncOptions {
    * run waiting for it; without one, nothing is counted.
    */
   onProgress?: (progress: TableProgress) => void;
+  /**
+   * How long to wait (seconds) for another run syncing the same MySQL table to finish. A run
+   * takes a lock on each target table before it reads any row or state of it, held on a MySQL
+   * connection of its own (so a run that crashed or was killed leaves none behind); a table
+   * another run holds is left alone, with a TABLE_BUSY error naming that run (outcome `busy`).
+   * Default 0: do not wait. A dry run takes no lock.
+   */
+  wait?: number;
 }
 
 export type { MaxDelete } from '../stages/delete-guard.js';
@@ -171,11 +179,12 @@ export interface TableProgress extends Counts {
 
 /**
  * How one table's run ended, from best to worst (see OUTCOMES in outcome.ts for why this order):
- * `synced`; `rejected`, completed but MySQL refused some rows (within `maxErrors`, in the reject
- * file); `interrupted` by the signal; `refused`, a guard stopped it (DELETE_GUARD; and, later, a
- * table busy with another run); `failed`, an error (connection, schema, SQL).
+ * `synced`; `busy`, another run was syncing the table, so this one left it alone (TABLE_BUSY,
+ * see `wait`); `rejected`, completed but MySQL refused some rows (within `maxErrors`, in the
+ * reject file); `interrupted` by the signal; `refused`, a guard stopped it (DELETE_GUARD);
+ * `failed`, an error (connection, schema, SQL).
  */
-export type TableOutcome = 'synced' | 'rejected' | 'refused' | 'interrupted' | 'failed';
+export type TableOutcome = 'synced' | 'busy' | 'rejected' | 'refused' | 'interrupted' | 'failed';
 
 export type RetryEvent = MysqlRetryEvent | FirebirdRetryEvent;
 

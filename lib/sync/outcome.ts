@@ -4,13 +4,18 @@ import type { SyncReport, TableOutcome } from './options.js';
 /**
  * The outcomes from best to worst; a run's outcome is its worst table's.
  *
+ * `busy` sits just above `synced`: the table was left alone, untouched, because another run was
+ * syncing it at that moment — it is as fresh as that run makes it, and nobody need look; the
+ * next scheduled run takes it up. Any other outcome needs more: rejected rows are missing from
+ * the target until someone looks at the reject file.
+ *
  * `interrupted` sits above `rejected` and below `refused`: an interrupted table did not
  * complete (part of its target is as old as before the run), while a rejected one completed but
  * for the rows in the reject file; yet an interruption was asked for (by an operator or the
  * scheduler) and the next run, with `resume`, takes it up by itself, while a guard's refusal
  * and a failure wait for someone to look.
  */
-export const OUTCOMES: readonly TableOutcome[] = ['synced', 'rejected', 'interrupted', 'refused', 'failed'];
+export const OUTCOMES: readonly TableOutcome[] = ['synced', 'busy', 'rejected', 'interrupted', 'refused', 'failed'];
 
 /** The worst of some outcomes; `synced` when there are none (a run with no tables did nothing wrong). */
 export function worstOutcome(outcomes: Iterable<TableOutcome>): TableOutcome {
@@ -32,9 +37,12 @@ export function outcomeOf(report: SyncReport): TableOutcome {
 /** The error code of a guard's refusal (see SyncOptions.maxDelete). */
 export const REFUSED_CODES: readonly string[] = ['DELETE_GUARD'];
 
+/** The error code of a table another run holds (see SyncOptions.wait). */
+export const BUSY_CODES: readonly string[] = ['TABLE_BUSY'];
+
 /**
- * The report of a table whose run threw: `refused` for a guard's refusal, `failed` for anything
- * else. Its counts are 0, since the run could not say them (rows may have been written before
+ * The report of a table whose run threw: `refused` for a guard's refusal, `busy` for a table
+ * another run holds, `failed` for anything else. Its counts are 0, since the run could not say them (rows may have been written before
  * the error; the next run sets them right); `error` says what happened, in the library's words.
  */
 export function failedReport(table: string, target: string, err: unknown, elapsedMs: number, dryRun: boolean): SyncReport {
@@ -55,7 +63,7 @@ export function failedReport(table: string, target: string, err: unknown, elapse
     interrupted: false,
     elapsedMs,
     rowsPerSecond: 0,
-    outcome: code !== undefined && REFUSED_CODES.includes(code) ? 'refused' : 'failed',
+    outcome: code !== undefined && REFUSED_CODES.includes(code) ? 'refused' : code !== undefined && BUSY_CODES.includes(code) ? 'busy' : 'failed',
     error: { ...(code === undefined ? {} : { code }), message, ...options },
   };
 }

@@ -10,6 +10,7 @@ import { sinceFilter } from '../firebird/since-filter.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { mysqlTargetReader } from '../mysql/reader.js';
+import { TableLock } from '../mysql/table-lock.js';
 import { DEFAULT_PARALLEL, localDateTime, mysqlSink, type MysqlSink } from '../mysql/sink.js';
 import { deleteGuardWhenCounted, type DeleteGuard } from '../stages/delete-guard.js';
 import { startGuard } from './delete-counts.js';
@@ -55,8 +56,9 @@ export interface SyncStreams {
 }
 
 /**
- * Connects (unless given connections), plans the table from both schemas and opens its run
- * state, and hands back the streams of one table's sync and the call that tears them down.
+ * Connects (unless given connections), plans the table from both schemas, locks the target
+ * table against other runs (not in a dry run; see SyncOptions.wait) and opens its run state,
+ * and hands back the streams of one table's sync and the call that tears them down.
  * `syncTable` is this, run by `stream.pipeline`.
  */
 export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
@@ -65,11 +67,14 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
   const parallel = options.parallel ?? DEFAULT_PARALLEL;
   let db: FirebirdDatabase | undefined;
   let target: MysqlTarget | undefined;
+  let lock: TableLock | undefined;
   const rejectFile = typeof options.rejectFile === 'string' ? new RejectFile(options.rejectFile) : options.rejectFile;
   // Ends the pauses of reads and writes waiting to retry, so that none outlives the pool.
   const retries = new AbortController();
   const release = async () => {
     retries.abort();
+    // After the last write and state saved: the next run may start on the table now.
+    await lock?.release();
     if (typeof options.rejectFile === 'string') await rejectFile?.close();
     if (typeof options.to === 'string') await target?.end();
     if (typeof options.from === 'string') await closeFirebird(db);
@@ -90,6 +95,9 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
       await reconnect!();
     };
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
+    // One run per target table: locked before a row or a state (checkpoint, watermark, notes) of
+    // it is read. A dry run writes nothing, so it neither needs the lock nor waits for it.
+    if (!options.dryRun) lock = await TableLock.take(target, table.target, { waitSeconds: options.wait, startedAt: new Date(started) });
     const guard = startGuard(db, target, table, options, attachSide);
     const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, guard, started });
     return {

@@ -15,8 +15,8 @@ const report = (table: string, more: Partial<SyncReport> = {}): SyncReport =>
 
 describe('outcomes', () => {
   describe('worstOutcome', () => {
-    it('orders them synced < rejected < interrupted < refused < failed', () => {
-      expect(OUTCOMES).to.deep.equal(['synced', 'rejected', 'interrupted', 'refused', 'failed']);
+    it('orders them synced < busy < rejected < interrupted < refused < failed', () => {
+      expect(OUTCOMES).to.deep.equal(['synced', 'busy', 'rejected', 'interrupted', 'refused', 'failed']);
     });
 
     it('is the worst of any two, whatever their order', () => {
@@ -70,6 +70,10 @@ describe('outcomes', () => {
       expect(failedReport('A', 'A', new FbsyncError('DELETE_GUARD', 'would delete 90 of 100 rows'), 0, false).outcome).to.equal('refused');
     });
 
+    it('is busy for a table another run holds (TABLE_BUSY)', () => {
+      expect(failedReport('A', 'A', new FbsyncError('TABLE_BUSY', 'MySQL table db.A is being synced by another run'), 0, false).outcome).to.equal('busy');
+    });
+
     it("keeps a driver error's code, and has none for an error without one", () => {
       expect(failedReport('A', 'A', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' }), 0, false).error).to.deep.equal({
         code: 'PROTOCOL_CONNECTION_LOST',
@@ -81,7 +85,7 @@ describe('outcomes', () => {
 });
 
 describe('exit statuses', () => {
-  const expected: Record<TableOutcome, number> = { synced: 0, rejected: 4, interrupted: 143, refused: 3, failed: 1 };
+  const expected: Record<TableOutcome, number> = { synced: 0, busy: 5, rejected: 4, interrupted: 143, refused: 3, failed: 1 };
   for (const outcome of OUTCOMES) {
     it(`is ${expected[outcome]} for a run ${outcome}`, () => {
       expect(exitStatus(outcome, outcome === 'interrupted' ? 'SIGTERM' : undefined)).to.equal(expected[outcome]);
@@ -98,6 +102,7 @@ describe('exit statuses', () => {
     expect(exitStatus('rejected', 'SIGTERM')).to.equal(143);
     expect(exitStatus('failed', 'SIGTERM')).to.equal(1);
     expect(exitStatus('refused', 'SIGINT')).to.equal(3);
+    expect(exitStatus('busy', 'SIGTERM')).to.equal(143);
   });
 
   it('is distinct for each outcome, and none is 2, kept for a command line that cannot run', () => {
@@ -137,5 +142,9 @@ describe('the text summary of outcomes', () => {
     const summary = { ...summarize([failed], 3000), outcome: 'failed' as const };
     expect(formatSummary(summary).split('\n')).to.include('B failed: writing to MySQL table db.B failed; raise `batchRows`');
     expect(formatSummary(summary, (o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).split('\n')).to.include('B failed: writing to MySQL table db.B failed; raise --batch-rows');
+  });
+
+  it('is 5 for a run that threw TABLE_BUSY (a single table, busy)', () => {
+    expect(errorExitStatus(new FbsyncError('TABLE_BUSY', 'busy'))).to.equal(5);
   });
 });
