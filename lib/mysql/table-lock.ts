@@ -59,26 +59,41 @@ export class TableLock {
   /**
    * Takes the lock of `table` in the target's database, waiting up to `waitSeconds` (default 0:
    * not at all) for a run that holds it. A table still held then throws TABLE_BUSY, naming the
-   * run that holds it; nothing of the table has been read or written.
+   * run that holds it; nothing of the table has been read or written. `signal` ends the wait
+   * early (KILL QUERY on the GET_LOCK that waits, and its connection closed), with TABLE_BUSY too.
    */
-  static async take(target: MysqlTarget, table: string, options: { waitSeconds?: number; startedAt?: Date } = {}): Promise<TableLock> {
+  static async take(target: MysqlTarget, table: string, options: { waitSeconds?: number; startedAt?: Date; signal?: AbortSignal } = {}): Promise<TableLock> {
     const name = tableLockName(target.server.database, table);
     const where = `${target.server.database}.${table}`;
     const conn = await target.connect();
     // An idle connection that errors (killed, server gone) would otherwise crash the process.
     conn.on('error', (err: unknown) => debug('lock connection of %s: %s', where, describeCause(err)));
+    let stop = () => undefined as void;
+    const stopped = new Promise<'stopped'>((resolve) => (stop = () => resolve('stopped')));
+    options.signal?.addEventListener('abort', stop, { once: true });
+    // A run already stopped does not wait (the listener above would never be told).
+    const waitSeconds = options.signal?.aborted ? 0 : (options.waitSeconds ?? 0);
     try {
       await conn.query(`SET SESSION wait_timeout = ${IDLE_FOR_THE_RUN_SECONDS}`);
-      const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [name, options.waitSeconds ?? 0]);
-      const { got, id } = rows[0]!;
+      const asked = conn.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got, CONNECTION_ID() AS id', [name, waitSeconds]);
+      const answer = await Promise.race([asked, stopped]);
+      if (answer === 'stopped') {
+        asked.catch(() => undefined);
+        // The server would otherwise go on waiting (and then hold the lock) for a closed connection.
+        await target.pool.query(`KILL QUERY ${Number(conn.threadId)}`).catch((err: unknown) => debug('KILL QUERY: %s', describeCause(err)));
+        throw busyError(where, -1, await holderOf(target, name));
+      }
+      const { got, id } = answer[0][0]!;
       if (got === null) throw new Error(`GET_LOCK(${name}) failed`);
-      if (Number(got) !== 1) throw busyError(where, options.waitSeconds ?? 0, await holderOf(target, name));
+      if (Number(got) !== 1) throw busyError(where, waitSeconds, await holderOf(target, name));
       debug('%s locked as %s on connection %d', where, name, id);
       await record(target, name, table, { connection: Number(id), host: hostname(), pid: process.pid, startedAt: (options.startedAt ?? new Date()).toISOString() });
       return new TableLock(name, conn);
     } catch (err) {
       conn.destroy();
       throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
     }
   }
 
@@ -153,7 +168,8 @@ function busyError(where: string, waitSeconds: number, holder: LockHolder | unde
     : holder.host !== undefined
       ? `another run (host ${holder.host}, pid ${holder.pid}, started ${holder.startedAt}; MySQL connection ${holder.connection})`
       : `another run (MySQL connection ${holder.connection})`;
-  const waited = waitSeconds > 0 ? ` after waiting ${waitSeconds} s` : '';
+  // -1: the run was stopped while it waited.
+  const waited = waitSeconds < 0 ? ' (the run was stopped while it waited)' : waitSeconds > 0 ? ` after waiting ${waitSeconds} s` : '';
   return new FbsyncError('TABLE_BUSY', `MySQL table ${where} is being synced by ${who}; nothing of it was read or written${waited}`, {
     hint: 'run again once that run is done, or wait for it with `wait`',
     options: ['wait'],

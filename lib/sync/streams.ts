@@ -97,7 +97,7 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
     const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
     // One run per target table: locked before a row or a state (checkpoint, watermark, notes) of
     // it is read. A dry run writes nothing, so it neither needs the lock nor waits for it.
-    if (!options.dryRun) lock = await TableLock.take(target, table.target, { waitSeconds: options.wait, startedAt: new Date(started) });
+    if (!options.dryRun) lock = await TableLock.take(target, table.target, { waitSeconds: options.wait, startedAt: new Date(started), signal: options.signal });
     const guard = startGuard(db, target, table, options, attachSide);
     const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, guard, started });
     return {

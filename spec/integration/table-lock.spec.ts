@@ -150,6 +150,19 @@ describe('one run per target table at a time', function () {
       expect(JSON.parse(run.stdout).tables[0]).to.deep.include({ read: 3, inserted: 0, unchanged: 3 });
     });
 
+    it('with `wait`, stops waiting when its signal is aborted: TABLE_BUSY at once', async () => {
+      const stop = new AbortController();
+      const began = Date.now();
+      const waiting = syncTable({ from: fb.uri, to: my.uri, table: 'TB_A', wait: 20, signal: stop.signal });
+      setTimeout(() => stop.abort(), 500);
+      const err = await waiting.then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(FbsyncError);
+      expect((err as FbsyncError).code).to.equal('TABLE_BUSY');
+      expect((err as FbsyncError).message).to.include('(the run was stopped while it waited)');
+      expect(Date.now() - began).to.be.below(5000);
+      expect(await count('TB_A')).to.equal(0);
+    });
+
     it('a dry run takes no lock: it runs beside the holder', async () => {
       const run = await sync('--tables', 'TB_A', '--dry-run', '--json');
       expect(run.status, run.stderr).to.equal(0);
