@@ -19,6 +19,7 @@ import { fbsyncVersion } from './version.js';
 import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
+import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -45,14 +46,14 @@ async function main(): Promise<void> {
       'copy Firebird tables into MySQL tables: insert, update and (with --delete) delete what differs',
       (y) =>
         y
-          .option('job', { type: 'string', describe: 'a job file (YAML or JSON, docs/jobs.md); the flags given override it' })
-          .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
-          .option('to', { type: 'string', describe: 'MySQL URI mysql://user:pass@host:port/database (or FBSYNC_TO)' })
+          .option('job', JOB)
+          .option('from', FROM)
+          .option('to', TO)
           .option('tables', { type: 'string', array: true, describe: 'tables to sync: A,B,…' })
-          .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
+          .option('all-tables', ALL_TABLES)
           .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
           .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
-          .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' })
+          .option('none-charset', NONE_CHARSET)
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
           .option('max-delete', { type: 'string', coerce: maxDelete, describe: 'with --delete: most rows a table may lose, N or P% of its rows (default 50%); more refuses the table' })
           .option('soft-delete', { type: 'string', describe: 'with --delete: set this DATETIME column of the target instead of deleting (cleared when the row comes back)' })
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
           .option('page-size', { default: 10_000, coerce: positiveInt('page-size'), describe: 'source rows per keyset page' })
           .option('batch-rows', { default: 4000, coerce: positiveInt('batch-rows'), describe: 'rows per INSERT/LOAD DATA/DELETE statement' })
           .option('load-data', { type: 'boolean', default: true, describe: 'write new rows with LOAD DATA LOCAL INFILE where the server allows it (--no-load-data: INSERT only)' })
-          .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
+          .option('exclude-columns', EXCLUDE_COLUMNS)
           .option('since-column', { type: 'string', describe: 'read only rows whose TIMESTAMP/DATE column COL changed since the last completed run (cannot see deletes)' })
           .option('since-overlap', { default: 60, coerce: wholeNumber('since-overlap'), describe: 'seconds before the last watermark to read again (--since-column)' })
           .option('row-versions', { type: 'boolean', default: false, describe: 'read in full only rows whose Firebird record version changed since the last run (versions noted in the target)' })
@@ -144,14 +145,14 @@ async function main(): Promise<void> {
       'check a run without writing: the job file, then every table against both schemas (one line each)',
       (y) =>
         y
-          .option('job', { type: 'string', describe: 'a job file (YAML or JSON, docs/jobs.md); the flags given override it' })
-          .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
-          .option('to', { type: 'string', describe: 'MySQL URI mysql://user:pass@host:port/database (or FBSYNC_TO)' })
+          .option('job', JOB)
+          .option('from', FROM)
+          .option('to', TO)
           .option('tables', { type: 'string', array: true, describe: 'tables to check: A,B,…' })
-          .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
+          .option('all-tables', ALL_TABLES)
           .option('create-tables', { type: 'boolean', default: false, describe: 'missing MySQL tables would be created (see fbsync schema); hold existing ones to the mapping' })
-          .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
-          .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' }),
+          .option('exclude-columns', EXCLUDE_COLUMNS)
+          .option('none-charset', NONE_CHARSET),
       async (argv) => {
         const job = jobOf(argv.job);
         const { from, to } = servers(argv, job, { to: true }, secrets);
@@ -174,11 +175,11 @@ async function main(): Promise<void> {
       'print the CREATE TABLE statements sync --create-tables would run',
       (y) =>
         y
-          .option('from', { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' })
+          .option('from', FROM)
           .option('tables', { type: 'string', array: true, describe: 'tables: A,B,…' })
-          .option('all-tables', { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' })
-          .option('exclude-columns', { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' })
-          .option('none-charset', { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' }),
+          .option('all-tables', ALL_TABLES)
+          .option('exclude-columns', EXCLUDE_COLUMNS)
+          .option('none-charset', NONE_CHARSET),
       async (argv) => {
         const from = argv.from ?? process.env.FBSYNC_FROM;
         secrets.push(from && passwordOf(from));

@@ -4,7 +4,8 @@ import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/
 import { driverWarnings } from '../firebird/driver-patch.js';
 import { checkReadable, describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
-import { checkExclusions, unsupportedColumns, unsupportedError } from './plan.js';
+import { unsupportedColumns, unsupportedError } from './plan.js';
+import { checkExclusions } from './exclusions.js';
 import type { SyncTablesOptions } from './options.js';
 import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs, unsyncedJobError, unsyncedJobs } from './prepare-tables.js';
 

@@ -8,7 +8,8 @@ import { describeMysqlTable, findMysqlTable, resolveMysqlTable } from '../mysql/
 import { checkOptions as checkSyncOptions } from './check-options.js';
 import { targetTableName } from './names.js';
 import type { SyncTablesOptions, TableJob, TableOptions } from './options.js';
-import { excludedColumns, planSource, planTable, tableDesign } from './plan.js';
+import { planSource, planTable, tableDesign } from './plan.js';
+import { excludedColumns } from './exclusions.js';
 import { planSync } from './plan-sync.js';
 
 const debug = createDebug('fbsync:sync');

@@ -3,7 +3,8 @@ import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/
 import { describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
 import { createTableSql } from '../mysql/ddl.js';
 import type { NameMapping } from './names.js';
-import { checkExclusions, excludedColumns, unsupportedColumns, unsupportedError, planSource, tableDesign } from './plan.js';
+import { unsupportedColumns, unsupportedError, planSource, tableDesign } from './plan.js';
+import { checkExclusions, excludedColumns } from './exclusions.js';
 import { FbsyncError } from '../core/errors.js';
 
 export interface SchemaOptions {

@@ -3,7 +3,8 @@ import { FbsyncError } from '../../lib/core/errors.js';
 import type { FirebirdColumn, FirebirdTable } from '../../lib/firebird/metadata.js';
 import type { MysqlColumn, MysqlTable } from '../../lib/mysql/metadata.js';
 import { lowerCaseNames } from '../../lib/sync/names.js';
-import { checkExclusions, excludedColumns, planSource, planTable, tableDesign } from '../../lib/sync/plan.js';
+import { planSource, planTable, tableDesign } from '../../lib/sync/plan.js';
+import { checkExclusions, excludedColumns } from '../../lib/sync/exclusions.js';
 
 function fbColumn(name: string, type: string, shape: FirebirdColumn['shape'], more: Partial<FirebirdColumn> = {}): FirebirdColumn {
   return { name, type, kind: shape?.kind, shape, nullable: true, computed: false, select: `"${name}"`, param: '?', padded: false, blob: false, ...more };
