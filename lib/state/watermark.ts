@@ -10,9 +10,10 @@ const debug = createDebug('fbsync:sync');
 export const WATERMARK_TABLE = 'fbsync_watermarks';
 
 /**
- * How far before the last watermark a run starts reading again. A transaction that stamped a
- * row before the previous run read the table but committed after it would otherwise be missed
- * for good; re-reading a minute costs little, since unchanged rows are only compared.
+ * How far before the last watermark a run starts reading again. Transactions open during the
+ * last run already hold its watermark back (sync/since-limit.ts); the overlap covers what that
+ * cannot see: other attachments, for a user who is not SYSDBA or the owner, and stamps from a
+ * client's clock. Re-reading a minute costs little, since unchanged rows are only compared.
  */
 export const DEFAULT_SINCE_OVERLAP_SECONDS = 60;
 
