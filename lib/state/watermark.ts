@@ -10,9 +10,10 @@ const debug = createDebug('fbsync:sync');
 export const WATERMARK_TABLE = 'fbsync_watermarks';
 
 /**
- * How far before the last watermark a run starts reading again. A transaction that stamped a
- * row before the previous run read the table but committed after it would otherwise be missed
- * for good; re-reading a minute costs little, since unchanged rows are only compared.
+ * How far before the last watermark a run starts reading again. Transactions open during the
+ * last run already hold its watermark back (sync/since-limit.ts); the overlap covers what that
+ * cannot see: other attachments, for a user who is not SYSDBA or the owner, and stamps from a
+ * client's clock. Re-reading a minute costs little, since unchanged rows are only compared.
  */
 export const DEFAULT_SINCE_OVERLAP_SECONDS = 60;
 
@@ -75,6 +76,31 @@ export class WatermarkTracker {
 }
 
 /**
+ * A stamp the watermark a run leaves may not pass: rows stamped from it on may still be
+ * committed after the run's snapshot (see sync/since-limit.ts).
+ */
+export interface WatermarkLimit {
+  /** Firebird's text of a TIMESTAMP. */
+  before: string;
+  /** What sets it, said in the report when it holds the watermark back. */
+  by: string;
+  /** Said in the report whatever the run leaves (e.g. that other transactions cannot be seen). */
+  note?: string;
+}
+
+/** What the report says of the watermark. */
+export interface WatermarkReport {
+  column: string;
+  /** The watermark this run read from; null: everything was read. */
+  from: string | null;
+  /** The one it leaves for the next run. */
+  next: string | null;
+  /** Why `next` is earlier than the latest stamp the run saw. */
+  heldBackBy?: string;
+  note?: string;
+}
+
+/**
  * The watermark of `sinceColumn` as run state: the stamp the last completed run saw, from which
  * this run reads (less the overlap), and the latest stamp this run sees, which only a completed
  * run leaves for the next (an interrupted one has not seen every change).
@@ -90,6 +116,7 @@ export class Watermark implements RunState {
   readonly #table: string;
   readonly #keep: boolean;
   #finished = false;
+  #limit: WatermarkLimit | undefined;
 
   private constructor(store: TableValues, table: string, column: SinceColumn, from: string | null, overlapSeconds: number, keep: boolean) {
     this.#store = store;
@@ -111,16 +138,39 @@ export class Watermark implements RunState {
     return new Watermark(options.store, options.table.target, column, from, options.overlapSeconds, options.keep);
   }
 
+  /**
+   * Sets the stamp the watermark left may not pass; taken before the run's snapshot begins.
+   * It may lie before `from` (a transaction open since before the last run): the watermark
+   * then moves back, and the next run reads more.
+   */
+  limit(limit: WatermarkLimit): void {
+    this.#limit = limit;
+  }
+
   committed(): void {}
 
   async end(run: RunEnd): Promise<void> {
     this.#finished = run.finished;
+    const { next } = this.#next();
+    if (run.finished && this.#keep && next && next !== this.from) await this.#store.save(this.#table, [next]);
+  }
+
+  /** The latest stamp seen, held back to the limit. A DATE column's limit is its day. */
+  #next(): { next: string | null; heldBackBy?: string } {
     const latest = this.#tracker.latest;
-    if (run.finished && this.#keep && latest && latest !== this.from) await this.#store.save(this.#table, [latest]);
+    if (!latest || !this.#limit) return { next: latest };
+    const limit = this.column.kind === 'date' ? this.#limit.before.slice(0, 10) : this.#limit.before;
+    return limit < latest ? { next: limit, heldBackBy: this.#limit.by } : { next: latest };
   }
 
   /** What the report says: the watermark read from and the one left for the next run. */
-  report(): { column: string; from: string | null; next: string | null } {
-    return { column: this.column.name, from: this.from, next: this.#finished ? this.#tracker.latest : this.from };
+  report(): WatermarkReport {
+    const next = this.#finished ? this.#next() : { next: this.from };
+    return {
+      column: this.column.name,
+      from: this.from,
+      ...next,
+      ...(this.#limit?.note ? { note: this.#limit.note } : {}),
+    };
   }
 }

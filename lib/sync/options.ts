@@ -8,6 +8,7 @@ import type { MysqlTarget } from '../mysql/connect.js';
 import type { MysqlRetryEvent } from '../mysql/retry.js';
 import type { NameMapping } from './names.js';
 import type { RejectFile } from '../state/rejects.js';
+import type { WatermarkReport } from '../state/watermark.js';
 import type { RejectHandler } from '../core/rejected-row.js';
 import type { RetryOptions } from '../util/retry.js';
 import type { VersionsReport } from '../state/row-versions.js';
@@ -200,9 +201,10 @@ export interface SyncReport extends Counts {
   interrupted: boolean;
   /**
    * With `sinceColumn`: the watermark this run read from (null: everything was read) and the
-   * one it leaves for the next run.
+   * one it leaves for the next run, held back (`heldBackBy`) to before the oldest transaction
+   * open elsewhere when the run began, or `note`d when the Firebird user cannot see those.
    */
-  since?: { column: string; from: string | null; next: string | null };
+  since?: WatermarkReport;
   /** With `rowVersions`: whether the run read rows by version, or compared them all (and why). */
   versions?: { mode: VersionsReport['mode'] | 'off'; reason?: string };
   elapsedMs: number;

@@ -77,6 +77,8 @@ export function formatSummary(summary: SyncSummary & { outcome?: TableOutcome },
     ...summary.tables
       .filter((r) => r.since?.from)
       .map((r) => `(${r.table}: only rows with ${r.since!.column} from ${r.since!.from} on, less the overlap, were read; deleted rows are not seen this way)`),
+    ...summary.tables.filter((r) => r.since?.heldBackBy).map((r) => `(${r.table}: the next run reads from ${r.since!.next} on, held back by ${r.since!.heldBackBy})`),
+    ...summary.tables.filter((r) => r.since?.note).map((r) => `(${r.table}: ${r.since!.note})`),
     ...summary.tables
       .filter((r) => r.versions && r.versions.mode !== 'compared')
       .map((r) => `(${r.table}: every row was compared, since ${r.versions!.reason}; ${notedFor(r)})`),

@@ -7,6 +7,7 @@ import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } f
 import { againIfLost } from '../firebird/retry.js';
 import { hasBlobs } from '../firebird/select-list.js';
 import { sinceFilter } from '../firebird/since-filter.js';
+import { limitWatermark } from './since-limit.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { mysqlTargetReader } from '../mysql/reader.js';
@@ -152,6 +153,8 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
   const retry = { retry: options.retry, onRetry: options.onRetry };
   const { checkpoints, watermark, versions, all: states } = await openStates(db, target, table, options);
   const resumedAfter = checkpoints.resumedAfter;
+  // Before the snapshot, which begins at the source's first read.
+  if (watermark) await limitWatermark(db, watermark);
   const where = watermark?.from ? sinceFilter(watermark.column, watermark.from, watermark.overlapSeconds) : undefined;
   const source = firebirdSource({
     db,

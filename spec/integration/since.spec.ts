@@ -64,12 +64,21 @@ describe('--since-column', function () {
   });
 
   it('starts at the watermark to the ten-thousandth of a second, not at its whole second', async function () {
-    // Row 1 holds the next watermark; row 2 is stamped a quarter of a second before it.
+    // Row 1 holds the next watermark, a ten-thousandth of a second before the server's time now
+    // (a watermark never passes the start of the run that leaves it); row 2 is stamped a quarter
+    // of a second before row 1, in the same second.
+    let now = '';
+    for (;;) {
+      [[now]] = (await firebirdRows(fb, 'SELECT CAST(CURRENT_TIMESTAMP AS VARCHAR(24)) FROM RDB$DATABASE')) as string[][];
+      if (Number(now.slice(20)) >= 2600) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const at = (tenThousandths: number) => `${now.slice(0, 20)}${String(Number(now.slice(20)) - tenThousandths).padStart(4, '0')}`;
     await fb.exec(
-      "UPDATE TB_ESTOQUE SET ATUALIZADO_EM = TIMESTAMP '2030-01-01 12:00:00.5000' WHERE ID_ESTOQUE = 1",
-      "UPDATE TB_ESTOQUE SET ATUALIZADO_EM = TIMESTAMP '2030-01-01 12:00:00.2500' WHERE ID_ESTOQUE = 2",
+      `UPDATE TB_ESTOQUE SET ATUALIZADO_EM = TIMESTAMP '${at(1)}' WHERE ID_ESTOQUE = 1`,
+      `UPDATE TB_ESTOQUE SET ATUALIZADO_EM = TIMESTAMP '${at(2501)}' WHERE ID_ESTOQUE = 2`,
     );
-    expect((await syncTable(options)).since!.next).to.equal('2030-01-01 12:00:00.5000');
+    expect((await syncTable(options)).since!.next).to.equal(at(1));
     const report = await syncTable(options);
     expect(report).to.include({ read: 1, unchanged: 1 });
   });

@@ -88,6 +88,17 @@ describe('report', () => {
       expect(note({ interrupted: true })).to.include('; its versions were not kept, since the run did not complete)');
     });
 
+    it('says what held a watermark back, and when other transactions could not be seen', () => {
+      const lines = (since: SyncReport['since']) => formatSummary(summarize([report('T', { since })], 1000)).split('\n').slice(2);
+      const from = '2026-12-07 11:00:00.0000';
+      const heldBackBy = 'transaction 42 (attachment 7), open since 2026-12-07 11:50:00.1234, which may still commit rows';
+      expect(lines({ column: 'AT', from, next: '2026-12-07 11:49:59.1234', heldBackBy })).to.include(
+        `(T: the next run reads from 2026-12-07 11:49:59.1234 on, held back by ${heldBackBy})`,
+      );
+      const note = 'cannot see other transactions (user R is not SYSDBA or the owner): watermark held back only by the overlap of 60 s';
+      expect(lines({ column: 'AT', from, next: from, note })).to.include(`(T: ${note})`);
+    });
+
     it('for one table: a header and one row, no total', () => {
       expect(formatSummary(summarize([clients], 1500))).to.equal(
         [
