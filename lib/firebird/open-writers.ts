@@ -1,4 +1,5 @@
 import type { FirebirdDatabase } from './connect.js';
+import { readQuery } from './read.js';
 
 /**
  * How far a `sinceColumn` watermark may go, as Firebird's monitoring tables tell it at one
@@ -54,7 +55,8 @@ LEFT JOIN (
 
 /** Looks at the transactions open in the database now, on the run's attachment. */
 export async function openWriters(db: FirebirdDatabase): Promise<OpenWriters> {
-  const [row] = (await db.queryAsync(SQL)) as Array<Record<string, unknown>>;
+  // Its own read-only transaction that never waits (read.ts), like every catalog read.
+  const [row] = await readQuery<Record<string, unknown>>(db, SQL);
   const text = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
   const now = text(row!.NOW_);
   const user = text(row!.USER_);
