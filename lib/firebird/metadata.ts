@@ -159,9 +159,12 @@ export async function checkReadable(db: FirebirdDatabase, table: FirebirdTable, 
  * Rows in a table now (those `where` keeps, if given), read without waiting on rows other
  * transactions are changing.
  */
-export async function countRows(db: FirebirdDatabase, table: string, where?: Predicate): Promise<number> {
+export async function countRows(db: FirebirdDatabase, table: string, where?: Predicate, atMost?: number): Promise<number> {
   // Not db.queryAsync: its transaction would wait for any row another transaction is changing.
   const filter = where ? ` WHERE ${where.sql}` : '';
-  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${quoteFirebird(table)}${filter}`, where ? [...where.params] : []);
+  // With `atMost`, the scan stops there: the answer is min(rows, atMost), for a caller that only
+  // needs to know whether the table holds that many.
+  const from = atMost === undefined ? `${quoteFirebird(table)}${filter}` : `(SELECT FIRST ${Math.max(0, Math.floor(atMost))} 1 AS ONE FROM ${quoteFirebird(table)}${filter})`;
+  const [row] = await readQuery<{ N: number | string }>(db, `SELECT COUNT(*) AS N FROM ${from}`, where ? [...where.params] : []);
   return Number(row?.N ?? 0);
 }

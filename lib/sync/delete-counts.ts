@@ -24,7 +24,9 @@ export function startGuard(db: FirebirdDatabase, target: MysqlTarget, table: Tab
     const limit = deleteLimit(options.maxDelete, targetRows);
     // An empty target has nothing to delete; a limit as large as the target cannot be passed.
     if (targetRows === 0 || limit.rows >= targetRows) return undefined;
-    const refused = refuseByCounts(guarded, await countSourceRows(db, attachSide, table.source), limit);
+    // Only whether the source holds target − limit rows matters: the count stops there, and is
+    // exact whenever it refuses (the default limit, half the target, halves the scan).
+    const refused = refuseByCounts(guarded, await countSourceRows(db, attachSide, table.source, targetRows - limit.rows), limit);
     if (refused) throw refused;
     debug('%s: at most %s deleted', table.source, limit.text);
     return { table: guarded, limit };
@@ -34,12 +36,12 @@ export function startGuard(db: FirebirdDatabase, target: MysqlTarget, table: Tab
   return verdict;
 }
 
-/** The source's rows, counted on an attachment of its own so as not to wait behind the run's reads. */
-async function countSourceRows(db: FirebirdDatabase, attachSide: (() => Promise<FirebirdDatabase>) | undefined, table: string): Promise<number> {
-  if (!attachSide) return countRows(db, table);
+/** The source's rows, up to `atMost`, counted on an attachment of its own so as not to wait behind the run's reads. */
+async function countSourceRows(db: FirebirdDatabase, attachSide: (() => Promise<FirebirdDatabase>) | undefined, table: string, atMost: number): Promise<number> {
+  if (!attachSide) return countRows(db, table, undefined, atMost);
   const side = await attachSide();
   try {
-    return await countRows(side, table);
+    return await countRows(side, table, undefined, atMost);
   } finally {
     await closeFirebird(side);
   }

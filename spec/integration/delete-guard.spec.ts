@@ -5,7 +5,8 @@
  * written; otherwise the diff's running count stops it before the delete that passes the limit.
  */
 import { expect } from 'chai';
-import { FbsyncError, syncTable, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import { FbsyncError, closeFirebird, openFirebird, syncTable, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import { countRows } from '../../lib/firebird/metadata.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { ITEMS_FIREBIRD_DDL, ITEMS_MYSQL_DDL, ids, sourceItems, targetItems, targetKeys } from '../support/items.js';
@@ -133,6 +134,18 @@ describe('guarded deletes (maxDelete)', function () {
       expect(err, String(bad)).to.be.instanceOf(FbsyncError);
       expect((err as FbsyncError).code).to.equal('OPTION');
       expect((err as FbsyncError).message).to.contain('`maxDelete` must be');
+    }
+  });
+
+  it('counts the source only as far as the limit needs: the count stops at target rows less the limit', async () => {
+    await sourceItems(fb, ids(1, 10));
+    const db = await openFirebird(fb.uri);
+    try {
+      expect(await countRows(db, 'ITEMS', undefined, 4)).to.equal(4);
+      expect(await countRows(db, 'ITEMS', undefined, 25)).to.equal(10);
+      expect(await countRows(db, 'ITEMS')).to.equal(10);
+    } finally {
+      await closeFirebird(db);
     }
   });
 
