@@ -9,6 +9,9 @@ import { isTransientMysqlError } from './errors.js';
 import { quoteMysql } from './metadata.js';
 import { retryMysql, type MysqlRetryOptions } from './retry.js';
 
+/** What a read that used every attempt says to do. */
+const GAVE_UP = 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more attempts with `retry.attempts`';
+
 export interface MysqlReaderOptions extends MysqlRetryOptions {
   /** Ends a pause between retries (the read then fails with the abort reason). */
   signal?: AbortSignal;
@@ -41,7 +44,7 @@ export async function countTargetRows(target: MysqlTarget, table: Pick<TableSpec
   } catch (err) {
     if (!isTransientMysqlError(err)) throw err;
     throw new FbsyncError('TARGET_READ', `counting the rows of MySQL table ${target.server.database}.${table.target} failed ${retryOptions(options.retry).attempts} times: ${describeCause(err)}`, {
-      hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more attempts with `retry.attempts`',
+      hint: GAVE_UP,
       options: ['retry.attempts'],
       cause: err,
     });
@@ -83,7 +86,7 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
       throw new FbsyncError(
         'TARGET_READ',
         `reading MySQL table ${target.server.database}.${table.target} (${span ?? `${bound(range.after ?? range.from, 'first key')} … ${bound(range.through, 'last key')}`}) for the diff failed ${attempts} times: ${describeCause(err)}`,
-        { hint: 'the server kept failing with an error that usually passes (lost connection, server restarting); check the server and run again, or allow more attempts with `retry.attempts`', options: ['retry.attempts'], cause: err },
+        { hint: GAVE_UP, options: ['retry.attempts'], cause: err },
       );
     }
   };

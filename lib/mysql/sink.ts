@@ -2,10 +2,11 @@ import type { flows } from '../core/typed-streams.js';
 import { Readable, Writable } from 'node:stream';
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import createDebug from 'debug';
+import { batchError } from './batch-error.js';
 import { FbsyncError, describeCause } from '../core/errors.js';
 import { retryOptions } from '../util/retry.js';
 import type { RejectHandler } from '../core/rejected-row.js';
-import { describeKey, keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
+import { keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
 import type { Batch } from '../core/batch.js';
 import type { MysqlTarget } from './connect.js';
 import { statementsFor, type Statements } from './dialect.js';
@@ -300,21 +301,7 @@ export class MysqlSink extends Writable {
   }
 
   #batchError(kind: 'upsert' | 'delete', keys: Key[], err: unknown): FbsyncError {
-    const what = `${kind === 'upsert' ? 'writing' : 'deleting'} ${keys.length} ${keys.length === 1 ? 'row' : 'rows'}`;
-    const range = `${describeKey(this.#table, keys[0]!)} … ${describeKey(this.#table, keys[keys.length - 1]!)}`;
-    const where = `MySQL table ${this.#target.server.database}.${this.#table.target}`;
-    if (isTransientMysqlError(err)) {
-      // withRetry only gives up on a transient error once every attempt has failed.
-      return new FbsyncError('TARGET_WRITE', `${what} (${range}) to ${where} failed ${this.#attempts} times: ${describeCause(err)}`, {
-        hint: 'the server kept failing with an error that usually passes (lost connection, deadlock, lock wait timeout); that batch was rolled back and batches committed before it stay; check the server and run again, or allow more attempts with `retry.attempts`',
-        options: ['retry.attempts'],
-        cause: err,
-      });
-    }
-    return new FbsyncError('TARGET_WRITE', `${what} (${range}) to ${where} failed: ${describeCause(err)}`, {
-      hint: 'that batch was rolled back; batches committed before it stay',
-      cause: err,
-    });
+    return batchError(kind, keys, err, { table: this.#table, database: this.#target.server.database, attempts: this.#attempts });
   }
 }
 
