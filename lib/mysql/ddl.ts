@@ -113,6 +113,31 @@ export function createTableSql(design: TableDesign): string {
   return `CREATE TABLE ${quoteMysql(design.name)} (\n${lines.join('\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 ROW_FORMAT=DYNAMIC`;
 }
 
+/**
+ * One column's definition on its own, as ALTER TABLE wants it: `name` TYPE, then the character
+ * set spelled out for text (an ALTER takes the table's default, which may be latin1), NOT NULL
+ * where the source is. `type` overrides the type chosen from the shape (mysqlColumnTypes' choice
+ * for a wide table).
+ */
+export function columnDefinitionSql(column: DdlColumn, options: { key?: boolean; type?: string } = {}): string {
+  let type = options.type ?? mysqlType(column.shape, { key: options.key });
+  if (column.shape.kind === 'text') {
+    const collate = type.indexOf(' COLLATE ');
+    type = collate < 0 ? `${type} CHARACTER SET utf8mb4` : `${type.slice(0, collate)} CHARACTER SET utf8mb4${type.slice(collate)}`;
+  }
+  return `${quoteMysql(column.name)} ${type}${column.nullable ? '' : ' NOT NULL'}`;
+}
+
+/** `ALTER TABLE t ADD COLUMN …` for a column the MySQL table lacks. */
+export function addColumnSql(table: string, column: DdlColumn, options: { key?: boolean; type?: string } = {}): string {
+  return `ALTER TABLE ${quoteMysql(table)} ADD COLUMN ${columnDefinitionSql(column, options)}`;
+}
+
+/** `ALTER TABLE t MODIFY COLUMN …` for a column whose type cannot hold the source's values. */
+export function modifyColumnSql(table: string, column: DdlColumn, options: { key?: boolean; type?: string } = {}): string {
+  return `ALTER TABLE ${quoteMysql(table)} MODIFY COLUMN ${columnDefinitionSql(column, options)}`;
+}
+
 /** The MySQL type for one column on its own (no row limits applied). */
 export function mysqlType(shape: ValueShape, options: { key?: boolean } = {}): string {
   return chooseType(shape, Boolean(options.key)).sql;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { FbsyncError } from '../../lib/core/errors.js';
 import {
-  INNODB_ROW_BYTES, MYSQL_ROW_BYTES, createTableSql, decimalBytes, mysqlColumnTypes, mysqlType, type DdlColumn, type TableDesign,
+  INNODB_ROW_BYTES, MYSQL_ROW_BYTES, addColumnSql, columnDefinitionSql, createTableSql, modifyColumnSql, decimalBytes, mysqlColumnTypes, mysqlType, type DdlColumn, type TableDesign,
 } from '../../lib/mysql/ddl.js';
 import type { ValueShape } from '../../lib/core/shape.js';
 
@@ -140,6 +140,18 @@ describe('MySQL DDL', () => {
       expect(decimalBytes(5, 1)).to.equal(3); // 4 digits: 2; 1 digit: 1
       expect(decimalBytes(18, 9)).to.equal(8);
       expect(decimalBytes(10, 0)).to.equal(5);
+    });
+  });
+
+  describe('ALTER statements', () => {
+    it('spells out utf8mb4 for text, before a key column\'s binary collation', () => {
+      expect(columnDefinitionSql(column('NAME', text(40)))).to.equal('`NAME` VARCHAR(40) CHARACTER SET utf8mb4');
+      expect(columnDefinitionSql(column('CODE', text(10), false), { key: true })).to.equal('`CODE` VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');
+    });
+
+    it('adds and modifies one column in the type fbsync would create', () => {
+      expect(addColumnSql('tb_estoque', column('QT_MINIMA', { kind: 'decimal', precision: 15, scale: 4, digits: 18 }))).to.equal('ALTER TABLE `tb_estoque` ADD COLUMN `QT_MINIMA` DECIMAL(18,4)');
+      expect(modifyColumnSql('tb_estoque', column('DT', { kind: 'timestamp' }, false))).to.equal('ALTER TABLE `tb_estoque` MODIFY COLUMN `DT` DATETIME(4) NOT NULL');
     });
   });
 });
