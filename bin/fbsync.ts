@@ -10,7 +10,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
+import { FbsyncError, RejectFile, namesFor, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
 import { errorExitStatus, exitStatus } from './exit-codes.js';
 import { writeMetricsFile } from './metrics-file.js';
@@ -19,7 +19,7 @@ import { fbsyncVersion } from './version.js';
 import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
-import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, TO } from './shared-options.js';
+import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NAMES, NONE_CHARSET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
           .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
           .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
           .option('none-charset', NONE_CHARSET)
+          .option('names', NAMES)
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
           .option('max-delete', { type: 'string', coerce: maxDelete, describe: 'with --delete: most rows a table may lose, N or P% of its rows (default 50%); more refuses the table' })
           .option('soft-delete', { type: 'string', describe: 'with --delete: set this DATETIME column of the target instead of deleting (cleared when the row comes back)' })
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
           createTables: argv.createTables,
           parallelTables: argv.parallelTables,
           noneCharset: argv.noneCharset,
+          names: namesFor(argv.names),
           delete: argv.delete,
           maxDelete: argv.maxDelete,
           softDelete: argv.softDelete,
@@ -152,7 +154,8 @@ async function main(): Promise<void> {
           .option('all-tables', ALL_TABLES)
           .option('create-tables', { type: 'boolean', default: false, describe: 'missing MySQL tables would be created (see fbsync schema); hold existing ones to the mapping' })
           .option('exclude-columns', EXCLUDE_COLUMNS)
-          .option('none-charset', NONE_CHARSET),
+          .option('none-charset', NONE_CHARSET)
+          .option('names', NAMES),
       async (argv) => {
         const job = jobOf(argv.job);
         const { from, to } = servers(argv, job, { to: true }, secrets);
@@ -162,6 +165,7 @@ async function main(): Promise<void> {
           createTables: argv.createTables,
           excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
           noneCharset: argv.noneCharset,
+          names: namesFor(argv.names),
         });
         const checked = await checkTables(runOptions(job, flags, from, to));
         for (const warning of checked.warnings) process.stderr.write(`fbsync: warning: ${warning}\n`);
@@ -179,7 +183,8 @@ async function main(): Promise<void> {
           .option('tables', { type: 'string', array: true, describe: 'tables: A,B,…' })
           .option('all-tables', ALL_TABLES)
           .option('exclude-columns', EXCLUDE_COLUMNS)
-          .option('none-charset', NONE_CHARSET),
+          .option('none-charset', NONE_CHARSET)
+          .option('names', NAMES),
       async (argv) => {
         const from = argv.from ?? process.env.FBSYNC_FROM;
         secrets.push(from && passwordOf(from));
@@ -190,6 +195,7 @@ async function main(): Promise<void> {
           allTables: argv.allTables,
           excludeColumns: list(argv.excludeColumns ?? []),
           noneCharset: argv.noneCharset,
+          names: namesFor(argv.names),
         });
         process.stdout.write(`${formatSchema(schema)}\n`);
       },

@@ -1,4 +1,5 @@
 /** The flags more than one command takes, defined once. */
+import { NAME_CASES } from '../lib/index.js';
 
 export const JOB = { type: 'string', describe: 'a job file (YAML or JSON, docs/jobs.md); the flags given override it' } as const;
 export const FROM = { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' } as const;
@@ -6,3 +7,4 @@ export const TO = { type: 'string', describe: 'MySQL URI mysql://user:pass@host:
 export const ALL_TABLES = { type: 'boolean', default: false, describe: 'every table with a primary key (instead of --tables)' } as const;
 export const EXCLUDE_COLUMNS = { type: 'string', array: true, describe: 'source columns to leave out: TABLE.COLUMN,…' } as const;
 export const NONE_CHARSET = { type: 'string', describe: 'read CHARACTER SET NONE text as this set (e.g. WIN1252); default: copy its bytes' } as const;
+export const NAMES = { choices: NAME_CASES, default: 'as-is' as const, describe: 'MySQL table and column names: lower (or upper) case, or as-is, as Firebird spells them' } as const;
