@@ -91,8 +91,8 @@ function designedTypes(plan: SourcePlan): string[] {
 /**
  * The key changes checkUniqueKeys (plan.ts) asks for: a PRIMARY KEY on the source's key columns
  * unless a PRIMARY KEY or UNIQUE index already holds exactly them, and no other unique key that
- * lacks one of them (a PRIMARY KEY is replaced; a UNIQUE index becomes a plain index of the same
- * name and columns, so queries using it keep it).
+ * lacks one of them. A PRIMARY KEY replaced, and a UNIQUE index that lacks them, become plain
+ * indexes of the same columns, so that queries using them keep them.
  */
 function keyChanges(target: MysqlTable, key: readonly string[], reasons: string[]): string[] {
   const lower = (cols: readonly string[]) => cols.map((c) => c.toLowerCase());
@@ -107,7 +107,13 @@ function keyChanges(target: MysqlTable, key: readonly string[], reasons: string[
   const clauses: string[] = [];
   if (!onKey) reasons.push(`no PRIMARY KEY or UNIQUE index on (${key.join(', ')}), the source's primary key`);
   if (primary && !holdsKey(primary)) reasons.push(`PRIMARY KEY (${primary.columns.join(', ')}) does not hold all of the source's primary key (${key.join(', ')})`);
-  if (!onKey || (primary && !holdsKey(primary))) clauses.push(primary ? `DROP PRIMARY KEY, ADD PRIMARY KEY (${cols})` : `ADD PRIMARY KEY (${cols})`);
+  if (!onKey || (primary && !holdsKey(primary))) {
+    // The old key's columns stay indexed (plainly): queries may use it, and MySQL wants an AUTO_INCREMENT column indexed.
+    // (Not when they begin the new key, which serves as their index.)
+    const prefix = primary !== undefined && primary.columns.every((c, i) => c.toLowerCase() === key[i]?.toLowerCase());
+    const kept = primary && !prefix ? `, ADD INDEX (${primary.columns.map(quoteMysql).join(', ')})` : '';
+    clauses.push(primary ? `DROP PRIMARY KEY, ADD PRIMARY KEY (${cols})${kept}` : `ADD PRIMARY KEY (${cols})`);
+  }
   for (const u of target.uniqueKeys) {
     if (u.name === 'PRIMARY' || holdsKey(u)) continue;
     reasons.push(`UNIQUE index ${u.name} (${u.columns.join(', ')}) does not hold all of the source's primary key (${key.join(', ')})`);

@@ -187,16 +187,16 @@ describe('schema --alter: what makes an existing MySQL table exact', () => {
       expect(clausesOf(target({}, [{ name: 'uq_item', columns: ['codigo', 'id'] }]))).to.deep.equal([]);
     });
 
-    it("replaces a PRIMARY KEY on other columns (an AUTO_INCREMENT id, say) with the source's", () => {
+    it("replaces a PRIMARY KEY on other columns (an AUTO_INCREMENT id, say) with the source's, keeping its columns indexed", () => {
       const keys = [{ name: 'PRIMARY', columns: ['seq'] }, { name: 'uq_item', columns: ['id', 'codigo'] }];
       expect(changesOf(target({}, keys))).to.deep.equal({
         reasons: ["PRIMARY KEY (seq) does not hold all of the source's primary key (id, codigo)"],
-        clauses: ['DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `codigo`)'],
+        clauses: ['DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `codigo`), ADD INDEX (`seq`)'],
       });
     });
 
     it('replaces a PRIMARY KEY on more columns than the source\'s key', () => {
-      expect(clausesOf(target({}, [{ name: 'PRIMARY', columns: ['id', 'codigo', 'dia'] }]))).to.deep.equal(['DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `codigo`)']);
+      expect(clausesOf(target({}, [{ name: 'PRIMARY', columns: ['id', 'codigo', 'dia'] }]))).to.deep.equal(['DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `codigo`), ADD INDEX (`id`, `codigo`, `dia`)']);
     });
 
     it('makes another UNIQUE index, on which an upsert would overwrite a row, a plain index of the same name', () => {
