@@ -1,4 +1,4 @@
-import type { ValueShape } from '../core/shape.js';
+import { utf8BytesPerChar, type ValueShape } from '../core/shape.js';
 import type { MysqlColumn } from '../mysql/metadata.js';
 
 /*
@@ -11,6 +11,7 @@ import type { MysqlColumn } from '../mysql/metadata.js';
  */
 
 const LOB_RANK = ['tiny', '', 'medium', 'long'];
+const LOB_BYTES = [255, 65_535, 16_777_215, 4_294_967_295];
 /** Digits of the largest value of each MySQL integer type (unsigned for the larger). */
 const INT_DIGITS: Record<string, { signed: number; unsigned: number }> = {
   tinyint: { signed: 3, unsigned: 3 },
@@ -46,9 +47,9 @@ export function alteredType(shape: ValueShape, designed: string, column: MysqlCo
       // TIMESTAMP becomes DATETIME, as fbsync creates it; a column keeping more digits keeps them.
       return (t === 'datetime' || t === 'timestamp' || t === 'time') && (column.fractionDigits ?? 0) > 4 ? designed.replace('(4)', `(${column.fractionDigits})`) : designed;
     case 'text':
-      return sized(designed, column, ['char', 'varchar'], 'TEXT');
+      return sized(designed, column, ['char', 'varchar'], 'TEXT', shape.length === undefined ? undefined : shape.length * utf8BytesPerChar(shape.charset));
     case 'binary':
-      return sized(designed, column, ['varbinary'], 'BLOB');
+      return sized(designed, column, ['varbinary'], 'BLOB', shape.length);
     default:
       return designed;
   }
@@ -70,9 +71,10 @@ function decimal(whole: number, scale: number, column: MysqlColumn): string {
 
 /**
  * Text or bytes: VARCHAR(n)/VARBINARY(n) as long as the longer of the two, a TEXT or BLOB type
- * as big as the bigger; the column's own TEXT or BLOB type where fbsync would make it shorter.
+ * as big as the bigger; the column's own TEXT or BLOB type where fbsync would make it shorter
+ * and it holds the source's longest value (`bytes`, undefined for a BLOB).
  */
-function sized(designed: string, column: MysqlColumn, varying: readonly string[], family: 'TEXT' | 'BLOB'): string {
+function sized(designed: string, column: MysqlColumn, varying: readonly string[], family: 'TEXT' | 'BLOB', bytes: number | undefined): string {
   const t = column.dataType;
   const collate = designed.includes(' COLLATE ') ? designed.slice(designed.indexOf(' COLLATE ')) : '';
   const base = collate ? designed.slice(0, designed.indexOf(' COLLATE ')) : designed;
@@ -82,7 +84,8 @@ function sized(designed: string, column: MysqlColumn, varying: readonly string[]
   if (oldLob !== undefined) {
     // A key stays a VARCHAR: MySQL indexes no TEXT without a prefix length.
     if (collate) return designed;
-    return newLob !== undefined && LOB_RANK.indexOf(newLob) > LOB_RANK.indexOf(oldLob) ? designed : `${oldLob.toUpperCase()}${family}`;
+    if (newLob !== undefined) return LOB_RANK.indexOf(newLob) > LOB_RANK.indexOf(oldLob) ? designed : `${oldLob.toUpperCase()}${family}`;
+    return bytes !== undefined && LOB_BYTES[LOB_RANK.indexOf(oldLob)]! >= bytes ? `${oldLob.toUpperCase()}${family}` : designed;
   }
   const sized = /^(\w+)\((\d+)\)$/.exec(base);
   if (sized && varying.includes(t) && column.maxLength != null && column.maxLength > Number(sized[2])) {

@@ -122,6 +122,57 @@ describe('schema --alter: what makes an existing MySQL table exact', () => {
       expect(clausesOf(target({ nome: myColumn('nome', 'text', latin1) }))).to.deep.equal(['MODIFY COLUMN `nome` TEXT CHARACTER SET utf8mb4']);
     });
 
+    it('for a TEXT type too small for the source, to the type fbsync would create', () => {
+      expect(clausesOf(target({ obs: myColumn('obs', 'mediumtext') }))).to.deep.equal(['MODIFY COLUMN `obs` LONGTEXT CHARACTER SET utf8mb4']);
+      // TINYTEXT holds the 40 UTF8 characters of NOME (160 bytes), not the 100 of a longer one (400).
+      expect(clausesOf(target({ nome: myColumn('nome', 'tinytext') }))).to.deep.equal([]);
+      const longer = planSource({ ...SOURCE, columns: SOURCE.columns.map((c) => (c.name === 'NOME' ? { ...c, type: 'VARCHAR(100)', shape: { ...c.shape, length: 100 } as ValueShape } : c)) }, { names: lowerCaseNames });
+      expect(tableChanges(longer, target({ nome: myColumn('nome', 'tinytext') })).clauses).to.deep.equal(['MODIFY COLUMN `nome` VARCHAR(100) CHARACTER SET utf8mb4']);
+    });
+
+    it('for bytes: a shorter VARBINARY, a BLOB type too small, BINARY (which pads) for varying bytes', () => {
+      const source: FirebirdTable = {
+        name: 'TB_ARQUIVO',
+        key: ['ID'],
+        columns: [
+          fbColumn('ID', 'INTEGER', { kind: 'integer', bits: 32 }, { nullable: false }),
+          fbColumn('HASH', 'VARCHAR(32) CHARACTER SET OCTETS', { kind: 'binary', length: 32, fixed: false }),
+          fbColumn('DADOS', 'BLOB SUB_TYPE BINARY', { kind: 'binary', fixed: false }),
+          fbColumn('UUID', 'VARCHAR(16) CHARACTER SET OCTETS', { kind: 'binary', length: 16, fixed: false }),
+        ],
+      };
+      const table: MysqlTable = {
+        database: 'erp',
+        name: 'TB_ARQUIVO',
+        columns: [myColumn('ID', 'int(11)', { nullable: false }), myColumn('HASH', 'varbinary(20)'), myColumn('DADOS', 'blob'), myColumn('UUID', 'binary(16)')],
+        uniqueKeys: [{ name: 'PRIMARY', columns: ['ID'] }],
+      };
+      expect(tableChanges(planSource(source), table).clauses).to.deep.equal([
+        'MODIFY COLUMN `HASH` VARBINARY(32)',
+        'MODIFY COLUMN `DADOS` LONGBLOB',
+        'MODIFY COLUMN `UUID` VARBINARY(16)',
+      ]);
+    });
+
+    it('for a FLOAT where the source is DOUBLE PRECISION, a DOUBLE for a BIGINT', () => {
+      const source: FirebirdTable = {
+        name: 'TB_MEDIDA',
+        key: ['ID'],
+        columns: [
+          fbColumn('ID', 'BIGINT', { kind: 'bigint' }, { nullable: false }),
+          fbColumn('VALOR', 'DOUBLE PRECISION', { kind: 'double' }),
+          fbColumn('CONTA', 'BIGINT', { kind: 'bigint' }),
+        ],
+      };
+      const table: MysqlTable = {
+        database: 'erp',
+        name: 'TB_MEDIDA',
+        columns: [myColumn('ID', 'bigint(20)', { nullable: false }), myColumn('VALOR', 'float'), myColumn('CONTA', 'double')],
+        uniqueKeys: [{ name: 'PRIMARY', columns: ['ID'] }],
+      };
+      expect(tableChanges(planSource(source), table).clauses).to.deep.equal(['MODIFY COLUMN `VALOR` DOUBLE', 'MODIFY COLUMN `CONTA` BIGINT']);
+    });
+
     it('for utf8mb3, which lacks the characters outside the BMP', () => {
       expect(clausesOf(target({ nome: myColumn('nome', 'varchar(40)', { charset: 'utf8mb3', collation: 'utf8mb3_general_ci' }) }))).to.deep.equal([
         'MODIFY COLUMN `nome` VARCHAR(40) CHARACTER SET utf8mb4',
