@@ -26,9 +26,10 @@ export interface TableChanges {
  *   or fail on a zero date).
  * - The keys planning asks for: a PRIMARY KEY on exactly the source's key, and every other
  *   unique index made a plain one, so that an upsert cannot overwrite another row.
+ * - With `softDelete`, that column as a sync needs it: a DATETIME that may be NULL.
  * Columns the source does not have, and other indexes, are left alone.
  */
-export function tableChanges(plan: SourcePlan, target: MysqlTable): TableChanges {
+export function tableChanges(plan: SourcePlan, target: MysqlTable, options: { softDelete?: string } = {}): TableChanges {
   const reasons: string[] = [];
   const modify: string[] = [];
   const add: string[] = [];
@@ -55,8 +56,21 @@ export function tableChanges(plan: SourcePlan, target: MysqlTable): TableChanges
     const column = { name: match.name, shape: source.shape, nullable: source.nullable || match.nullable };
     modify.push(columnDefinitionSql(column, { type: alteredType(source.shape, types[i]!, match) }));
   });
+  if (options.softDelete !== undefined) softDeleteChange(target, options.softDelete, reasons, add, modify);
   const keyClauses = keyChanges(target, keyNames, reasons);
   return { reasons, clauses: [...modify.map((d) => `MODIFY COLUMN ${d}`), ...add.map((d) => `ADD COLUMN ${d}`), ...keyClauses] };
+}
+
+/** The `softDelete` column, added or made a nullable DATETIME (the target's own; see SyncOptions.softDelete). */
+function softDeleteChange(target: MysqlTable, name: string, reasons: string[], add: string[], modify: string[]): void {
+  const column = target.columns.find((c) => c.name === name) ?? target.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!column) {
+    reasons.push(`${name} is missing (the \`softDelete\` column)`);
+    add.push(`${quoteMysql(name)} DATETIME NULL`);
+  } else if (column.dataType !== 'datetime' || !column.nullable) {
+    reasons.push(`${column.name} ${column.columnType}${column.nullable ? '' : ' NOT NULL'} is not a DATETIME that may be NULL (the \`softDelete\` column)`);
+    modify.push(`${quoteMysql(column.name)} DATETIME${column.dataType === 'datetime' && column.fractionDigits ? `(${column.fractionDigits})` : ''} NULL`);
+  }
 }
 
 /** Every reason a column is not exact, each said once. */

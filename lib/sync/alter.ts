@@ -35,7 +35,7 @@ export interface MysqlAlterations {
  * ALTER TABLE with every change, nothing for a table already exact, and for a missing table
  * the CREATE TABLE `createTables` would run. Takes the run's options as syncTables does —
  * `tables` with their `target` and `excludeColumns`, `allTables`, `excludeColumns`, `names`,
- * `noneCharset` — and is refused as a run would be (no key, an unreadable column not left out,
+ * `noneCharset`, `softDelete` — and is refused as a run would be (no key, an unreadable column not left out,
  * two columns mapped to one name). Reads both schemas; writes nothing.
  */
 export async function mysqlAlterations(options: SyncTablesOptions): Promise<MysqlAlterations> {
@@ -71,7 +71,8 @@ async function alterationOf(target: MysqlTarget, source: FirebirdTable, options:
     return { table: source.name, target: prepared.target, status: 'create', reasons: ['does not exist'], sql: prepared.create };
   }
   const plan = planSource(source, { excludeColumns: columnsLeftOut(options, job, source.name), names: options.names, targetTable: existing });
-  const { reasons, clauses } = tableChanges(plan, await describeMysqlTable(target, existing));
+  const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
+  const { reasons, clauses } = tableChanges(plan, await describeMysqlTable(target, existing), { softDelete });
   if (clauses.length === 0) return { table: source.name, target: existing, status: 'exact', reasons };
   return { table: source.name, target: existing, status: 'alter', reasons, sql: alterTableSql(existing, clauses) };
 }

@@ -226,6 +226,21 @@ describe('schema --alter: what makes an existing MySQL table exact', () => {
     });
   });
 
+  describe('the `softDelete` column', () => {
+    it('is added as a DATETIME that may be NULL when missing', () => {
+      expect(tableChanges(plan, target(), { softDelete: 'apagado_em' })).to.deep.equal({
+        reasons: ['apagado_em is missing (the `softDelete` column)'],
+        clauses: ['ADD COLUMN `apagado_em` DATETIME NULL'],
+      });
+    });
+
+    it('is made nullable when NOT NULL, and left alone when a nullable DATETIME', () => {
+      const own = (column: MysqlColumn) => ({ ...target(), columns: [...target().columns, column] });
+      expect(tableChanges(plan, own(myColumn('apagado_em', 'datetime', { nullable: false })), { softDelete: 'apagado_em' }).clauses).to.deep.equal(['MODIFY COLUMN `apagado_em` DATETIME NULL']);
+      expect(tableChanges(plan, own(myColumn('apagado_em', 'datetime(3)')), { softDelete: 'apagado_em' }).clauses).to.deep.equal([]);
+    });
+  });
+
   describe('keys, as planning asks for them', () => {
     it('a PRIMARY KEY on the source\'s key where the table has none', () => {
       expect(changesOf(target({}, []))).to.deep.equal({
