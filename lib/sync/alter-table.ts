@@ -56,7 +56,9 @@ export function tableChanges(plan: SourcePlan, target: MysqlTable, options: { so
     const column = { name: match.name, shape: source.shape, nullable: source.nullable || match.nullable };
     modify.push(columnDefinitionSql(column, { type: alteredType(source.shape, types[i]!, match) }));
   });
-  if (options.softDelete !== undefined) softDeleteChange(target, options.softDelete, reasons, add, modify);
+  // A source column named as the soft-delete column is planning's to refuse, not a column to change twice.
+  const filled = plan.columns.some((c) => c.target.toLowerCase() === options.softDelete?.toLowerCase());
+  if (options.softDelete !== undefined && !filled) softDeleteChange(target, options.softDelete, reasons, add, modify);
   const keyClauses = keyChanges(target, keyNames, reasons);
   return { reasons, clauses: [...modify.map((d) => `MODIFY COLUMN ${d}`), ...add.map((d) => `ADD COLUMN ${d}`), ...keyClauses] };
 }
