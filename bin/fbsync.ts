@@ -10,7 +10,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
+import { FbsyncError, RejectFile, redact, syncTables, formatRetry, formatTablesSummary, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
 import { errorExitStatus, exitStatus } from './exit-codes.js';
 import { writeMetricsFile } from './metrics-file.js';
@@ -19,6 +19,7 @@ import { fbsyncVersion } from './version.js';
 import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
+import { schemaScript } from './schema.js';
 import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
@@ -172,26 +173,19 @@ async function main(): Promise<void> {
     )
     .command(
       'schema',
-      'print the CREATE TABLE statements sync --create-tables would run',
+      'print the CREATE TABLE statements sync --create-tables would run; with --alter, what would make the existing MySQL tables exact',
       (y) =>
         y
+          .option('alter', { type: 'boolean', default: false, describe: 'compare with the MySQL tables (--to): print the ALTER TABLE that makes each hold its source exactly, CREATE TABLE for a missing one' })
+          .option('job', JOB)
           .option('from', FROM)
+          .option('to', TO)
           .option('tables', { type: 'string', array: true, describe: 'tables: A,B,…' })
           .option('all-tables', ALL_TABLES)
           .option('exclude-columns', EXCLUDE_COLUMNS)
           .option('none-charset', NONE_CHARSET),
       async (argv) => {
-        const from = argv.from ?? process.env.FBSYNC_FROM;
-        secrets.push(from && passwordOf(from));
-        if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
-        const schema = await mysqlSchema({
-          from,
-          tables: list(argv.tables ?? []),
-          allTables: argv.allTables,
-          excludeColumns: list(argv.excludeColumns ?? []),
-          noneCharset: argv.noneCharset,
-        });
-        process.stdout.write(`${formatSchema(schema)}\n`);
+        process.stdout.write(`${await schemaScript(argv, defaulted(), secrets)}\n`);
       },
     )
     .demandCommand(1, 'name a command: fbsync sync --help, fbsync check --help, fbsync schema --help')

@@ -39,6 +39,8 @@ export { planTable, planSource, tableDesign, type PlanOptions, type SourcePlan, 
 export { lowerCaseNames, type NameMapping } from './sync/names.js';
 export type { ValueShape } from './core/shape.js';
 export { mysqlSchema, formatSchema, type SchemaOptions, type MysqlSchema } from './sync/schema.js';
+export { mysqlAlterations, formatAlterations, type MysqlAlterations, type TableAlteration } from './sync/alter.js';
+export { tableChanges, alterTableSql, type TableChanges } from './sync/alter-table.js';
 export { FbsyncError } from './core/errors.js';
 export { maskUri, redact } from './util/redact.js';
 export { sameValue, canonicalString, compareValues, type ValueKind, type Value } from './core/values.js';

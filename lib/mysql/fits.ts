@@ -117,7 +117,7 @@ function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, 
 }
 
 /** Whether a MySQL character set holds every character of a Firebird one. */
-function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
+export function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
   if (mysqlCharset === 'utf8mb4') return undefined;
   if (mysqlCharset === 'utf8mb3' || mysqlCharset === 'utf8') {
     return perChar <= 3 ? undefined : size(`is ${mysqlCharset}, which has no characters outside the BMP (emoji); use utf8mb4`);

@@ -154,8 +154,8 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   });
   if (misfits.length > 0) {
     throw new FbsyncError('TARGET_COLUMN_TYPE', `MySQL table ${where} cannot hold ${source.name} exactly: ${misfits.map((m) => m.text).join('; ')}`, {
-      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
-      options: ['excludeColumns'],
+      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (the schema command with \`alter\` prints the ALTER TABLE that would) or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
+      options: ['excludeColumns', 'alter'],
     });
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));

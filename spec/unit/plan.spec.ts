@@ -100,8 +100,9 @@ describe('planning', () => {
       expect(err.message)
         .to.include('MySQL table erp.tb_item cannot hold TB_ITEM exactly: codigo varchar(20) is a key column with collation utf8mb4_general_ci')
         .and.include('; preco decimal(15,1) has 1 decimals, the source 2: MySQL would round (TB_ITEM.PRECO is NUMERIC(15,2))')
+        .and.include('the schema command with `alter` prints the ALTER TABLE that would')
         .and.include('add TB_ITEM.CODIGO,TB_ITEM.PRECO to `excludeColumns`');
-      expect(err.options).to.deep.equal(['excludeColumns']);
+      expect(err.options).to.deep.equal(['excludeColumns', 'alter']);
     });
 
     it('refuses a column too small for some values only when strict (fbsync manages the schema)', () => {
