@@ -35,6 +35,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   onProgress: '--progress',
   stopOnError: '--stop-on-error',
   wait: '--wait',
+  roundToTarget: '--round-to-target',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',
 };
