@@ -51,3 +51,10 @@ export const KEY_NOT_ROUNDED = 'and fbsync never rounds a key column';
 export function roundingHint(table: string, columns: readonly string[]): string {
   return `let fbsync round ${columns.map((c) => `${table}.${c}`).join(', ')} as MySQL stores ${columns.length > 1 ? 'them' : 'it'}: \`roundToTarget\``;
 }
+
+/** Refuses a `roundToTarget` that is neither true, false nor a list of column names (before connecting). */
+export function checkRoundToTarget(option: unknown): void {
+  if (option === undefined || typeof option === 'boolean') return;
+  if (Array.isArray(option) && option.every((c) => typeof c === 'string' && c.trim() !== '')) return;
+  throw new FbsyncError('OPTION', `\`roundToTarget\` must be true, false or a list of source column names, not ${JSON.stringify(option)}`, { options: ['roundToTarget'], value: option });
+}

@@ -5,6 +5,7 @@ import type { MysqlColumn, MysqlTable } from '../../lib/mysql/metadata.js';
 import { lowerCaseNames } from '../../lib/sync/names.js';
 import { planSource, planTable, tableDesign } from '../../lib/sync/plan.js';
 import { checkExclusions, excludedColumns } from '../../lib/sync/exclusions.js';
+import { checkRoundToTarget } from '../../lib/sync/round-to-target.js';
 
 function fbColumn(name: string, type: string, shape: FirebirdColumn['shape'], more: Partial<FirebirdColumn> = {}): FirebirdColumn {
   return { name, type, kind: shape?.kind, shape, nullable: true, computed: false, select: `"${name}"`, param: '?', padded: false, blob: false, ...more };
@@ -193,6 +194,12 @@ describe('planning', () => {
       expect(err.message).to.include('QTD int(11) has no decimals').and.not.include('QUANDO datetime');
       const spec = planTable(ADOPTED, adopted(), { roundToTarget: ['quando', 'VALOR', 'QTD'] });
       expect(spec.columns.map((c) => c.round)).to.deep.equal([undefined, 0, 2, 0]);
+    });
+
+    it('refuses a value that is neither true, false nor a list of names, before connecting', () => {
+      expect(() => checkRoundToTarget(['VALOR'])).to.not.throw();
+      expect(() => checkRoundToTarget('VALOR')).to.throw(FbsyncError, '`roundToTarget` must be true, false or a list of source column names, not "VALOR"');
+      expect(() => checkRoundToTarget([''])).to.throw(FbsyncError);
     });
 
     it('refuses a listed column the table lacks, naming table and column', () => {
