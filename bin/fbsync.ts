@@ -20,7 +20,7 @@ import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
 import { schemaScript } from './schema.js';
-import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, TO } from './shared-options.js';
+import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, ROUND_TO_TARGET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
           .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
           .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
           .option('wait', { coerce: wholeNumber('wait'), describe: 'seconds to wait for another run syncing the same MySQL table (default: skip that table at once, exit status 5)' })
+          .option('round-to-target', ROUND_TO_TARGET)
           .option('stop-on-error', { type: 'boolean', default: false, describe: 'start no further table once one fails (default: every table runs; the exit status is the worst)' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' })
           .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'on stderr: auto (live bars on a terminal, else nothing), json (JSON lines), none' })
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
           resume: argv.resume,
           maxErrors: argv.maxErrors,
           stopOnError: argv.stopOnError,
+          roundToTarget: argv.roundToTarget,
           wait: argv.wait,
           retry: { attempts: argv.retries + 1 },
         });
@@ -153,7 +155,8 @@ async function main(): Promise<void> {
           .option('all-tables', ALL_TABLES)
           .option('create-tables', { type: 'boolean', default: false, describe: 'missing MySQL tables would be created (see fbsync schema); hold existing ones to the mapping' })
           .option('exclude-columns', EXCLUDE_COLUMNS)
-          .option('none-charset', NONE_CHARSET),
+          .option('none-charset', NONE_CHARSET)
+          .option('round-to-target', ROUND_TO_TARGET),
       async (argv) => {
         const job = jobOf(argv.job);
         const { from, to } = servers(argv, job, { to: true }, secrets);
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
           createTables: argv.createTables,
           excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
           noneCharset: argv.noneCharset,
+          roundToTarget: argv.roundToTarget,
         });
         const checked = await checkTables(runOptions(job, flags, from, to));
         for (const warning of checked.warnings) process.stderr.write(`fbsync: warning: ${warning}\n`);

@@ -37,6 +37,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   stopOnError: '--stop-on-error',
   wait: '--wait',
   alter: '--alter',
+  roundToTarget: '--round-to-target',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',
 };

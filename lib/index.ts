@@ -52,6 +52,7 @@ export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE } from './mysql/ve
 export { RowVersions, versionFingerprint, type VersionsReport } from './state/row-versions.js';
 export { syncTables } from './sync/sync-tables.js';
 export { type SyncTablesOptions, type TableJob, type TableOptions } from './sync/options.js';
+export { type RoundToTarget } from './sync/round-to-target.js';
 export { formatTablesSummary, type TablesSummary } from './sync/report.js';
 export { summarize, formatSummary, formatRetry, errorText, type SyncSummary, type NameOption } from './sync/report.js';
 export { OUTCOMES, worstOutcome, outcomeOf } from './sync/outcome.js';

@@ -1,9 +1,10 @@
 import { FbsyncError } from '../core/errors.js';
 import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
 import type { TableDesign } from '../mysql/ddl.js';
-import { misfit, narrower } from '../mysql/fits.js';
+import { misfit, narrower, roundedDigits } from '../mysql/fits.js';
 import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
+import { KEY_NOT_ROUNDED, roundingHint, roundsColumn, type RoundToTarget } from './round-to-target.js';
 import type { ValueShape } from '../core/shape.js';
 import type { ColumnSpec, TableSpec } from '../core/table.js';
 import type { ValueKind } from '../core/values.js';
@@ -23,6 +24,12 @@ export interface PlanOptions {
   strict?: boolean;
   /** A DATETIME column of the MySQL table alone, set instead of deleting (see SyncOptions.softDelete). */
   softDelete?: string;
+  /**
+   * Source columns (`true`: every one) whose existing MySQL column may keep fewer decimals or
+   * digits of a second than the source: fbsync then rounds the values as MySQL stores them
+   * (ColumnSpec.round) instead of refusing the column. Never a key column.
+   */
+  roundToTarget?: RoundToTarget;
 }
 
 /** A source column that will be copied, and the MySQL column it goes to. */
@@ -128,7 +135,8 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   const byLowerName = new Map(target.columns.map((c) => [c.name.toLowerCase(), c]));
   const keys = new Set(plan.key);
   const columns: ColumnSpec[] = [];
-  const misfits: Array<{ column: string; text: string }> = [];
+  const misfits: Array<{ column: string; text: string; roundable: boolean }> = [];
+  const rounds = roundsColumn(source, options.roundToTarget);
   plan.columns.forEach(({ source: col, target: name }, i) => {
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
     if (!match) {
@@ -137,9 +145,12 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
         options: ['excludeColumns'],
       });
     }
-    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match);
+    const round = rounds(col.name) ? roundedDigits(col.shape, match) : undefined;
+    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i), round: round !== undefined }, match);
     if (wrong && (wrong.severity === 'type' || options.strict)) {
-      misfits.push({ column: col.name, text: `${match.name} ${match.columnType} ${wrong.reason} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})` });
+      const key = keys.has(i) && wrong.roundable && options.roundToTarget === true ? `, ${KEY_NOT_ROUNDED}` : '';
+      const text = `${match.name} ${match.columnType} ${wrong.reason}${key} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})`;
+      misfits.push({ column: col.name, text, roundable: Boolean(wrong.roundable) && !keys.has(i) });
     }
     columns.push({
       source: col.name,
@@ -150,12 +161,15 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       nullable: col.nullable,
       firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}), ...(col.inline ? { inline: col.inline } : {}) },
       ...narrower(col.shape, match),
+      ...(round === undefined ? {} : { round }),
     });
   });
   if (misfits.length > 0) {
+    const roundable = misfits.filter((m) => m.roundable).map((m) => m.column);
+    const change = `change ${misfits.length > 1 ? 'those columns' : 'that column'} (the schema command with \`alter\` prints the ALTER TABLE that would)`;
     throw new FbsyncError('TARGET_COLUMN_TYPE', `MySQL table ${where} cannot hold ${source.name} exactly: ${misfits.map((m) => m.text).join('; ')}`, {
-      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (the schema command with \`alter\` prints the ALTER TABLE that would) or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
-      options: ['excludeColumns', 'alter'],
+      hint: `${change}${roundable.length > 0 ? `, ${roundingHint(source.name, roundable)},` : ''} or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
+      options: roundable.length > 0 ? ['excludeColumns', 'alter', 'roundToTarget'] : ['excludeColumns', 'alter'],
     });
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));

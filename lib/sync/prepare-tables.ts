@@ -48,7 +48,8 @@ export function checkTablesOptions(options: SyncTablesOptions): number {
 export async function prepareTable(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<PreparedTable> {
   const excludeColumns = columnsLeftOut(options, job, source.name);
   const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
-  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete };
+  const roundToTarget = job?.roundToTarget ?? options.roundToTarget;
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete, roundToTarget };
   const wanted = job?.target ?? targetTableName(options.names, source.name);
   const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted);
