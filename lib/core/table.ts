@@ -26,6 +26,13 @@ export interface ColumnSpec {
    * value too long only by trailing blanks, strict mode cuts the blanks with a note, no error.
    */
   maxChars?: number;
+  /**
+   * Digits the MySQL column keeps after the point, where that is fewer than the source has and
+   * fbsync was told to round to it (`roundToTarget`): a DECIMAL's decimals (0 for an integer
+   * column), a TIME's or DATETIME's digits of a second. Source values are cut to it before the
+   * diff (see core/rounding.ts), so they compare and are written as MySQL stores them.
+   */
+  round?: number;
 }
 
 /**

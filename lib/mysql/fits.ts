@@ -5,7 +5,8 @@ import type { MysqlColumn } from './metadata.js';
  * Why an existing MySQL column cannot hold a source column's values exactly.
  * - `type`: MySQL would store some values as something else without an error — round a
  *   fraction, drop trailing blanks, shift a time through the session time zone, merge keys that
- *   differ only in case — or read them back unlike the source. Always refused.
+ *   differ only in case — or read them back unlike the source. Always refused, except where fbsync
+ *   may round the values itself first (`roundable`: fewer decimals or digits of a second).
  * - `size`: some values do not fit (longer text, more digits, a NULL) and MySQL refuses those rows
  *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
  *   (`createTables`); otherwise such rows fail when written.
@@ -13,6 +14,8 @@ import type { MysqlColumn } from './metadata.js';
 export interface Misfit {
   severity: 'type' | 'size';
   reason: string;
+  /** Fewer decimals or digits of a second than the source: fbsync could round to the column instead (`roundToTarget`). */
+  roundable?: true;
 }
 
 export interface SourceSide {
@@ -20,6 +23,12 @@ export interface SourceSide {
   nullable: boolean;
   /** Part of the primary key: text must then compare exactly (binary collation). */
   key: boolean;
+  /**
+   * Values are cut to what the column keeps before they are written (`roundToTarget`, see
+   * roundedDigits): fewer decimals or digits of a second are then no misfit, but a decimal's
+   * rounding may carry into one more integer digit, which the column must have room for.
+   */
+  round?: boolean;
 }
 
 const INT_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64 };
@@ -34,6 +43,7 @@ export function misfit(source: SourceSide, column: MysqlColumn): Misfit | undefi
 }
 
 const type = (reason: string): Misfit => ({ severity: 'type', reason });
+const roundable = (reason: string): Misfit => ({ severity: 'type', reason, roundable: true });
 const size = (reason: string): Misfit => ({ severity: 'size', reason });
 
 function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined {
@@ -60,12 +70,16 @@ function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined
     case 'decimal': {
       const whole = shape.precision - shape.scale;
       if (t === 'decimal') {
-        if ((column.scale ?? 0) < shape.scale) return type(`has ${column.scale ?? 0} decimals, the source ${shape.scale}: MySQL would round`);
+        const fewer = (column.scale ?? 0) < shape.scale;
+        if (fewer && !source.round) return roundable(`has ${column.scale ?? 0} decimals, the source ${shape.scale}: MySQL would round`);
+        // Rounded, 99.995 becomes 100.00: one more integer digit than the source's.
+        if (fewer && integerDigits(column) <= whole) return size(`has ${integerDigits(column)} digits before the point, and the source's ${whole} rounded to ${column.scale ?? 0} decimals may carry into one more`);
         return integerDigits(column) < whole ? size(`has ${integerDigits(column)} digits before the point, the source ${whole}`) : undefined;
       }
       if (intBits) {
-        if (shape.scale > 0) return type(`has no decimals, the source ${shape.scale}: MySQL would round`);
+        if (shape.scale > 0 && !source.round) return roundable(`has no decimals, the source ${shape.scale}: MySQL would round`);
         if (unsigned) return size('is unsigned, and the source holds negative numbers');
+        if (shape.scale > 0) return INT_SAFE_DIGITS[t]! <= whole ? size(`holds ${INT_SAFE_DIGITS[t]} digits, and the source's ${whole} before the point rounded to a whole number may carry into one more`) : undefined;
         return INT_SAFE_DIGITS[t]! < shape.precision ? size(`holds ${INT_SAFE_DIGITS[t]} digits, the source ${shape.precision}`) : undefined;
       }
       return type('is not an exact numeric type (DECIMAL)');
@@ -80,11 +94,11 @@ function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined
       return t === 'date' ? undefined : type('is not DATE');
     case 'time':
       if (t !== 'time') return type('is not TIME');
-      return fraction(column) < 4 ? type(`keeps ${fraction(column)} digits of a second, the source 4: use TIME(4)`) : undefined;
+      return fraction(column) < 4 && !source.round ? roundable(`keeps ${fraction(column)} digits of a second, the source 4: use TIME(4)`) : undefined;
     case 'timestamp':
       if (t === 'timestamp') return type('is TIMESTAMP, which MySQL converts through the session time zone (and ends in 2038): use DATETIME(4)');
       if (t !== 'datetime') return type('is not DATETIME');
-      return fraction(column) < 4 ? type(`keeps ${fraction(column)} digits of a second, the source 4: use DATETIME(4)`) : undefined;
+      return fraction(column) < 4 && !source.round ? roundable(`keeps ${fraction(column)} digits of a second, the source 4: use DATETIME(4)`) : undefined;
     case 'text':
       return textMisfit(shape, source.key, column);
     case 'binary':
@@ -117,7 +131,7 @@ function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, 
 }
 
 /** Whether a MySQL character set holds every character of a Firebird one. */
-function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
+export function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
   if (mysqlCharset === 'utf8mb4') return undefined;
   if (mysqlCharset === 'utf8mb3' || mysqlCharset === 'utf8') {
     return perChar <= 3 ? undefined : size(`is ${mysqlCharset}, which has no characters outside the BMP (emoji); use utf8mb4`);
@@ -149,6 +163,22 @@ function binaryMisfit(shape: Extract<ValueShape, { kind: 'binary' }>, column: My
 /** `utf8mb4_bin`, `utf8mb4_0900_bin`, `utf8mb4_nopad_bin`, `binary`: keys compare byte for byte. */
 export function isBinaryCollation(collation: string | null): boolean {
   return collation !== null && (/_bin$/i.test(collation) || collation.toLowerCase() === 'binary');
+}
+
+/**
+ * Digits after the point the column keeps, where that is fewer than the source has and fbsync
+ * may round to them (`roundToTarget`): a DECIMAL with fewer decimals, an integer column for a
+ * scaled NUMERIC, a TIME or DATETIME with fewer than Firebird's 4 digits of a second. Undefined
+ * for every other pair (a TIMESTAMP column stays refused: its values move with time zones).
+ */
+export function roundedDigits(shape: ValueShape, column: MysqlColumn): number | undefined {
+  const t = column.dataType;
+  if (shape.kind === 'decimal') {
+    if (t === 'decimal') return (column.scale ?? 0) < shape.scale ? (column.scale ?? 0) : undefined;
+    return INT_BITS[t] && shape.scale > 0 ? 0 : undefined;
+  }
+  if ((shape.kind === 'time' && t === 'time') || (shape.kind === 'timestamp' && t === 'datetime')) return fraction(column) < 4 ? fraction(column) : undefined;
+  return undefined;
 }
 
 function integerDigits(column: MysqlColumn): number {

@@ -37,7 +37,8 @@ export function versionFingerprint(database: readonly unknown[], table: TableSpe
   const shape = {
     database,
     table: table.source,
-    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select]),
+    // A rounded column's digits too (`roundToTarget`): they change what is written. Absent otherwise, so older notes stay valid.
+    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select, ...(c.round === undefined ? [] : [c.round])]),
     key: table.key,
     notes: NOTES_FORM,
   };

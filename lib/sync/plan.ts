@@ -1,10 +1,12 @@
 import { FbsyncError } from '../core/errors.js';
 import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
 import type { TableDesign } from '../mysql/ddl.js';
-import { misfit, narrower } from '../mysql/fits.js';
+import { misfit, narrower, roundedDigits } from '../mysql/fits.js';
 import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
+import { checkUniqueKeys } from './unique-keys.js';
 import { tableNames } from './column-names.js';
+import { KEY_NOT_ROUNDED, roundingHint, roundsColumn, type RoundToTarget } from './round-to-target.js';
 import type { ValueShape } from '../core/shape.js';
 import type { ColumnSpec, TableSpec } from '../core/table.js';
 import type { ValueKind } from '../core/values.js';
@@ -26,6 +28,12 @@ export interface PlanOptions {
   strict?: boolean;
   /** A DATETIME column of the MySQL table alone, set instead of deleting (see SyncOptions.softDelete). */
   softDelete?: string;
+  /**
+   * Source columns (`true`: every one) whose existing MySQL column may keep fewer decimals or
+   * digits of a second than the source: fbsync then rounds the values as MySQL stores them
+   * (ColumnSpec.round) instead of refusing the column. Never a key column.
+   */
+  roundToTarget?: RoundToTarget;
 }
 
 /** A source column that will be copied, and the MySQL column it goes to. */
@@ -133,7 +141,8 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   const byLowerName = new Map(target.columns.map((c) => [c.name.toLowerCase(), c]));
   const keys = new Set(plan.key);
   const columns: ColumnSpec[] = [];
-  const misfits: Array<{ column: string; text: string }> = [];
+  const misfits: Array<{ column: string; text: string; roundable: boolean }> = [];
+  const rounds = roundsColumn(source, options.roundToTarget);
   plan.columns.forEach(({ source: col, target: name }, i) => {
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
     if (!match) {
@@ -142,9 +151,12 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
         options: ['columns', 'excludeColumns'],
       });
     }
-    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match);
+    const round = rounds(col.name) ? roundedDigits(col.shape, match) : undefined;
+    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i), round: round !== undefined }, match);
     if (wrong && (wrong.severity === 'type' || options.strict)) {
-      misfits.push({ column: col.name, text: `${match.name} ${match.columnType} ${wrong.reason} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})` });
+      const key = keys.has(i) && wrong.roundable && options.roundToTarget === true ? `, ${KEY_NOT_ROUNDED}` : '';
+      const text = `${match.name} ${match.columnType} ${wrong.reason}${key} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})`;
+      misfits.push({ column: col.name, text, roundable: Boolean(wrong.roundable) && !keys.has(i) });
     }
     columns.push({
       source: col.name,
@@ -155,12 +167,15 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       nullable: col.nullable,
       firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}), ...(col.inline ? { inline: col.inline } : {}) },
       ...narrower(col.shape, match),
+      ...(round === undefined ? {} : { round }),
     });
   });
   if (misfits.length > 0) {
+    const roundable = misfits.filter((m) => m.roundable).map((m) => m.column);
+    const change = `change ${misfits.length > 1 ? 'those columns' : 'that column'} (the schema command with \`alter\` prints the ALTER TABLE that would)`;
     throw new FbsyncError('TARGET_COLUMN_TYPE', `MySQL table ${where} cannot hold ${source.name} exactly: ${misfits.map((m) => m.text).join('; ')}`, {
-      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
-      options: ['excludeColumns'],
+      hint: `${change}${roundable.length > 0 ? `, ${roundingHint(source.name, roundable)},` : ''} or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
+      options: roundable.length > 0 ? ['excludeColumns', 'alter', 'roundToTarget'] : ['excludeColumns', 'alter'],
     });
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target), source);
@@ -195,42 +210,4 @@ function softDeleteColumn(target: MysqlTable, copied: readonly ColumnSpec[], nam
     });
   }
   return column.name;
-}
-
-/**
- * The target must have a PRIMARY KEY or UNIQUE index on exactly the source's key columns:
- * without one, ON DUPLICATE KEY UPDATE would only ever append. And every other unique key must
- * contain those columns: a PRIMARY KEY on part of them, or a UNIQUE index on other columns, lets
- * a source row meet a target row with another key there, and the upsert would then overwrite
- * that row (two source rows end as one) where it should fail.
- */
-function checkUniqueKeys(target: MysqlTable, key: readonly string[], source: FirebirdTable): void {
-  const where = `${target.database}.${target.name}`;
-  const lower = (cols: readonly string[]) => cols.map((c) => c.toLowerCase());
-  const wanted = new Set(lower(key));
-  const cols = key.join(', ');
-  // The source's names too, where the mapping changed them.
-  const same = cols === source.key.join(', ');
-  const forSource = same ? "the source's primary key" : `for ${source.name}'s primary key (${source.key.join(', ')})`;
-  const holdsKey = (u: { columns: readonly string[] }) => {
-    const has = new Set(lower(u.columns));
-    return [...wanted].every((c) => has.has(c));
-  };
-  const onKey = target.uniqueKeys.some((u) => u.columns.length === wanted.size && holdsKey(u));
-  const primary = target.uniqueKeys.some((u) => u.name === 'PRIMARY');
-  if (!onKey) {
-    throw new FbsyncError('TARGET_NO_KEY', `MySQL table ${where} has no PRIMARY KEY or UNIQUE index on (${cols}), ${forSource}`, {
-      hint: `add one (ALTER TABLE ${target.name} ${primary ? 'DROP PRIMARY KEY, ' : ''}ADD PRIMARY KEY (${cols})); without it upserts would duplicate rows`,
-    });
-  }
-  const others = target.uniqueKeys.filter((u) => !holdsKey(u));
-  if (others.length > 0) {
-    const named = others.map((u) => `${u.name === 'PRIMARY' ? 'PRIMARY KEY' : `UNIQUE index ${u.name}`} (${u.columns.join(', ')})`);
-    const fixes = others.map((u) => (u.name === 'PRIMARY' ? `DROP PRIMARY KEY, ADD PRIMARY KEY (${key.map(quoteMysql).join(', ')})` : `DROP INDEX ${quoteMysql(u.name)}, ADD INDEX ${quoteMysql(u.name)} (${u.columns.map(quoteMysql).join(', ')})`));
-    throw new FbsyncError(
-      'TARGET_OTHER_KEY',
-      `MySQL table ${where} has ${named.join(' and ')}, which ${others.length > 1 ? 'do' : 'does'} not hold all of ${same ? `${forSource} (${cols})` : `(${cols}), ${forSource}`}: an upsert would overwrite a target row of another key that shares those values, and two source rows would end as one`,
-      { hint: `make the source's key the only unique one (ALTER TABLE ${target.name} ${fixes.join(', ')}), or sync into a table of its own` },
-    );
-  }
 }

@@ -50,8 +50,9 @@ export function checkTablesOptions(options: SyncTablesOptions): number {
 export async function prepareTable(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<PreparedTable> {
   const excludeColumns = columnsLeftOut(options, job, source.name);
   const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
+  const roundToTarget = job?.roundToTarget ?? options.roundToTarget;
   const columns = job?.columns;
-  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, columns, strict: Boolean(options.createTables), softDelete };
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, columns, strict: Boolean(options.createTables), softDelete, roundToTarget };
   const wanted = job?.target ?? targetTableName(options.names, source.name);
   const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted, source.name);

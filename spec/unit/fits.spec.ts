@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { misfit, isBinaryCollation, narrower, tooLong, type SourceSide } from '../../lib/mysql/fits.js';
+import { misfit, isBinaryCollation, narrower, roundedDigits, tooLong, type SourceSide } from '../../lib/mysql/fits.js';
 import { mysqlColumnTypes, type TableDesign } from '../../lib/mysql/ddl.js';
 import type { MysqlColumn } from '../../lib/mysql/metadata.js';
 import type { ValueShape } from '../../lib/core/shape.js';
@@ -51,9 +51,9 @@ describe('does an existing MySQL column hold the source?', () => {
   });
 
   describe('refused always: MySQL would store or read back something else', () => {
-    it('fewer decimals (MySQL rounds)', () => {
+    it('fewer decimals (MySQL rounds), which fbsync could round itself (roundable)', () => {
       expect(misfit(src({ kind: 'decimal', precision: 15, scale: 4, digits: 19 }), mysqlColumn('decimal(15,2)'))).to.deep.equal({
-        severity: 'type', reason: 'has 2 decimals, the source 4: MySQL would round',
+        severity: 'type', reason: 'has 2 decimals, the source 4: MySQL would round', roundable: true,
       });
       expect(severity(src({ kind: 'decimal', precision: 9, scale: 2, digits: 10 }), 'int(11)')).to.equal('type');
     });
@@ -95,6 +95,48 @@ describe('does an existing MySQL column hold the source?', () => {
       expect(severity(src({ kind: 'binary', length: 4, fixed: true }), 'binary(8)')).to.equal('type');
       expect(severity(src({ kind: 'binary', length: 4, fixed: true }), 'varbinary(4)')).to.equal(undefined);
       expect(severity(src({ kind: 'binary', length: 4, fixed: false }), 'varchar(4)')).to.equal('type');
+    });
+  });
+
+  describe('with roundToTarget: fewer decimals or digits of a second, rounded by fbsync', () => {
+    const rounded = (shape: ValueShape): SourceSide => ({ ...src(shape), round: true });
+    const numeric = (precision: number, scale: number): ValueShape => ({ kind: 'decimal', precision, scale, digits: 19 });
+
+    it('names what each narrower column keeps: decimals, 0 for an integer column, digits of a second', () => {
+      expect(roundedDigits(numeric(15, 4), mysqlColumn('decimal(15,2)'))).to.equal(2);
+      expect(roundedDigits(numeric(9, 2), mysqlColumn('int(11)'))).to.equal(0);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('datetime'))).to.equal(0);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('datetime(3)'))).to.equal(3);
+      expect(roundedDigits({ kind: 'time' }, mysqlColumn('time(2)'))).to.equal(2);
+    });
+
+    it('names nothing for a column that needs no rounding, or that rounding cannot make right', () => {
+      expect(roundedDigits(numeric(15, 2), mysqlColumn('decimal(15,2)'))).to.equal(undefined);
+      expect(roundedDigits(numeric(9, 0), mysqlColumn('int(11)'))).to.equal(undefined);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('datetime(4)'))).to.equal(undefined);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('timestamp')), 'time zones, not precision').to.equal(undefined);
+      expect(roundedDigits({ kind: 'double' }, mysqlColumn('float'))).to.equal(undefined);
+    });
+
+    it('accepts the column once fbsync rounds, where the integer digits have room for a carry', () => {
+      expect(misfit(rounded(numeric(15, 4)), mysqlColumn('decimal(15,2)'))).to.equal(undefined);
+      expect(misfit(rounded(numeric(9, 2)), mysqlColumn('int(11)'))).to.equal(undefined);
+      expect(misfit(rounded({ kind: 'timestamp' }), mysqlColumn('datetime'))).to.equal(undefined);
+      expect(misfit(rounded({ kind: 'time' }), mysqlColumn('time'))).to.equal(undefined);
+    });
+
+    it('counts a carry (99.995 → 100.00) as a size misfit where the column has no digit to spare', () => {
+      expect(misfit(rounded(numeric(15, 4)), mysqlColumn('decimal(13,2)'))).to.deep.equal({
+        severity: 'size', reason: "has 11 digits before the point, and the source's 11 rounded to 2 decimals may carry into one more",
+      });
+      expect(severity(rounded(numeric(11, 2)), 'int(11)')).to.equal('size');
+      expect(severity(rounded(numeric(9, 2)), 'int(10) unsigned')).to.equal('size');
+    });
+
+    it('still refuses a TIMESTAMP column and other types', () => {
+      expect(severity(rounded({ kind: 'timestamp' }), 'timestamp')).to.equal('type');
+      expect(misfit(rounded({ kind: 'timestamp' }), mysqlColumn('timestamp'))?.roundable).to.equal(undefined);
+      expect(severity(rounded(numeric(9, 2)), 'double')).to.equal('type');
     });
   });
 
