@@ -26,6 +26,12 @@ export interface ColumnSpec {
    * value too long only by trailing blanks, strict mode cuts the blanks with a note, no error.
    */
   maxChars?: number;
+  /**
+   * The MySQL column's character set (`latin1`, `cp1250`, `ascii`, …), where it lacks some
+   * characters the source may have. A value with such a character is rejected before MySQL sees
+   * it, naming the character: outside strict mode, and in LOAD DATA, MySQL would write `?`.
+   */
+  narrowCharset?: string;
 }
 
 /**
