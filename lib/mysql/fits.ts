@@ -8,9 +8,10 @@ import { charsetHoldsEvery, isCheckedCharset } from './charsets.js';
  *   fraction, drop trailing blanks, shift a time through the session time zone, merge keys that
  *   differ only in case — or read them back unlike the source. Always refused.
  * - `size`: some values do not fit (longer text, more digits, a NULL) and MySQL refuses those rows
- *   (fbsync runs its sessions in strict mode). A narrower character set is not a misfit: fbsync
- *   rejects the rows with a character the column lacks (see `narrower`). Refused when fbsync manages the schema
+ *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
  *   (`createTables`); otherwise such rows fail when written.
+ * A narrower character set is neither: fbsync rejects the rows with a character the column lacks
+ * (see `narrower`), whether it manages the schema or not.
  */
 export interface Misfit {
   severity: 'type' | 'size';
