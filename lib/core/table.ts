@@ -33,6 +33,12 @@ export interface ColumnSpec {
    * diff (see core/rounding.ts), so they compare and are written as MySQL stores them.
    */
   round?: number;
+  /**
+   * The MySQL column's character set (`latin1`, `cp1250`, `ascii`, …), where it lacks some
+   * characters the source may have. A value with such a character is rejected before MySQL sees
+   * it, naming the character: outside strict mode, and in LOAD DATA, MySQL would write `?`.
+   */
+  narrowCharset?: string;
 }
 
 /**

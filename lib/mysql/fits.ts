@@ -1,5 +1,6 @@
 import { STORAGE_DIGITS, utf8BytesPerChar, type ValueShape } from '../core/shape.js';
 import type { MysqlColumn } from './metadata.js';
+import { charsetHoldsEvery, isCheckedCharset } from './charsets.js';
 
 /**
  * Why an existing MySQL column cannot hold a source column's values exactly.
@@ -10,6 +11,8 @@ import type { MysqlColumn } from './metadata.js';
  * - `size`: some values do not fit (longer text, more digits, a NULL) and MySQL refuses those rows
  *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
  *   (`createTables`); otherwise such rows fail when written.
+ * A narrower character set is neither: fbsync rejects the rows with a character the column lacks
+ * (see `narrower`), whether it manages the schema or not.
  */
 export interface Misfit {
   severity: 'type' | 'size';
@@ -115,7 +118,7 @@ function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, 
   if (key && !isBinaryCollation(column.collation)) {
     return type(`is a key column with collation ${column.collation}, under which keys that differ only in case or accents collide: use utf8mb4_bin`);
   }
-  const held = charsetHolds(charset, shape.charset, perChar);
+  const held = charsetMisfit(charset, shape.charset, perChar, key);
   if (held) return held;
   const what = shape.length === undefined ? 'a BLOB, of any length' : `${shape.length} characters`;
   if (t === 'char' || t === 'varchar') {
@@ -130,17 +133,14 @@ function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, 
   return undefined;
 }
 
-/** Whether a MySQL character set holds every character of a Firebird one. */
-export function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
-  if (mysqlCharset === 'utf8mb4') return undefined;
-  if (mysqlCharset === 'utf8mb3' || mysqlCharset === 'utf8') {
-    return perChar <= 3 ? undefined : size(`is ${mysqlCharset}, which has no characters outside the BMP (emoji); use utf8mb4`);
-  }
-  const source = firebirdCharset.toUpperCase();
-  // MySQL's latin1 is Windows-1252, so it holds WIN1252 (and ASCII) text, but not ISO8859_1's C1 controls.
-  if (mysqlCharset === 'latin1' && (source === 'WIN1252' || source === 'ASCII')) return undefined;
-  if (mysqlCharset === 'ascii' && source === 'ASCII') return undefined;
-  return size(`is ${mysqlCharset || 'of an unknown character set'}, which cannot hold every ${firebirdCharset} character; use utf8mb4`);
+/**
+ * A character set narrower than the source is accepted on purpose: a value with a character the
+ * column lacks becomes a rejected row (see ColumnSpec.narrowCharset). Refused only for a key
+ * column in a set fbsync has no table of, whose byte order it cannot match with Firebird's.
+ */
+function charsetMisfit(mysqlCharset: string, firebirdCharset: string, perChar: number, key: boolean): Misfit | undefined {
+  if (charsetHoldsEvery(mysqlCharset, firebirdCharset, perChar) || !key || isCheckedCharset(mysqlCharset)) return undefined;
+  return type(`is a key column in ${mysqlCharset || 'an unknown character set'}, which fbsync cannot check keys against: use utf8mb4 with utf8mb4_bin`);
 }
 
 function binaryMisfit(shape: Extract<ValueShape, { kind: 'binary' }>, column: MysqlColumn): Misfit | undefined {
@@ -190,12 +190,17 @@ function fraction(column: MysqlColumn): number {
 }
 
 /**
- * `maxChars` for a CHAR or VARCHAR target narrower than the text it takes (see ColumnSpec).
- * Strict mode refuses a longer value, unless only blanks stick out: those it cuts with a note.
+ * `maxChars` for a CHAR or VARCHAR target narrower than the text it takes, and `narrowCharset`
+ * for a text column in a character set that lacks some of the source's characters (see
+ * ColumnSpec). Strict mode refuses a longer value, unless only blanks stick out: those it cuts
+ * with a note.
  */
-export function narrower(shape: ValueShape | undefined, column: MysqlColumn): { maxChars?: number } {
-  if (shape?.kind !== 'text' || (column.dataType !== 'char' && column.dataType !== 'varchar') || column.maxLength == null) return {};
-  return shape.length === undefined || column.maxLength < shape.length ? { maxChars: column.maxLength } : {};
+export function narrower(shape: ValueShape | undefined, column: MysqlColumn): { maxChars?: number; narrowCharset?: string } {
+  if (shape?.kind !== 'text') return {};
+  const charset = column.charset ?? '';
+  const narrowCharset = !charset || charsetHoldsEvery(charset, shape.charset, utf8BytesPerChar(shape.charset)) ? {} : { narrowCharset: charset.toLowerCase() };
+  if ((column.dataType !== 'char' && column.dataType !== 'varchar') || column.maxLength == null) return narrowCharset;
+  return shape.length === undefined || column.maxLength < shape.length ? { maxChars: column.maxLength, ...narrowCharset } : narrowCharset;
 }
 
 /** The first value of `row` longer than its column holds (see ColumnSpec.maxChars), if any. */

@@ -1,7 +1,8 @@
 import { FbsyncError } from '../core/errors.js';
 import { utf8BytesPerChar } from '../core/shape.js';
 import { columnDefinitionSql, mysqlColumnTypes, mysqlType } from '../mysql/ddl.js';
-import { charsetHolds, isBinaryCollation, misfit } from '../mysql/fits.js';
+import { charsetHoldsEvery } from '../mysql/charsets.js';
+import { isBinaryCollation, misfit } from '../mysql/fits.js';
 import { quoteMysql, type MysqlColumn, type MysqlTable } from '../mysql/metadata.js';
 import { alteredType } from './alter-types.js';
 import { tableDesign, type PlannedColumn, type SourcePlan } from './plan.js';
@@ -83,8 +84,10 @@ function notExact(planned: PlannedColumn, key: boolean, column: MysqlColumn): st
   if (wrong) why.add(wrong.reason);
   if (shape.kind === 'text' && ['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext'].includes(column.dataType)) {
     // Planning may accept these (rows with characters the set lacks are rejected); they are still not exact.
-    const narrow = charsetHolds((column.charset ?? '').toLowerCase(), shape.charset, utf8BytesPerChar(shape.charset));
-    if (narrow) why.add(narrow.reason);
+    const charset = (column.charset ?? '').toLowerCase();
+    if (!charsetHoldsEvery(charset, shape.charset, utf8BytesPerChar(shape.charset))) {
+      why.add(`is ${charset || 'of an unknown character set'}, which cannot hold every ${shape.charset} character; use utf8mb4`);
+    }
     if (key && !isBinaryCollation(column.collation)) {
       why.add(`is a key column with collation ${column.collation}, under which keys that differ only in case or accents collide: use utf8mb4_bin`);
     }

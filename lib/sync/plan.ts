@@ -6,6 +6,7 @@ import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
 import { checkUniqueKeys } from './unique-keys.js';
 import { tableNames } from './column-names.js';
+import { checkExtraColumns } from './extra-columns.js';
 import { KEY_NOT_ROUNDED, roundingHint, roundsColumn, type RoundToTarget } from './round-to-target.js';
 import type { ValueShape } from '../core/shape.js';
 import type { ColumnSpec, TableSpec } from '../core/table.js';
@@ -132,7 +133,8 @@ export function tableDesign(plan: SourcePlan): TableDesign {
  * Matches a Firebird table to its MySQL counterpart and decides how every column is copied.
  * Everything that would make the copy wrong is refused here, before a row moves: what
  * `planSource` refuses, a column the target lacks or cannot hold exactly, a target whose unique
- * keys do not match the source's primary key (see checkUniqueKeys).
+ * keys do not match the source's primary key (see checkUniqueKeys), a column of the target's
+ * own that every insert would fail on (see checkExtraColumns).
  */
 export function planTable(source: FirebirdTable, target: MysqlTable, options: PlanOptions = {}): TableSpec {
   const plan = planSource(source, { ...options, targetTable: options.targetTable ?? target.name });
@@ -180,6 +182,7 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target), source);
   const softDelete = options.softDelete === undefined ? undefined : softDeleteColumn(target, columns, options.softDelete);
+  checkExtraColumns(target, columns.map((c) => c.target), softDelete);
   return { source: source.name, target: target.name, columns, key: plan.key, ...(softDelete ? { softDelete } : {}) };
 }
 

@@ -164,11 +164,25 @@ describe('does an existing MySQL column hold the source?', () => {
       expect(severity(src({ kind: 'date' }, { nullable: false }), 'date')).to.equal(undefined);
     });
 
-    it('a character set without every source character', () => {
-      expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset: 'utf8mb3' })).to.equal('size');
-      expect(severity(src(text(10, false, 'WIN1252')), 'varchar(10)', { charset: 'utf8mb3' })).to.equal(undefined);
-      expect(severity(src(text(10, false, 'WIN1252')), 'varchar(10)', { charset: 'latin1' })).to.equal(undefined);
-      expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset: 'latin1' })).to.equal('size');
+  });
+
+  describe('accepted on purpose: a narrower character set (values it cannot hold become rejected rows)', () => {
+    it('takes latin1, cp1250, latin2, ascii, utf8mb3 or another set for any source, with or without createTables', () => {
+      for (const charset of ['latin1', 'cp1250', 'latin2', 'ascii', 'utf8mb3', 'greek']) {
+        expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset }), charset).to.equal(undefined);
+      }
+    });
+
+    it('takes a key column in a set fbsync checks, with a binary collation', () => {
+      expect(severity(src(text(10, false, 'UTF8'), { key: true }), 'varchar(10)', { charset: 'latin1', collation: 'latin1_bin' })).to.equal(undefined);
+      expect(severity(src(text(10, false, 'UTF8'), { key: true }), 'varchar(10)', { charset: 'cp1250', collation: 'cp1250_bin' })).to.equal(undefined);
+    });
+
+    it('refuses a key column in a set fbsync has no table of, whose byte order it cannot match', () => {
+      expect(misfit(src(text(10, false, 'UTF8'), { key: true }), mysqlColumn('varchar(10)', { charset: 'greek', collation: 'greek_bin' }))).to.deep.equal({
+        severity: 'type',
+        reason: 'is a key column in greek, which fbsync cannot check keys against: use utf8mb4 with utf8mb4_bin',
+      });
     });
   });
 });
@@ -178,6 +192,18 @@ describe('columns narrower than their source', () => {
     expect(narrower(text(60), mysqlColumn('varchar(30)'))).to.deep.equal({ maxChars: 30 });
     expect(narrower(text(10, true), mysqlColumn('char(4)'))).to.deep.equal({ maxChars: 4 });
     expect(narrower(text(undefined), mysqlColumn('varchar(255)'))).to.deep.equal({ maxChars: 255 });
+  });
+
+  it('names the character set of a text column that lacks some source characters, TEXT types too', () => {
+    expect(narrower(text(60), mysqlColumn('varchar(60)', { charset: 'latin1' }))).to.deep.equal({ narrowCharset: 'latin1' });
+    expect(narrower(text(60), mysqlColumn('varchar(30)', { charset: 'cp1250' }))).to.deep.equal({ maxChars: 30, narrowCharset: 'cp1250' });
+    expect(narrower(text(undefined), mysqlColumn('longtext', { charset: 'ascii' }))).to.deep.equal({ narrowCharset: 'ascii' });
+  });
+
+  it('names no character set that holds every source character', () => {
+    expect(narrower(text(60, false, 'WIN1252'), mysqlColumn('varchar(60)', { charset: 'latin1' }))).to.deep.equal({});
+    expect(narrower(text(60, false, 'ASCII'), mysqlColumn('varchar(60)', { charset: 'latin2' }))).to.deep.equal({});
+    expect(narrower(text(60, false, 'WIN1252'), mysqlColumn('varchar(60)', { charset: 'utf8mb3' }))).to.deep.equal({});
   });
 
   it('holds nothing where the target is as wide, a TEXT type, or not text at all', () => {

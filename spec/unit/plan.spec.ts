@@ -152,6 +152,33 @@ describe('planning', () => {
       expect(err.code).to.equal('TARGET_NO_KEY');
       expect(err.hint).to.include('ALTER TABLE tb_item DROP PRIMARY KEY, ADD PRIMARY KEY (id, codigo)');
     });
+
+    it('leaves alone columns only MySQL has when nullable, defaulted, auto-increment or generated', () => {
+      const extra = target();
+      extra.columns.push(
+        myColumn('obs', 'varchar(100)'),
+        myColumn('status', 'char(1)', { nullable: false, hasDefault: true }),
+        myColumn('seq', 'bigint(20)', { nullable: false, autoIncrement: true }),
+        myColumn('preco_total', 'decimal(17,2)', { nullable: false, generated: true }),
+      );
+      expect(planTable(SOURCE, extra, options).columns.map((c) => c.target)).to.deep.equal(['id', 'codigo', 'preco', 'total']);
+    });
+
+    it('refuses a NOT NULL column without a default that the source does not fill, naming it and the fixes', () => {
+      const extra = target();
+      extra.columns.push(myColumn('criado_por', 'varchar(30)', { nullable: false }));
+      const err = errorOf(() => planTable(SOURCE, extra, options));
+      expect(err.code).to.equal('TARGET_COLUMN_UNFILLED');
+      expect(err.message).to.match(/^MySQL table erp\.tb_item has a column the source does not fill, NOT NULL and without a default: criado_por \(varchar\(30\) NOT NULL\); every insert would fail; /);
+      expect(err.hint).to.equal(
+        'give it a default (ALTER TABLE `tb_item` ALTER COLUMN `criado_por` SET DEFAULT …), make it nullable (ALTER TABLE `tb_item` MODIFY `criado_por` varchar(30) NULL), or fill it from a source column',
+      );
+    });
+
+    it('refuses a NOT NULL column left without a source when its source column is excluded', () => {
+      const err = errorOf(() => planTable(SOURCE, target({ preco: { nullable: false } }), { ...options, excludeColumns: ['TAGS', 'PRECO'] }));
+      expect(err.message).to.include('preco (decimal(15,2) NOT NULL)');
+    });
   });
 
   describe('roundToTarget', () => {
