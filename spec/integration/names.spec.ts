@@ -111,6 +111,13 @@ describe('names: adopting a lower-case MySQL schema', function () {
     expect(r.stdout).to.equal('TB_ESTOQUE -> estoque: ok\n');
   });
 
+  it('fbsync schema --alter finds the adopted table exact, comparing the columns the job file maps', async function () {
+    await my.exec(handMade('estoque', 'updated_at'));
+    const r = await fbsync(['schema', '--alter', '--job', jobFile(JOB)], { env: env() });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('-- TB_ESTOQUE -> estoque: exact\n');
+  });
+
   it('a MySQL column missing under its mapped name is named with its Firebird column', async function () {
     await my.exec(handMade('estoque', 'dt_atualizacao'));
     const r = await fbsync(['check', '--job', jobFile(JOB)], { env: env() });
