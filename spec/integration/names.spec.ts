@@ -118,6 +118,13 @@ describe('names: adopting a lower-case MySQL schema', function () {
     expect(r.stdout).to.equal('-- TB_ESTOQUE -> estoque: exact\n');
   });
 
+  it('--names on the command line overrides the job file\'s names, and leaving it out keeps them', async function () {
+    const job = jobFile(`${JOB.split('tables:')[0]}  createTables: true\ntables: [TB_ESTOQUE]\n`);
+    const kept = await fbsync(['check', '--job', job], { env: env() });
+    const overridden = await fbsync(['check', '--job', job, '--names', 'as-is'], { env: env() });
+    expect([kept.stdout, overridden.stdout]).to.deep.equal(['TB_ESTOQUE -> tb_estoque: ok (would be created)\n', 'TB_ESTOQUE -> TB_ESTOQUE: ok (would be created)\n']);
+  });
+
   it('a MySQL column missing under its mapped name is named with its Firebird column', async function () {
     await my.exec(handMade('estoque', 'dt_atualizacao'));
     const r = await fbsync(['check', '--job', jobFile(JOB)], { env: env() });
