@@ -10,7 +10,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, redact, syncTables, formatRetry, formatTablesSummary, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
+import { FbsyncError, RejectFile, redact, syncTables, formatRetry, formatTablesSummary, errorText, checkTables, namesFor, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
 import { errorExitStatus, exitStatus } from './exit-codes.js';
 import { writeMetricsFile } from './metrics-file.js';
@@ -20,7 +20,7 @@ import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
 import { schemaScript } from './schema.js';
-import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, ROUND_TO_TARGET, TO } from './shared-options.js';
+import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NAMES, NONE_CHARSET, ROUND_TO_TARGET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
           .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
           .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
           .option('none-charset', NONE_CHARSET)
+          .option('names', NAMES)
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })
           .option('max-delete', { type: 'string', coerce: maxDelete, describe: 'with --delete: most rows a table may lose, N or P% of its rows (default 50%); more refuses the table' })
           .option('soft-delete', { type: 'string', describe: 'with --delete: set this DATETIME column of the target instead of deleting (cleared when the row comes back)' })
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
           createTables: argv.createTables,
           parallelTables: argv.parallelTables,
           noneCharset: argv.noneCharset,
+          names: namesFor(argv.names),
           delete: argv.delete,
           maxDelete: argv.maxDelete,
           softDelete: argv.softDelete,
@@ -156,7 +158,8 @@ async function main(): Promise<void> {
           .option('create-tables', { type: 'boolean', default: false, describe: 'missing MySQL tables would be created (see fbsync schema); hold existing ones to the mapping' })
           .option('exclude-columns', EXCLUDE_COLUMNS)
           .option('none-charset', NONE_CHARSET)
-          .option('round-to-target', ROUND_TO_TARGET),
+          .option('round-to-target', ROUND_TO_TARGET)
+          .option('names', NAMES),
       async (argv) => {
         const job = jobOf(argv.job);
         const { from, to } = servers(argv, job, { to: true }, secrets);
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
           excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
           noneCharset: argv.noneCharset,
           roundToTarget: argv.roundToTarget,
+          names: namesFor(argv.names),
         });
         const checked = await checkTables(runOptions(job, flags, from, to));
         for (const warning of checked.warnings) process.stderr.write(`fbsync: warning: ${warning}\n`);
@@ -187,7 +191,8 @@ async function main(): Promise<void> {
           .option('tables', { type: 'string', array: true, describe: 'tables: A,B,…' })
           .option('all-tables', ALL_TABLES)
           .option('exclude-columns', EXCLUDE_COLUMNS)
-          .option('none-charset', NONE_CHARSET),
+          .option('none-charset', NONE_CHARSET)
+          .option('names', NAMES),
       async (argv) => {
         process.stdout.write(`${await schemaScript(argv, defaulted(), secrets)}\n`);
       },

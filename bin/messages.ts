@@ -18,6 +18,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   createTables: '--create-tables',
   parallelTables: '--parallel-tables',
   noneCharset: '--none-charset',
+  names: '--names',
   delete: '--delete',
   maxDelete: '--max-delete',
   softDelete: '--soft-delete',

@@ -1,5 +1,5 @@
 /** `fbsync schema`: the CREATE TABLE statements of --create-tables, or with --alter what would make existing tables exact. */
-import { FbsyncError, formatAlterations, formatSchema, mysqlAlterations, mysqlSchema, passwordOf, type SyncTablesOptions } from '../lib/index.js';
+import { FbsyncError, formatAlterations, formatSchema, mysqlAlterations, mysqlSchema, namesFor, passwordOf, type NameCase, type SyncTablesOptions } from '../lib/index.js';
 import { list } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { givenOptions } from './messages.js';
@@ -13,6 +13,7 @@ export interface SchemaArguments {
   allTables?: boolean;
   excludeColumns?: string[];
   noneCharset?: string;
+  names: NameCase;
 }
 
 /** The script to print; the passwords of the URIs go to `secrets`. */
@@ -25,6 +26,7 @@ export async function schemaScript(argv: SchemaArguments, defaulted: ReadonlySet
       allTables: argv.allTables,
       excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
       noneCharset: argv.noneCharset,
+      names: namesFor(argv.names),
     });
     return formatAlterations(await mysqlAlterations(runOptions(job, flags, from, to)));
   }
@@ -41,6 +43,7 @@ export async function schemaScript(argv: SchemaArguments, defaulted: ReadonlySet
       allTables: argv.allTables,
       excludeColumns: list(argv.excludeColumns ?? []),
       noneCharset: argv.noneCharset,
+      names: namesFor(argv.names),
     }),
   );
 }

@@ -1,4 +1,5 @@
 /** The flags more than one command takes, defined once. */
+import { NAME_CASES } from '../lib/index.js';
 
 export const JOB = { type: 'string', describe: 'a job file (YAML or JSON, docs/jobs.md); the flags given override it' } as const;
 export const FROM = { type: 'string', describe: 'Firebird URI firebird://user:pass@host:port//path.fdb (or FBSYNC_FROM)' } as const;
@@ -11,3 +12,4 @@ export const ROUND_TO_TARGET = {
   default: false,
   describe: 'accept existing MySQL columns with fewer decimals or digits of a second than the source; write and compare values as MySQL stores them',
 } as const;
+export const NAMES = { choices: NAME_CASES, default: 'as-is' as const, describe: 'MySQL table and column names: lower (or upper) case, or as-is, as Firebird spells them' } as const;

@@ -36,7 +36,7 @@ export { keepingRows } from './stages/keep-rows.js';
 export { composeStages, chainStages, runStreams, type Stage, type StageInput, type StageOutput } from './stages/compose.js';
 export { type StageChain, type TypedReadable, type TypedWritable } from './core/typed-streams.js';
 export { planTable, planSource, tableDesign, type PlanOptions, type SourcePlan, type PlannedColumn } from './sync/plan.js';
-export { lowerCaseNames, type NameMapping } from './sync/names.js';
+export { lowerCaseNames, upperCaseNames, asIsNames, namesFor, NAME_CASES, type NameCase, type NameMapping } from './sync/names.js';
 export type { ValueShape } from './core/shape.js';
 export { mysqlSchema, formatSchema, type SchemaOptions, type MysqlSchema } from './sync/schema.js';
 export { mysqlAlterations, formatAlterations, type MysqlAlterations, type TableAlteration } from './sync/alter.js';

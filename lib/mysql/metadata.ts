@@ -44,8 +44,11 @@ export function quoteMysql(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
-/** Finds a table of the target database by exact name, else by a unique case-insensitive match. */
-export async function resolveMysqlTable(target: MysqlTarget, name: string): Promise<string> {
+/**
+ * Finds a table of the target database by exact name, else by a unique case-insensitive match.
+ * `source`, the table it is for, is named in the errors where it is spelt otherwise.
+ */
+export async function resolveMysqlTable(target: MysqlTarget, name: string, source?: string): Promise<string> {
   const [rows] = await target.pool.query<mysql.RowDataPacket[]>(
     `SELECT TABLE_NAME AS name FROM information_schema.TABLES
       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND LOWER(TABLE_NAME) = LOWER(?)`,
@@ -55,29 +58,31 @@ export async function resolveMysqlTable(target: MysqlTarget, name: string): Prom
   if (names.includes(name)) return name;
   if (names.length === 1) return names[0]!;
   const db = target.server.database;
+  const forSource = source === undefined || source === name ? '' : ` (for ${source})`;
   if (names.length > 1) {
-    throw new FbsyncError('TARGET_TABLE_AMBIGUOUS', `MySQL database ${db} has several tables named like ${name}: ${names.join(', ')}`, {
+    throw new FbsyncError('TARGET_TABLE_AMBIGUOUS', `MySQL database ${db} has several tables named like ${name}${forSource}: ${names.join(', ')}`, {
       hint: 'name the target table exactly',
     });
   }
-  throw new FbsyncError('TARGET_TABLE_MISSING', `MySQL table ${db}.${name} does not exist`, {
-    hint: 'create it first, with the source columns and the same primary key, or let fbsync create it with `createTables`',
-    options: ['createTables'],
+  throw new FbsyncError('TARGET_TABLE_MISSING', `MySQL table ${db}.${name}${forSource} does not exist`, {
+    hint: `create it first, with the source columns and the same primary key, ${forSource ? `map ${source} to the table it goes to (\`names\`, a table's \`target\`), ` : ''}or let fbsync create it with \`createTables\``,
+    options: ['createTables', 'names'],
   });
 }
 
 /** The name of the target database's table matching `name` (exactly, else case-insensitively), or undefined. */
-export async function findMysqlTable(target: MysqlTarget, name: string): Promise<string | undefined> {
+export async function findMysqlTable(target: MysqlTarget, name: string, source?: string): Promise<string | undefined> {
   try {
-    return await resolveMysqlTable(target, name);
+    return await resolveMysqlTable(target, name, source);
   } catch (err) {
     if (err instanceof FbsyncError && err.code === 'TARGET_TABLE_MISSING') return undefined;
     throw err;
   }
 }
 
-export async function describeMysqlTable(target: MysqlTarget, name: string): Promise<MysqlTable> {
-  const table = await resolveMysqlTable(target, name);
+/** The table matching `name` (as resolveMysqlTable finds it, for `source`), with its columns and unique keys. */
+export async function describeMysqlTable(target: MysqlTarget, name: string, source?: string): Promise<MysqlTable> {
+  const table = await resolveMysqlTable(target, name, source);
   const [cols] = await target.pool.query<mysql.RowDataPacket[]>(
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType,
             IS_NULLABLE AS nullable, COLLATION_NAME AS collation, CHARACTER_SET_NAME AS charset,

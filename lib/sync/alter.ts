@@ -34,7 +34,7 @@ export interface MysqlAlterations {
  * have made it (see tableChanges for what is compared and what is left alone): per table, one
  * ALTER TABLE with every change, nothing for a table already exact, and for a missing table
  * the CREATE TABLE `createTables` would run. Takes the run's options as syncTables does —
- * `tables` with their `target` and `excludeColumns`, `allTables`, `excludeColumns`, `names`,
+ * `tables` with their `target`, `columns` and `excludeColumns`, `allTables`, `excludeColumns`, `names`,
  * `noneCharset`, `softDelete` — and is refused as a run would be (no key, an unreadable column not left out,
  * two columns mapped to one name). Reads both schemas; writes nothing.
  */
@@ -65,12 +65,12 @@ export async function mysqlAlterations(options: SyncTablesOptions): Promise<Mysq
 
 async function alterationOf(target: MysqlTarget, source: FirebirdTable, options: SyncTablesOptions, jobs: ReturnType<typeof tableJobs>): Promise<TableAlteration> {
   const job = jobOf(jobs, source.name);
-  const existing = await findMysqlTable(target, job?.target ?? targetTableName(options.names, source.name));
+  const existing = await findMysqlTable(target, job?.target ?? targetTableName(options.names, source.name), source.name);
   if (!existing) {
     const prepared = await prepareTable(target, source, job, { ...options, createTables: true });
     return { table: source.name, target: prepared.target, status: 'create', reasons: ['does not exist'], sql: prepared.create };
   }
-  const plan = planSource(source, { excludeColumns: columnsLeftOut(options, job, source.name), names: options.names, targetTable: existing });
+  const plan = planSource(source, { excludeColumns: columnsLeftOut(options, job, source.name), names: options.names, targetTable: existing, columns: job?.columns });
   const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
   const { reasons, clauses } = tableChanges(plan, await describeMysqlTable(target, existing), { softDelete });
   if (clauses.length === 0) return { table: source.name, target: existing, status: 'exact', reasons };

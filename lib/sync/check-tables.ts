@@ -7,7 +7,7 @@ import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
 import type { SyncTablesOptions } from './options.js';
-import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs, unsyncedJobError, unsyncedJobs } from './prepare-tables.js';
+import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, sharedTargetError, tableJobs, unsyncedJobError, unsyncedJobs, type PreparedTable } from './prepare-tables.js';
 
 /** What planning found for one table (checkTables). */
 export interface TableCheck {
@@ -48,6 +48,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
     const { tables, skipped } = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
     const checks: TableCheck[] = [];
     const sources: FirebirdTable[] = [];
+    const planned: PreparedTable[] = [];
     for (const name of tables) {
       const check: TableCheck = { table: name };
       checks.push(check);
@@ -63,6 +64,9 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         const prepared = await prepareTable(target, source, job, options);
         check.target = prepared.target;
         if (prepared.create) check.create = true;
+        const shared = sharedTargetError(prepared, planned);
+        planned.push(prepared);
+        if (shared) throw shared;
       } catch (err) {
         if (!(err instanceof FbsyncError)) throw err;
         check.problem = { code: err.code, message: err.message, options: err.options };

@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import { buildSchema } from './job-schema.js';
 import { FbsyncError } from '../core/errors.js';
 import { checkOptions } from './check-options.js';
+import { namesFor } from './names.js';
 import type { SyncTablesOptions, TableJob } from './options.js';
 
 /** A job file's run, ready for syncTables once `from` and `to` are known. */
@@ -101,7 +102,12 @@ export function parseJob(source: string, file: string, env: Readonly<Record<stri
       const known = KEYS[mappingKind(issue.path)] ?? [];
       const path = issue.path as Path;
       const near = nearest(key, known);
-      const moved = mappingKind(issue.path) === 'defaults' && KEYS.top!.includes(key) ? `; \`${key}\` goes at the top level of the file` : '';
+      const moved =
+        mappingKind(issue.path) === 'defaults' && KEYS.top!.includes(key)
+          ? `; \`${key}\` goes at the top level of the file`
+          : mappingKind(issue.path) === 'top' && KEYS.defaults!.includes(key)
+            ? `; \`${key}\` goes under \`defaults\``
+            : '';
       throw at([...path, key], `unknown key${near ? ` (did you mean ${near}?)` : ''}${moved}`, `allowed here: ${known.join(', ')}`, true);
     }
     const secret = issue.path[0] === 'from' || issue.path[0] === 'to';
@@ -113,7 +119,8 @@ export function parseJob(source: string, file: string, env: Readonly<Record<stri
 
 /** The job as library options, refused where tables repeat or options contradict each other. */
 function checked(job: JobData, file: string, at: (path: Path, problem: string, allowed?: string, onKey?: boolean) => JobFileError): LoadedJob {
-  const defaults = { ...job.defaults } as Omit<SyncTablesOptions, 'from' | 'to' | 'tables'>;
+  const { names, ...rest } = job.defaults ?? {};
+  const defaults = { ...rest, ...(names && { names: namesFor(names) }) } as Omit<SyncTablesOptions, 'from' | 'to' | 'tables'>;
   const tables = (job.tables ?? []) as TableJob[];
   const seen = new Map<string, number>();
   tables.forEach((t, i) => {
@@ -124,7 +131,7 @@ function checked(job: JobData, file: string, at: (path: Path, problem: string, a
   // Contradictions, with the library's own checks: for the defaults alone (tables allTables adds run with them), then per table as it will run.
   contradiction(defaults, ['defaults'], at);
   tables.forEach((t, i) => {
-    const { name: _n, target: _t, excludeColumns: _c, ...own } = t;
+    const { name: _n, target: _t, excludeColumns: _c, columns: _m, ...own } = t;
     contradiction({ ...defaults, ...own }, ['tables', i], at, Object.keys(own));
   });
   const options: Omit<SyncTablesOptions, 'from' | 'to'> = { ...defaults, ...(job.allTables !== undefined && { allTables: job.allTables }), ...(tables.length > 0 && { tables }) };

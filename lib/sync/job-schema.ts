@@ -1,4 +1,5 @@
 import type { z as Zod } from 'zod';
+import { NAME_CASES } from './names.js';
 
 /*
  * What a job file may hold, as a zod schema (docs/jobs.md). Built by job-file.ts with the zod it
@@ -14,6 +15,9 @@ export function buildSchema(z: typeof Zod) {
     return z.int({ error: allowed }).min(min, { error: allowed });
   };
   const columns = z.array(text, { error: 'a list of column names' });
+  const COLUMN_NAMES = 'a mapping of Firebird column to MySQL column, such as DT_ATUALIZACAO: updated_at';
+  const columnNames = z.record(text, text, { error: COLUMN_NAMES });
+  const names = z.enum(NAME_CASES, { error: NAME_CASES.join(', ') });
   const MAX_DELETE = 'a whole number of rows ≥ 0, or a share of the target such as 10%';
   const maxDelete = z.union([whole(0), z.string().regex(/^\d+(\.\d+)?%$/, { error: MAX_DELETE })], { error: MAX_DELETE });
 
@@ -44,7 +48,7 @@ export function buildSchema(z: typeof Zod) {
   /** A `tables` item; a bare name is read as `{ name }`. */
   const tableJob = z.preprocess(
     (v) => (typeof v === 'string' ? { name: v } : v),
-    z.strictObject({ name: text, ...optional({ target: text, excludeColumns: columns, ...tableOptions }) }, { error: TABLE_ITEM }),
+    z.strictObject({ name: text, ...optional({ target: text, columns: columnNames, excludeColumns: columns, ...tableOptions }) }, { error: TABLE_ITEM }),
   );
 
   const retry = z.strictObject(optional({ attempts: whole(1), baseMs: whole(0), maxMs: whole(0) }), { error: 'a mapping of attempts, baseMs, maxMs' });
@@ -58,6 +62,7 @@ export function buildSchema(z: typeof Zod) {
       createTables: bool,
       parallelTables: whole(1),
       noneCharset: text,
+      names,
       stopOnError: bool,
       wait: whole(0),
       rejectFile: text,
@@ -81,7 +86,7 @@ export function buildSchema(z: typeof Zod) {
   const KEYS: { readonly [where: string]: readonly string[] } = {
     top: Object.keys(jobFile.shape),
     defaults: Object.keys(defaults.shape),
-    table: ['name', 'target', 'excludeColumns', ...Object.keys(tableOptions)],
+    table: ['name', 'target', 'columns', 'excludeColumns', ...Object.keys(tableOptions)],
     retry: Object.keys(retry.shape),
   };
   return { jobFile, KEYS };

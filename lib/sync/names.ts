@@ -18,6 +18,24 @@ export const lowerCaseNames: NameMapping = {
   column: (column) => column.toLowerCase(),
 };
 
+/** Everything in upper case. */
+export const upperCaseNames: NameMapping = {
+  table: (table) => table.toUpperCase(),
+  column: (column) => column.toUpperCase(),
+};
+
+/** The names as Firebird spells them (what no mapping does; spelt out to override another). */
+export const asIsNames: NameMapping = {};
+
+/** The name cases a command line or a job file may choose. */
+export const NAME_CASES = ['lower', 'upper', 'as-is'] as const;
+export type NameCase = (typeof NAME_CASES)[number];
+
+/** The mapping of a name case. */
+export function namesFor(nameCase: NameCase): NameMapping {
+  return nameCase === 'lower' ? lowerCaseNames : nameCase === 'upper' ? upperCaseNames : asIsNames;
+}
+
 /** MySQL's limit on table and column names. */
 const MAX_NAME = 64;
 
@@ -27,6 +45,19 @@ export function targetTableName(names: NameMapping | undefined, table: string): 
 
 export function targetColumnName(names: NameMapping | undefined, table: string, column: string): string {
   return checked(names?.column ? names.column(column, table) : column, `column ${table}.${column}`);
+}
+
+/**
+ * `names`, with some columns of one table named otherwise: `columns` maps a Firebird column
+ * (as spelt, else case-insensitively) to its MySQL column.
+ */
+export function withColumns(names: NameMapping | undefined, columns: Readonly<Record<string, string>>): NameMapping {
+  const entries = Object.entries(columns);
+  const own = (column: string) => entries.find(([from]) => from === column) ?? entries.find(([from]) => from.toUpperCase() === column.toUpperCase());
+  return {
+    ...names,
+    column: (column, table) => own(column)?.[1] ?? (names?.column ? names.column(column, table) : column),
+  };
 }
 
 function checked(name: unknown, what: string): string {

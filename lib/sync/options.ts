@@ -63,6 +63,8 @@ export interface SyncOptions {
   excludeColumns?: readonly string[];
   /** MySQL names for Firebird tables and columns (e.g. `lowerCaseNames`); default: the same names. */
   names?: NameMapping;
+  /** MySQL names for some columns of the table, over `names`: `{ DT_ATUALIZACAO: 'updated_at' }`. */
+  columns?: Readonly<Record<string, string>>;
   /**
    * How to read text in character set NONE: undefined (or `OCTETS`) copies its bytes unchanged
    * into binary columns; a character set name (`WIN1252`, `UTF8`, …) reads it as text in that set.
@@ -253,9 +255,11 @@ export interface TableJob extends TableOptions {
   target?: string;
   /** Columns of this table to leave out (besides the run's `excludeColumns` that apply to it). */
   excludeColumns?: readonly string[];
+  /** MySQL names for some of its columns, over `names` (as SyncOptions.columns). */
+  columns?: Readonly<Record<string, string>>;
 }
 
-export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns'> {
+export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns' | 'columns'> {
   from: string;
   to: string;
   /**

@@ -10,9 +10,9 @@ import { planTable, type PlanOptions } from './plan.js';
 export async function planSync(
   db: FirebirdDatabase,
   target: MysqlTarget,
-  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'strict' | 'softDelete' | 'roundToTarget'>,
+  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'columns' | 'strict' | 'softDelete' | 'roundToTarget'>,
 ): Promise<TableSpec> {
   const source = await describeFirebirdTable(db, options.table, { noneCharset: options.noneCharset });
-  const dest = await describeMysqlTable(target, options.targetTable ?? targetTableName(options.names, source.name));
-  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict, softDelete: options.softDelete, roundToTarget: options.roundToTarget });
+  const dest = await describeMysqlTable(target, options.targetTable ?? targetTableName(options.names, source.name), source.name);
+  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, columns: options.columns, strict: options.strict, softDelete: options.softDelete, roundToTarget: options.roundToTarget });
 }

@@ -4,6 +4,8 @@ import type { TableDesign } from '../mysql/ddl.js';
 import { misfit, narrower, roundedDigits } from '../mysql/fits.js';
 import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
+import { checkUniqueKeys } from './unique-keys.js';
+import { tableNames } from './column-names.js';
 import { checkExtraColumns } from './extra-columns.js';
 import { KEY_NOT_ROUNDED, roundingHint, roundsColumn, type RoundToTarget } from './round-to-target.js';
 import type { ValueShape } from '../core/shape.js';
@@ -17,6 +19,8 @@ export interface PlanOptions {
   names?: NameMapping;
   /** The MySQL table, overriding `names.table`. */
   targetTable?: string;
+  /** MySQL columns for some Firebird columns of the table, overriding `names.column`. */
+  columns?: Readonly<Record<string, string>>;
   /**
    * Also refuse existing MySQL columns too small for some source values (shorter text, fewer
    * digits, NOT NULL), as when fbsync manages the schema (`createTables`). Columns that would
@@ -69,16 +73,18 @@ export function planSource(source: FirebirdTable, options: PlanOptions = {}): So
   }
   const unsupported = unsupportedColumns(source, options.excludeColumns ?? []);
   if (unsupported.length > 0) throw unsupportedError(unsupported);
+  const names = tableNames(source, options.names, options.columns, excluded);
   const columns: PlannedColumn[] = [];
   const taken = new Map<string, string>();
   for (const col of source.columns) {
     if (excluded.has(col.name.toUpperCase())) continue;
-    const target = targetColumnName(options.names, source.name, col.name);
+    const target = targetColumnName(names, source.name, col.name);
     // MySQL column names are case-insensitive.
     const clash = taken.get(target.toLowerCase());
     if (clash) {
       throw new FbsyncError('NAME_MAPPING', `${source.name}.${clash} and ${source.name}.${col.name} would both be MySQL column ${target}`, {
-        hint: 'map them to different names',
+        hint: `map one of them to another name in the table's \`columns\`, or leave one out with \`excludeColumns\``,
+        options: ['columns', 'excludeColumns'],
       });
     }
     taken.set(target.toLowerCase(), col.name);
@@ -143,8 +149,8 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
     if (!match) {
       throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${name} for ${source.name}.${col.name} (${col.type})`, {
-        hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …) or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
-        options: ['excludeColumns'],
+        hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …), map ${col.name} to a column the table has in \`columns\`, or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
+        options: ['columns', 'excludeColumns'],
       });
     }
     const round = rounds(col.name) ? roundedDigits(col.shape, match) : undefined;
@@ -174,7 +180,7 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
       options: roundable.length > 0 ? ['excludeColumns', 'alter', 'roundToTarget'] : ['excludeColumns', 'alter'],
     });
   }
-  checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));
+  checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target), source);
   const softDelete = options.softDelete === undefined ? undefined : softDeleteColumn(target, columns, options.softDelete);
   checkExtraColumns(target, columns.map((c) => c.target), softDelete);
   return { source: source.name, target: target.name, columns, key: plan.key, ...(softDelete ? { softDelete } : {}) };
@@ -207,39 +213,4 @@ function softDeleteColumn(target: MysqlTable, copied: readonly ColumnSpec[], nam
     });
   }
   return column.name;
-}
-
-/**
- * The target must have a PRIMARY KEY or UNIQUE index on exactly the source's key columns:
- * without one, ON DUPLICATE KEY UPDATE would only ever append. And every other unique key must
- * contain those columns: a PRIMARY KEY on part of them, or a UNIQUE index on other columns, lets
- * a source row meet a target row with another key there, and the upsert would then overwrite
- * that row (two source rows end as one) where it should fail.
- */
-function checkUniqueKeys(target: MysqlTable, key: readonly string[]): void {
-  const where = `${target.database}.${target.name}`;
-  const lower = (cols: readonly string[]) => cols.map((c) => c.toLowerCase());
-  const wanted = new Set(lower(key));
-  const cols = key.join(', ');
-  const holdsKey = (u: { columns: readonly string[] }) => {
-    const has = new Set(lower(u.columns));
-    return [...wanted].every((c) => has.has(c));
-  };
-  const onKey = target.uniqueKeys.some((u) => u.columns.length === wanted.size && holdsKey(u));
-  const primary = target.uniqueKeys.some((u) => u.name === 'PRIMARY');
-  if (!onKey) {
-    throw new FbsyncError('TARGET_NO_KEY', `MySQL table ${where} has no PRIMARY KEY or UNIQUE index on (${cols}), the source's primary key`, {
-      hint: `add one (ALTER TABLE ${target.name} ${primary ? 'DROP PRIMARY KEY, ' : ''}ADD PRIMARY KEY (${cols})); without it upserts would duplicate rows`,
-    });
-  }
-  const others = target.uniqueKeys.filter((u) => !holdsKey(u));
-  if (others.length > 0) {
-    const named = others.map((u) => `${u.name === 'PRIMARY' ? 'PRIMARY KEY' : `UNIQUE index ${u.name}`} (${u.columns.join(', ')})`);
-    const fixes = others.map((u) => (u.name === 'PRIMARY' ? `DROP PRIMARY KEY, ADD PRIMARY KEY (${key.map(quoteMysql).join(', ')})` : `DROP INDEX ${quoteMysql(u.name)}, ADD INDEX ${quoteMysql(u.name)} (${u.columns.map(quoteMysql).join(', ')})`));
-    throw new FbsyncError(
-      'TARGET_OTHER_KEY',
-      `MySQL table ${where} has ${named.join(' and ')}, which ${others.length > 1 ? 'do' : 'does'} not hold all of the source's primary key (${cols}): an upsert would overwrite a target row of another key that shares those values, and two source rows would end as one`,
-      { hint: `make the source's key the only unique one (ALTER TABLE ${target.name} ${fixes.join(', ')}), or sync into a table of its own` },
-    );
-  }
 }

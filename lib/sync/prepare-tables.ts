@@ -26,6 +26,8 @@ export interface PreparedTable {
   /** The MySQL table's name (as found, or to create). */
   target: string;
   excludeColumns: string[];
+  /** The job's own MySQL column names (TableJob.columns). */
+  columns?: Readonly<Record<string, string>>;
   /** CREATE TABLE for a table that does not exist yet. */
   create?: string;
   /** Its own options, over the run's. */
@@ -49,20 +51,21 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
   const excludeColumns = columnsLeftOut(options, job, source.name);
   const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
   const roundToTarget = job?.roundToTarget ?? options.roundToTarget;
-  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete, roundToTarget };
+  const columns = job?.columns;
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, columns, strict: Boolean(options.createTables), softDelete, roundToTarget };
   const wanted = job?.target ?? targetTableName(options.names, source.name);
   const own = ownOptions(job);
-  const existing = await findMysqlTable(target, wanted);
+  const existing = await findMysqlTable(target, wanted, source.name);
   if (existing) {
     planTable(source, await describeMysqlTable(target, existing), planOptions);
-    return { source: source.name, target: existing, excludeColumns, job: own };
+    return { source: source.name, target: existing, excludeColumns, ...(columns && { columns }), job: own };
   }
-  if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
+  if (!options.createTables) await resolveMysqlTable(target, wanted, source.name); // throws TARGET_TABLE_MISSING, with the hint
   const plan = planSource(source, planOptions);
   const design = tableDesign(plan);
   // The soft-delete column is the target's own: created with the table, after the source's.
   if (softDelete) design.columns.push({ name: softDelete, shape: { kind: 'timestamp' }, nullable: true, comment: 'fbsync softDelete: when the source lost the row' });
-  return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(design), job: own };
+  return { source: source.name, target: plan.target, excludeColumns, ...(columns && { columns }), create: createTableSql(design), job: own };
 }
 
 /** The run's tables as jobs; a table listed twice is refused. */
@@ -108,10 +111,10 @@ export function columnsLeftOut(options: SyncTablesOptions, job: TableJob | undef
   return [...excludedColumns(options.excludeColumns ?? [], table), ...(job?.excludeColumns ?? [])];
 }
 
-/** A job's own sync options, without its name, target and columns. */
+/** A job's own sync options, without its name, target, excluded and named columns. */
 export function ownOptions(job: TableJob | undefined): TableOptions {
   if (!job) return {};
-  const { name: _name, target: _target, excludeColumns: _columns, ...own } = job;
+  const { name: _name, target: _target, excludeColumns: _excluded, columns: _columns, ...own } = job;
   return own;
 }
 
@@ -131,7 +134,22 @@ export async function createMissing(db: FirebirdDatabase, target: MysqlTarget, p
         cause: err,
       });
     }
-    await planSync(db, target, { ...options, ...p.job, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, strict: true });
+    await planSync(db, target, { ...options, ...p.job, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, columns: p.columns, strict: true });
   }
   return created;
+}
+
+/**
+ * Two tables of a run into one MySQL table would overwrite (with `delete`, delete) each other's
+ * rows, and share its checkpoint, watermark and notes of versions, which are kept by MySQL table:
+ * the error for `p` when a table before it goes where it goes.
+ */
+export function sharedTargetError(p: PreparedTable, before: readonly PreparedTable[]): FbsyncError | undefined {
+  const other = before.find((b) => b.target.toLowerCase() === p.target.toLowerCase());
+  if (!other) return undefined;
+  return new FbsyncError('OPTION', `Firebird tables ${other.source} and ${p.source} would both go to MySQL table ${p.target}`, {
+    hint: "give each a MySQL table of its own (a table's `target`, or `names`)",
+    options: ['tables', 'names'],
+    value: p.source,
+  });
 }

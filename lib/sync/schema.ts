@@ -3,6 +3,8 @@ import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/
 import { describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
 import { createTableSql } from '../mysql/ddl.js';
 import type { NameMapping } from './names.js';
+import type { TableJob } from './options.js';
+import { jobOf } from './prepare-tables.js';
 import { unsupportedColumns, unsupportedError, planSource, tableDesign } from './plan.js';
 import { checkExclusions, excludedColumns } from './exclusions.js';
 import { FbsyncError } from '../core/errors.js';
@@ -10,7 +12,8 @@ import { FbsyncError } from '../core/errors.js';
 export interface SchemaOptions {
   /** Firebird URI, or an attached database (not closed here). */
   from: string | FirebirdDatabase;
-  tables?: readonly string[];
+  /** Names, or jobs whose MySQL names (`target`, `columns`) and `excludeColumns` apply, as in syncTables. */
+  tables?: ReadonlyArray<string | Pick<TableJob, 'name' | 'target' | 'columns' | 'excludeColumns'>>;
   /** Every user table with a primary key. */
   allTables?: boolean;
   /** `TABLE.COLUMN` entries; a bare `COLUMN` applies to every table. */
@@ -39,15 +42,18 @@ export async function mysqlSchema(options: SchemaOptions): Promise<MysqlSchema> 
   }
   const db = typeof options.from === 'string' ? await openFirebird(options.from) : options.from;
   try {
-    const { tables, skipped } = await chooseTables(db, options);
+    const jobs = (options.tables ?? []).map((t) => (typeof t === 'string' ? { name: t } : t));
+    const { tables, skipped } = await chooseTables(db, { tables: jobs.map((j) => j.name), allTables: options.allTables });
     const sources: FirebirdTable[] = [];
     for (const table of tables) sources.push(await describeFirebirdTable(db, table, { noneCharset: options.noneCharset }));
     checkExclusions(options.excludeColumns ?? [], sources);
     // Every column that cannot be copied, in every table, named at once rather than one per run.
-    const unsupported = sources.flatMap((s) => unsupportedColumns(s, excludedColumns(options.excludeColumns ?? [], s.name)));
+    const leftOut = (s: FirebirdTable) => [...excludedColumns(options.excludeColumns ?? [], s.name), ...(jobOf(jobs, s.name)?.excludeColumns ?? [])];
+    const unsupported = sources.flatMap((s) => unsupportedColumns(s, leftOut(s)));
     if (unsupported.length > 0) throw unsupportedError(unsupported);
     const out = sources.map((source) => {
-      const plan = planSource(source, { excludeColumns: excludedColumns(options.excludeColumns ?? [], source.name), names: options.names });
+      const job = jobOf(jobs, source.name);
+      const plan = planSource(source, { excludeColumns: leftOut(source), names: options.names, targetTable: job?.target, columns: job?.columns });
       return { table: source.name, target: plan.target, sql: createTableSql(tableDesign(plan)) };
     });
     return { tables: out, skipped };

@@ -11,7 +11,7 @@ import type { SyncReport, SyncTablesOptions } from './options.js';
 import { outcomeOf, failedReport, worstOutcome } from './outcome.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
-import { checkJobs, checkTablesOptions, columnsLeftOut, createMissing, jobOf, prepareTable, tableJobs, type PreparedTable } from './prepare-tables.js';
+import { checkJobs, checkTablesOptions, columnsLeftOut, createMissing, jobOf, prepareTable, sharedTargetError, tableJobs, type PreparedTable } from './prepare-tables.js';
 import { summarize, type TablesSummary } from './report.js';
 import { syncTable } from './sync-table.js';
 
@@ -72,6 +72,10 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     if (unsupported.length > 0) throw unsupportedError(unsupported);
     const prepared: PreparedTable[] = [];
     for (const source of sources) prepared.push(await prepareTable(target, source, jobOf(jobs, source.name), options));
+    for (const [i, p] of prepared.entries()) {
+      const shared = sharedTargetError(p, prepared.slice(0, i));
+      if (shared) throw shared;
+    }
     const created = await createMissing(db, target, prepared, options);
     lanes.push({ db });
     db = undefined;
@@ -125,7 +129,7 @@ async function syncOne(lane: { db: FirebirdDatabase }, target: MysqlTarget, p: P
     }
     const reconnect = async () => (lane.db = await openFirebird(options.from));
     const attachSide = () => openFirebird(options.from);
-    return withOutcome(await syncTable({ ...options, ...p.job, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns }));
+    return withOutcome(await syncTable({ ...options, ...p.job, from: lane.db, reconnect, attachSide, to: target, table: p.source, targetTable: p.target, excludeColumns: p.excludeColumns, columns: p.columns }));
   } catch (err) {
     debug('%s failed: %s', p.source, (err as Error)?.message);
     return failedReport(p.source, p.target, err, Date.now() - started, dryRun);

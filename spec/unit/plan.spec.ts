@@ -135,7 +135,7 @@ describe('planning', () => {
       const err = errorOf(() => planTable(SOURCE, partial, options));
       expect(err.code).to.equal('TARGET_OTHER_KEY');
       expect(err.message).to.match(
-        /^MySQL table erp\.tb_item has PRIMARY KEY \(id\), which does not hold all of the source's primary key \(id, codigo\): an upsert would overwrite a target row of another key that shares those values, and two source rows would end as one; /,
+        /^MySQL table erp\.tb_item has PRIMARY KEY \(id\), which does not hold all of \(id, codigo\), for TB_ITEM's primary key \(ID, CODIGO\): an upsert would overwrite a target row of another key that shares those values, and two source rows would end as one; /,
       );
       expect(err.hint).to.equal('make the source\'s key the only unique one (ALTER TABLE tb_item DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `codigo`)), or sync into a table of its own');
     });
