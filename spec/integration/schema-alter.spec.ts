@@ -3,13 +3,13 @@
  * `fbsync schema --alter` prints the ALTER TABLE that makes it exact, the mariadb client applies
  * it, and a plain sync then copies every value exactly.
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createFirebirdDatabase, createMysqlDatabase, MYSQL_BASE, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync, scratchDir } from '../support/cli.js';
 import { expectSameTable } from '../support/compare.js';
+import { mariadb } from '../support/mysql-client.js';
 
 const FIREBIRD_DDL = [
   `CREATE TABLE TB_PEDIDO (
@@ -45,14 +45,6 @@ const HAND_MADE = `CREATE TABLE TB_PEDIDO (
 const HAND_MADE_ROWS = "INSERT INTO TB_PEDIDO (ID, CRIADO_EM, TOTAL, CLIENTE) VALUES (1, '2024-03-01 10:20:30', 1234.57, 'Lodz Comercio'), (2, '2024-03-02 23:59:59', 0.00, '?? ??')";
 /** As fbsync would create it. */
 const EXACT = 'CREATE TABLE TB_CIDADE (ID INT NOT NULL, NOME VARCHAR(60) CHARACTER SET utf8mb4 NOT NULL, PRIMARY KEY (ID)) ENGINE=InnoDB';
-
-/** Runs a script with the mariadb client over TCP, as the specs' MySQL user. */
-function mariadb(database: string, script: string): void {
-  const uri = new URL(MYSQL_BASE);
-  const args = ['-h', uri.hostname, '-P', uri.port || '3306', '-u', decodeURIComponent(uri.username), `-p${decodeURIComponent(uri.password)}`, '--default-character-set=utf8mb4', database];
-  const run = spawnSync('mariadb', args, { input: script, encoding: 'utf8', timeout: 60_000 });
-  if (run.error || run.status !== 0) throw new Error(`mariadb failed (exit ${run.status}): ${run.error?.message ?? ''}${run.stderr}`);
-}
 
 describe('fbsync schema --alter', function () {
   let fb: FirebirdFixture;
