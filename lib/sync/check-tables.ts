@@ -48,6 +48,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
     const { tables, skipped } = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
     const checks: TableCheck[] = [];
     const sources: FirebirdTable[] = [];
+    const gone = new Map<string, string[]>();
     for (const name of tables) {
       const check: TableCheck = { table: name };
       checks.push(check);
@@ -63,6 +64,9 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         const prepared = await prepareTable(target, source, job, options);
         check.target = prepared.target;
         if (prepared.create) check.create = true;
+        if (prepared.gone?.length) gone.set(source.name, prepared.gone);
+        // A source that moved since the last run: its run would refuse the table (see planRun).
+        if (prepared.refusal) throw prepared.refusal;
       } catch (err) {
         if (!(err instanceof FbsyncError)) throw err;
         check.problem = { code: err.code, message: err.message, options: err.options };
@@ -75,7 +79,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         checks.push({ table: job.name, problem: { code: err.code, message: err.message, options: err.options } });
       }
     }
-    checkExclusions(options.excludeColumns ?? [], sources);
+    checkExclusions(options.excludeColumns ?? [], sources, gone);
     return { tables: checks, skipped, warnings: driverWarnings() };
   } finally {
     await target?.end();

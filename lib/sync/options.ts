@@ -60,6 +60,13 @@ export interface SyncOptions {
   loadData?: boolean;
   /** Source column names to leave out. */
   excludeColumns?: readonly string[];
+  /**
+   * When the Firebird table gained a column, or widened one, since the last completed run: add or
+   * change the MySQL column (ALTER TABLE, under the table's lock) and compare every row, instead
+   * of refusing the table with the statement (see docs/adopting.md). With syncTables, also
+   * creates missing tables.
+   */
+  createTables?: boolean;
   /** MySQL names for Firebird tables and columns (e.g. `lowerCaseNames`); default: the same names. */
   names?: NameMapping;
   /**
@@ -207,6 +214,12 @@ export interface SyncReport extends Counts {
   since?: WatermarkReport;
   /** With `rowVersions`: whether the run read rows by version, or compared them all (and why). */
   versions?: { mode: VersionsReport['mode'] | 'off'; reason?: string };
+  /**
+   * The Firebird table's columns changed since the last completed run (`changes`, in words), and
+   * the ALTER statements run for it (in a dry run: that would run). Every row was compared,
+   * whatever `sinceColumn`, `rowVersions` or `resume` would have skipped.
+   */
+  sourceChanged?: { changes: string[]; altered: string[] };
   elapsedMs: number;
   /** Source rows read per second. */
   rowsPerSecond: number;

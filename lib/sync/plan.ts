@@ -1,6 +1,6 @@
 import { FbsyncError } from '../core/errors.js';
 import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
-import type { TableDesign } from '../mysql/ddl.js';
+import { addColumnSql, type TableDesign } from '../mysql/ddl.js';
 import { misfit, narrower } from '../mysql/fits.js';
 import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
@@ -23,6 +23,11 @@ export interface PlanOptions {
   strict?: boolean;
   /** A DATETIME column of the MySQL table alone, set instead of deleting (see SyncOptions.softDelete). */
   softDelete?: string;
+  /**
+   * Source columns the run adds to the MySQL table or changes before it copies (see
+   * source-moves.ts): planned as they will be, not checked against the table as it is.
+   */
+  altered?: readonly string[];
 }
 
 /** A source column that will be copied, and the MySQL column it goes to. */
@@ -129,27 +134,31 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   const keys = new Set(plan.key);
   const columns: ColumnSpec[] = [];
   const misfits: Array<{ column: string; text: string }> = [];
+  const altered = new Set(options.altered ?? []);
+  const design = tableDesign(plan);
   plan.columns.forEach(({ source: col, target: name }, i) => {
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
-    if (!match) {
+    if (!match && !altered.has(col.name)) {
+      const add = addColumnSql(target.name, design.columns[i]!, { key: keys.has(i) });
       throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${name} for ${source.name}.${col.name} (${col.type})`, {
-        hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …) or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
+        hint: `add it (${add}) or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
         options: ['excludeColumns'],
       });
     }
-    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match);
+    const wrong = match && !altered.has(col.name) ? misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match) : undefined;
     if (wrong && (wrong.severity === 'type' || options.strict)) {
-      misfits.push({ column: col.name, text: `${match.name} ${match.columnType} ${wrong.reason} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})` });
+      misfits.push({ column: col.name, text: `${match!.name} ${match!.columnType} ${wrong.reason} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})` });
     }
     columns.push({
       source: col.name,
-      target: match.name,
+      target: match?.name ?? name,
+      ...(match && !altered.has(col.name) ? { targetType: match.columnType } : {}),
       kind: col.kind,
       shape: col.shape,
       sourceType: col.type,
       nullable: col.nullable,
       firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}), ...(col.inline ? { inline: col.inline } : {}) },
-      ...narrower(col.shape, match),
+      ...(match && !altered.has(col.name) ? narrower(col.shape, match) : {}),
     });
   });
   if (misfits.length > 0) {

@@ -11,6 +11,9 @@ import type { SyncTablesOptions, TableJob, TableOptions } from './options.js';
 import { planSource, planTable, tableDesign } from './plan.js';
 import { excludedColumns } from './exclusions.js';
 import { planSync } from './plan-sync.js';
+import { alterStatements, movesRefusal, sourceMoves } from './source-moves.js';
+import { CheckpointStore } from '../mysql/checkpoint-store.js';
+import { SOURCE_COLUMNS_TABLE, loadSourceColumns } from '../state/source-columns.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -30,6 +33,12 @@ export interface PreparedTable {
   create?: string;
   /** Its own options, over the run's. */
   job: TableOptions;
+  /** ALTER TABLE statements its run makes first (with `createTables`) for columns the source gained or widened. */
+  alter?: string[];
+  /** Why its run will refuse the table (a column the source dropped; without `createTables`, one to add or widen). */
+  refusal?: FbsyncError;
+  /** Columns the last completed run copied that the source no longer has (which `excludeColumns` may name). */
+  gone?: string[];
 }
 
 /** Refuses a run with no tables or a bad `parallelTables`; returns `parallelTables`. */
@@ -53,8 +62,15 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
   const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted);
   if (existing) {
-    planTable(source, await describeMysqlTable(target, existing), planOptions);
-    return { source: source.name, target: existing, excludeColumns, job: own };
+    // Columns the source gained or widened, or dropped, are the table's own run's to alter or
+    // refuse, under its lock (see planRun): the other tables still run. The rest is checked now.
+    const dest = await describeMysqlTable(target, existing);
+    const remembered = await loadSourceColumns(new CheckpointStore(target, SOURCE_COLUMNS_TABLE), existing);
+    const moves = sourceMoves(source, dest, remembered, planOptions);
+    planTable(source, dest, { ...planOptions, altered: [...moves.add, ...moves.modify].map((a) => a.source) });
+    const refusal = movesRefusal(source.name, dest, moves, { createTables: options.createTables, remembered: remembered !== null });
+    const kept = (remembered ?? []).filter((c) => !source.columns.some((s) => s.name === c.source)).map((c) => c.source);
+    return { source: source.name, target: existing, excludeColumns, job: own, alter: alterStatements(moves), ...(refusal ? { refusal } : {}), gone: kept };
   }
   if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
   const plan = planSource(source, planOptions);

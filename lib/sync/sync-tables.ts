@@ -65,13 +65,14 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     );
     const lanesWanted = Math.max(1, Math.min(parallelTables, tables.length));
     target = await openMysql(options.to, { connections: lanesWanted * (parallel + 1) });
-    checkExclusions(options.excludeColumns ?? [], sources);
     checkJobs(jobs, sources, options);
     // Every column that cannot be copied, in every table, named at once rather than one per run.
     const unsupported = sources.flatMap((s) => unsupportedColumns(s, columnsLeftOut(options, jobOf(jobs, s.name), s.name)));
     if (unsupported.length > 0) throw unsupportedError(unsupported);
     const prepared: PreparedTable[] = [];
     for (const source of sources) prepared.push(await prepareTable(target, source, jobOf(jobs, source.name), options));
+    // After planning, which knows the columns Firebird dropped since the last run: excluding one is legal.
+    checkExclusions(options.excludeColumns ?? [], sources, new Map(prepared.map((p) => [p.source, p.gone ?? []])));
     const created = await createMissing(db, target, prepared, options);
     lanes.push({ db });
     db = undefined;
