@@ -116,7 +116,7 @@ export function movesRefusal(source: string, target: MysqlTable, moves: SourceMo
   }
   if (alters.length > 0) {
     problems.push(alters.map((a) => a.why).join('; '));
-    hints.push(`run ${alters.map((a) => a.sql).join('; ')} (or let fbsync do it, and fill ${alters.length > 1 ? 'the columns' : 'the column'} for every row, with \`createTables\`), or exclude ${alters.length > 1 ? 'them' : 'it'}: add ${alters.map((a) => `${source}.${a.source}`).join(',')} to \`excludeColumns\``);
+    hints.push(`run ${alters.map((a) => a.sql).join('; ')} (or have ${alters.length > 1 ? 'them' : 'it'} run, and every row filled, with \`createTables\`), or exclude ${alters.length > 1 ? 'them' : 'it'}: add ${alters.map((a) => `${source}.${a.source}`).join(',')} to \`excludeColumns\``);
   }
   const code = options.remembered && (moves.gone.length > 0 || moves.modify.length > 0 || moves.changes.length > 0) ? 'SOURCE_MOVED' : 'TARGET_COLUMN_MISSING';
   return new FbsyncError(code, problems.join('; '), { hint: hints.join('; '), options: ['excludeColumns', ...(alters.length > 0 ? ['createTables'] : [])] });
