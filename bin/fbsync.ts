@@ -51,7 +51,7 @@ async function main(): Promise<void> {
           .option('to', TO)
           .option('tables', { type: 'string', array: true, describe: 'tables to sync: A,B,…' })
           .option('all-tables', ALL_TABLES)
-          .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
+          .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema), add or widen columns Firebird added or widened since; refuse existing ones too small' })
           .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
           .option('none-charset', NONE_CHARSET)
           .option('delete', { type: 'boolean', default: false, describe: 'also delete target rows the source does not have' })

@@ -125,7 +125,7 @@ export class RowVersions implements RunState {
     rows.catch(() => undefined);
     const fingerprint = versionFingerprint(await database, table);
     const set = await store.current();
-    const reason = options.distrust ?? unusable(set, fingerprint, options.delete);
+    const reason = unusable(set, fingerprint, options.delete) ?? options.distrust;
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
     if (reason) {
       debug('%s: comparing every row: %s', table.source, reason);
