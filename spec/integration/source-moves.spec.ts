@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { Page } from '../../lib/core/page.js';
 import { syncTable } from '../../lib/sync/sync-table.js';
 import { syncTables } from '../../lib/sync/sync-tables.js';
+import { checkTables } from '../../lib/sync/check-tables.js';
 import type { SyncTablesOptions } from '../../lib/sync/options.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
@@ -138,6 +139,14 @@ describe('when the source schema moves', function () {
     const run = await fbsync(['sync', '--from', fb.uri, '--to', my.uri, '--tables', 'TB_PRODUTO']);
     expect(run.status, run.stderr).to.equal(0);
     await expectExact();
+  });
+
+  it('checkTables names the table its run would refuse, with the same message', async function () {
+    await syncedThenMoved();
+    const check = await checkTables(base());
+    expect(check.tables[0]!.problem!.code).to.equal('SOURCE_MOVED');
+    for (const sql of STATEMENTS) expect(check.tables[0]!.problem!.message).to.contain(sql);
+    expect((await checkTables({ ...base(), createTables: true })).tables[0]!.problem).to.equal(undefined);
   });
 
   it('in a dry run, says what it would alter and alters nothing', async function () {
