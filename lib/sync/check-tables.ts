@@ -7,7 +7,7 @@ import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
 import type { SyncTablesOptions } from './options.js';
-import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs, unsyncedJobError, unsyncedJobs } from './prepare-tables.js';
+import { checkTablesOptions, columnsLeftOut, goneColumns, jobOf, prepareTable, tableJobs, unsyncedJobError, unsyncedJobs } from './prepare-tables.js';
 
 /** What planning found for one table (checkTables). */
 export interface TableCheck {
@@ -48,7 +48,6 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
     const { tables, skipped } = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
     const checks: TableCheck[] = [];
     const sources: FirebirdTable[] = [];
-    const gone = new Map<string, string[]>();
     for (const name of tables) {
       const check: TableCheck = { table: name };
       checks.push(check);
@@ -62,11 +61,10 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         const unsupported = unsupportedColumns(source, leftOut);
         if (unsupported.length > 0) throw unsupportedError(unsupported);
         const prepared = await prepareTable(target, source, job, options);
-        check.target = prepared.target;
-        if (prepared.create) check.create = true;
-        if (prepared.gone?.length) gone.set(source.name, prepared.gone);
         // A source that moved since the last run: its run would refuse the table (see planRun).
         if (prepared.refusal) throw prepared.refusal;
+        check.target = prepared.target;
+        if (prepared.create) check.create = true;
       } catch (err) {
         if (!(err instanceof FbsyncError)) throw err;
         check.problem = { code: err.code, message: err.message, options: err.options };
@@ -79,7 +77,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         checks.push({ table: job.name, problem: { code: err.code, message: err.message, options: err.options } });
       }
     }
-    checkExclusions(options.excludeColumns ?? [], sources, gone);
+    checkExclusions(options.excludeColumns ?? [], sources, await goneColumns(target, sources, jobs, options));
     return { tables: checks, skipped, warnings: driverWarnings() };
   } finally {
     await target?.end();

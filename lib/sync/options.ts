@@ -274,7 +274,8 @@ export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'ta
   excludeColumns?: readonly string[];
   /**
    * Create missing MySQL tables from fbsync's type mapping (see `fbsync schema`), and hold
-   * existing ones to it: a column too small for some source values is refused up front.
+   * existing ones to it: a column too small for some source values is refused up front. Columns
+   * Firebird added or widened since the last run are added or changed (see SyncOptions.createTables).
    */
   createTables?: boolean;
   /** Tables synced at once, each over its own Firebird attachment. Default 1. */

@@ -37,8 +37,6 @@ export interface PreparedTable {
   alter?: string[];
   /** Why its run will refuse the table (a column the source dropped; without `createTables`, one to add or widen). */
   refusal?: FbsyncError;
-  /** Columns the last completed run copied that the source no longer has (which `excludeColumns` may name). */
-  gone?: string[];
 }
 
 /** Refuses a run with no tables or a bad `parallelTables`; returns `parallelTables`. */
@@ -69,8 +67,7 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
     const moves = sourceMoves(source, dest, remembered, planOptions);
     planTable(source, dest, { ...planOptions, altered: [...moves.add, ...moves.modify].map((a) => a.source) });
     const refusal = movesRefusal(source.name, dest, moves, { createTables: options.createTables, remembered: remembered !== null });
-    const kept = (remembered ?? []).filter((c) => !source.columns.some((s) => s.name === c.source)).map((c) => c.source);
-    return { source: source.name, target: existing, excludeColumns, job: own, alter: alterStatements(moves), ...(refusal ? { refusal } : {}), gone: kept };
+    return { source: source.name, target: existing, excludeColumns, job: own, alter: alterStatements(moves), ...(refusal ? { refusal } : {}) };
   }
   if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint
   const plan = planSource(source, planOptions);
@@ -78,6 +75,24 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
   // The soft-delete column is the target's own: created with the table, after the source's.
   if (softDelete) design.columns.push({ name: softDelete, shape: { kind: 'timestamp' }, nullable: true, comment: 'fbsync softDelete: when the source lost the row' });
   return { source: source.name, target: plan.target, excludeColumns, create: createTableSql(design), job: own };
+}
+
+/**
+ * Per Firebird table, the columns the last completed run copied that Firebird no longer has
+ * (see state/source-columns.ts): `excludeColumns` may name them, to keep their MySQL columns.
+ */
+export async function goneColumns(target: MysqlTarget, sources: readonly FirebirdTable[], jobs: readonly TableJob[], options: SyncTablesOptions): Promise<Map<string, string[]>> {
+  const gone = new Map<string, string[]>();
+  // Only `excludeColumns` entries are checked against the columns (see checkExclusions).
+  if ((options.excludeColumns ?? []).length === 0) return gone;
+  const store = new CheckpointStore(target, SOURCE_COLUMNS_TABLE);
+  for (const source of sources) {
+    const existing = await findMysqlTable(target, jobOf(jobs, source.name)?.target ?? targetTableName(options.names, source.name));
+    const remembered = existing === undefined ? null : await loadSourceColumns(store, existing);
+    const columns = (remembered ?? []).filter((c) => !source.columns.some((s) => s.name === c.source)).map((c) => c.source);
+    if (columns.length > 0) gone.set(source.name, columns);
+  }
+  return gone;
 }
 
 /** The run's tables as jobs; a table listed twice is refused. */

@@ -11,7 +11,7 @@ import type { SyncReport, SyncTablesOptions } from './options.js';
 import { outcomeOf, failedReport, worstOutcome } from './outcome.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
-import { checkJobs, checkTablesOptions, columnsLeftOut, createMissing, jobOf, prepareTable, tableJobs, type PreparedTable } from './prepare-tables.js';
+import { checkJobs, checkTablesOptions, columnsLeftOut, createMissing, goneColumns, jobOf, prepareTable, tableJobs, type PreparedTable } from './prepare-tables.js';
 import { summarize, type TablesSummary } from './report.js';
 import { syncTable } from './sync-table.js';
 
@@ -65,14 +65,14 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     );
     const lanesWanted = Math.max(1, Math.min(parallelTables, tables.length));
     target = await openMysql(options.to, { connections: lanesWanted * (parallel + 1) });
+    // Excluding a column Firebird dropped since the last run is legal: it keeps the MySQL column.
+    checkExclusions(options.excludeColumns ?? [], sources, await goneColumns(target, sources, jobs, options));
     checkJobs(jobs, sources, options);
     // Every column that cannot be copied, in every table, named at once rather than one per run.
     const unsupported = sources.flatMap((s) => unsupportedColumns(s, columnsLeftOut(options, jobOf(jobs, s.name), s.name)));
     if (unsupported.length > 0) throw unsupportedError(unsupported);
     const prepared: PreparedTable[] = [];
     for (const source of sources) prepared.push(await prepareTable(target, source, jobOf(jobs, source.name), options));
-    // After planning, which knows the columns Firebird dropped since the last run: excluding one is legal.
-    checkExclusions(options.excludeColumns ?? [], sources, new Map(prepared.map((p) => [p.source, p.gone ?? []])));
     const created = await createMissing(db, target, prepared, options);
     lanes.push({ db });
     db = undefined;
