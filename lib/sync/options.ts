@@ -60,12 +60,7 @@ export interface SyncOptions {
   loadData?: boolean;
   /** Source column names to leave out. */
   excludeColumns?: readonly string[];
-  /**
-   * When the Firebird table gained a column, or widened one, since the last completed run: add or
-   * change the MySQL column (ALTER TABLE, under the table's lock) and compare every row, instead
-   * of refusing the table with the statement (see docs/adopting.md). With syncTables, also
-   * creates missing tables.
-   */
+  /** Add or widen MySQL columns for those Firebird added or widened since the last run, not refuse the table (docs/adopting.md). */
   createTables?: boolean;
   /** MySQL names for Firebird tables and columns (e.g. `lowerCaseNames`); default: the same names. */
   names?: NameMapping;
@@ -214,11 +209,7 @@ export interface SyncReport extends Counts {
   since?: WatermarkReport;
   /** With `rowVersions`: whether the run read rows by version, or compared them all (and why). */
   versions?: { mode: VersionsReport['mode'] | 'off'; reason?: string };
-  /**
-   * The Firebird table's columns changed since the last completed run (`changes`, in words), and
-   * the ALTER statements run for it (in a dry run: that would run). Every row was compared,
-   * whatever `sinceColumn`, `rowVersions` or `resume` would have skipped.
-   */
+  /** How the source's columns changed since the last run, the ALTERs run (dry run: that would run); every row was compared. */
   sourceChanged?: { changes: string[]; altered: string[] };
   elapsedMs: number;
   /** Source rows read per second. */
@@ -274,8 +265,8 @@ export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'ta
   excludeColumns?: readonly string[];
   /**
    * Create missing MySQL tables from fbsync's type mapping (see `fbsync schema`), and hold
-   * existing ones to it: a column too small for some source values is refused up front. Columns
-   * Firebird added or widened since the last run are added or changed (see SyncOptions.createTables).
+   * existing ones to it: a column too small for some source values is refused up front. And see
+   * SyncOptions.createTables.
    */
   createTables?: boolean;
   /** Tables synced at once, each over its own Firebird attachment. Default 1. */
