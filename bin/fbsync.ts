@@ -10,7 +10,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { FbsyncError, RejectFile, passwordOf, redact, syncTables, formatRetry, formatTablesSummary, mysqlSchema, formatSchema, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
+import { FbsyncError, RejectFile, redact, syncTables, formatRetry, formatTablesSummary, errorText, checkTables, type SyncReport, type SyncTablesOptions, type TableCheck, type TablesSummary } from '../lib/index.js';
 import { commandMessage, flagOf, givenOptions } from './messages.js';
 import { errorExitStatus, exitStatus } from './exit-codes.js';
 import { writeMetricsFile } from './metrics-file.js';
@@ -19,7 +19,8 @@ import { fbsyncVersion } from './version.js';
 import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
-import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, TO } from './shared-options.js';
+import { schemaScript } from './schema.js';
+import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NONE_CHARSET, ROUND_TO_TARGET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
 
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
           .option('reject-file', { type: 'string', describe: 'where refused rows are appended as JSON lines (default fbsync-rejects-<time>.jsonl)' })
           .option('retries', { default: 7, coerce: wholeNumber('retries'), describe: 'retries of a statement that failed for a transient reason' })
           .option('wait', { coerce: wholeNumber('wait'), describe: 'seconds to wait for another run syncing the same MySQL table (default: skip that table at once, exit status 5)' })
+          .option('round-to-target', ROUND_TO_TARGET)
           .option('stop-on-error', { type: 'boolean', default: false, describe: 'start no further table once one fails (default: every table runs; the exit status is the worst)' })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of the table' })
           .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'on stderr: auto (live bars on a terminal, else nothing), json (JSON lines), none' })
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
           resume: argv.resume,
           maxErrors: argv.maxErrors,
           stopOnError: argv.stopOnError,
+          roundToTarget: argv.roundToTarget,
           wait: argv.wait,
           retry: { attempts: argv.retries + 1 },
         });
@@ -152,7 +155,8 @@ async function main(): Promise<void> {
           .option('all-tables', ALL_TABLES)
           .option('create-tables', { type: 'boolean', default: false, describe: 'missing MySQL tables would be created (see fbsync schema); hold existing ones to the mapping' })
           .option('exclude-columns', EXCLUDE_COLUMNS)
-          .option('none-charset', NONE_CHARSET),
+          .option('none-charset', NONE_CHARSET)
+          .option('round-to-target', ROUND_TO_TARGET),
       async (argv) => {
         const job = jobOf(argv.job);
         const { from, to } = servers(argv, job, { to: true }, secrets);
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
           createTables: argv.createTables,
           excludeColumns: argv.excludeColumns && list(argv.excludeColumns),
           noneCharset: argv.noneCharset,
+          roundToTarget: argv.roundToTarget,
         });
         const checked = await checkTables(runOptions(job, flags, from, to));
         for (const warning of checked.warnings) process.stderr.write(`fbsync: warning: ${warning}\n`);
@@ -172,26 +177,19 @@ async function main(): Promise<void> {
     )
     .command(
       'schema',
-      'print the CREATE TABLE statements sync --create-tables would run',
+      'print the CREATE TABLE statements sync --create-tables would run; with --alter, what would make the existing MySQL tables exact',
       (y) =>
         y
+          .option('alter', { type: 'boolean', default: false, describe: 'compare with the MySQL tables (--to): print the ALTER TABLE that makes each hold its source exactly, CREATE TABLE for a missing one' })
+          .option('job', JOB)
           .option('from', FROM)
+          .option('to', TO)
           .option('tables', { type: 'string', array: true, describe: 'tables: A,B,…' })
           .option('all-tables', ALL_TABLES)
           .option('exclude-columns', EXCLUDE_COLUMNS)
           .option('none-charset', NONE_CHARSET),
       async (argv) => {
-        const from = argv.from ?? process.env.FBSYNC_FROM;
-        secrets.push(from && passwordOf(from));
-        if (!from) throw new FbsyncError('OPTION', 'no Firebird source given', { hint: 'pass --from or set FBSYNC_FROM' });
-        const schema = await mysqlSchema({
-          from,
-          tables: list(argv.tables ?? []),
-          allTables: argv.allTables,
-          excludeColumns: list(argv.excludeColumns ?? []),
-          noneCharset: argv.noneCharset,
-        });
-        process.stdout.write(`${formatSchema(schema)}\n`);
+        process.stdout.write(`${await schemaScript(argv, defaulted(), secrets)}\n`);
       },
     )
     .demandCommand(1, 'name a command: fbsync sync --help, fbsync check --help, fbsync schema --help')

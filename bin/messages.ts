@@ -6,7 +6,8 @@
  */
 import { FbsyncError, type SchemaOptions, type SyncTablesOptions } from '../lib/index.js';
 
-type LibraryOption = keyof SyncTablesOptions | keyof SchemaOptions | 'retry.attempts';
+/** `alter`: the schema command's flag for mysqlAlterations, which hints name. */
+type LibraryOption = keyof SyncTablesOptions | keyof SchemaOptions | 'retry.attempts' | 'alter';
 
 /** Every library option that has a flag, and the flag (see the options in fbsync.ts). */
 const FLAGS: { readonly [option in LibraryOption]?: string } = {
@@ -35,6 +36,8 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   onProgress: '--progress',
   stopOnError: '--stop-on-error',
   wait: '--wait',
+  alter: '--alter',
+  roundToTarget: '--round-to-target',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',
 };

@@ -39,6 +39,8 @@ export { planTable, planSource, tableDesign, type PlanOptions, type SourcePlan, 
 export { lowerCaseNames, type NameMapping } from './sync/names.js';
 export type { ValueShape } from './core/shape.js';
 export { mysqlSchema, formatSchema, type SchemaOptions, type MysqlSchema } from './sync/schema.js';
+export { mysqlAlterations, formatAlterations, type MysqlAlterations, type TableAlteration } from './sync/alter.js';
+export { tableChanges, alterTableSql, type TableChanges } from './sync/alter-table.js';
 export { FbsyncError } from './core/errors.js';
 export { maskUri, redact } from './util/redact.js';
 export { sameValue, canonicalString, compareValues, type ValueKind, type Value } from './core/values.js';
@@ -50,6 +52,7 @@ export { VersionStore, ROW_VERSIONS_TABLE, VERSION_SETS_TABLE } from './mysql/ve
 export { RowVersions, versionFingerprint, type VersionsReport } from './state/row-versions.js';
 export { syncTables } from './sync/sync-tables.js';
 export { type SyncTablesOptions, type TableJob, type TableOptions } from './sync/options.js';
+export { type RoundToTarget } from './sync/round-to-target.js';
 export { formatTablesSummary, type TablesSummary } from './sync/report.js';
 export { summarize, formatSummary, formatRetry, errorText, type SyncSummary, type NameOption } from './sync/report.js';
 export { OUTCOMES, worstOutcome, outcomeOf } from './sync/outcome.js';

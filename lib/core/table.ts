@@ -31,6 +31,19 @@ export interface ColumnSpec {
    * value too long only by trailing blanks, strict mode cuts the blanks with a note, no error.
    */
   maxChars?: number;
+  /**
+   * Digits the MySQL column keeps after the point, where that is fewer than the source has and
+   * fbsync was told to round to it (`roundToTarget`): a DECIMAL's decimals (0 for an integer
+   * column), a TIME's or DATETIME's digits of a second. Source values are cut to it before the
+   * diff (see core/rounding.ts), so they compare and are written as MySQL stores them.
+   */
+  round?: number;
+  /**
+   * The MySQL column's character set (`latin1`, `cp1250`, `ascii`, …), where it lacks some
+   * characters the source may have. A value with such a character is rejected before MySQL sees
+   * it, naming the character: outside strict mode, and in LOAD DATA, MySQL would write `?`.
+   */
+  narrowCharset?: string;
 }
 
 /**

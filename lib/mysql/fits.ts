@@ -1,18 +1,24 @@
 import { STORAGE_DIGITS, utf8BytesPerChar, type ValueShape } from '../core/shape.js';
 import type { MysqlColumn } from './metadata.js';
+import { charsetHoldsEvery, isCheckedCharset } from './charsets.js';
 
 /**
  * Why an existing MySQL column cannot hold a source column's values exactly.
  * - `type`: MySQL would store some values as something else without an error — round a
  *   fraction, drop trailing blanks, shift a time through the session time zone, merge keys that
- *   differ only in case — or read them back unlike the source. Always refused.
+ *   differ only in case — or read them back unlike the source. Always refused, except where fbsync
+ *   may round the values itself first (`roundable`: fewer decimals or digits of a second).
  * - `size`: some values do not fit (longer text, more digits, a NULL) and MySQL refuses those rows
  *   (fbsync runs its sessions in strict mode). Refused when fbsync manages the schema
  *   (`createTables`); otherwise such rows fail when written.
+ * A narrower character set is neither: fbsync rejects the rows with a character the column lacks
+ * (see `narrower`), whether it manages the schema or not.
  */
 export interface Misfit {
   severity: 'type' | 'size';
   reason: string;
+  /** Fewer decimals or digits of a second than the source: fbsync could round to the column instead (`roundToTarget`). */
+  roundable?: true;
 }
 
 export interface SourceSide {
@@ -20,6 +26,12 @@ export interface SourceSide {
   nullable: boolean;
   /** Part of the primary key: text must then compare exactly (binary collation). */
   key: boolean;
+  /**
+   * Values are cut to what the column keeps before they are written (`roundToTarget`, see
+   * roundedDigits): fewer decimals or digits of a second are then no misfit, but a decimal's
+   * rounding may carry into one more integer digit, which the column must have room for.
+   */
+  round?: boolean;
 }
 
 const INT_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64 };
@@ -34,6 +46,7 @@ export function misfit(source: SourceSide, column: MysqlColumn): Misfit | undefi
 }
 
 const type = (reason: string): Misfit => ({ severity: 'type', reason });
+const roundable = (reason: string): Misfit => ({ severity: 'type', reason, roundable: true });
 const size = (reason: string): Misfit => ({ severity: 'size', reason });
 
 function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined {
@@ -60,12 +73,16 @@ function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined
     case 'decimal': {
       const whole = shape.precision - shape.scale;
       if (t === 'decimal') {
-        if ((column.scale ?? 0) < shape.scale) return type(`has ${column.scale ?? 0} decimals, the source ${shape.scale}: MySQL would round`);
+        const fewer = (column.scale ?? 0) < shape.scale;
+        if (fewer && !source.round) return roundable(`has ${column.scale ?? 0} decimals, the source ${shape.scale}: MySQL would round`);
+        // Rounded, 99.995 becomes 100.00: one more integer digit than the source's.
+        if (fewer && integerDigits(column) <= whole) return size(`has ${integerDigits(column)} digits before the point, and the source's ${whole} rounded to ${column.scale ?? 0} decimals may carry into one more`);
         return integerDigits(column) < whole ? size(`has ${integerDigits(column)} digits before the point, the source ${whole}`) : undefined;
       }
       if (intBits) {
-        if (shape.scale > 0) return type(`has no decimals, the source ${shape.scale}: MySQL would round`);
+        if (shape.scale > 0 && !source.round) return roundable(`has no decimals, the source ${shape.scale}: MySQL would round`);
         if (unsigned) return size('is unsigned, and the source holds negative numbers');
+        if (shape.scale > 0) return INT_SAFE_DIGITS[t]! <= whole ? size(`holds ${INT_SAFE_DIGITS[t]} digits, and the source's ${whole} before the point rounded to a whole number may carry into one more`) : undefined;
         return INT_SAFE_DIGITS[t]! < shape.precision ? size(`holds ${INT_SAFE_DIGITS[t]} digits, the source ${shape.precision}`) : undefined;
       }
       return type('is not an exact numeric type (DECIMAL)');
@@ -80,11 +97,11 @@ function typeMisfit(source: SourceSide, column: MysqlColumn): Misfit | undefined
       return t === 'date' ? undefined : type('is not DATE');
     case 'time':
       if (t !== 'time') return type('is not TIME');
-      return fraction(column) < 4 ? type(`keeps ${fraction(column)} digits of a second, the source 4: use TIME(4)`) : undefined;
+      return fraction(column) < 4 && !source.round ? roundable(`keeps ${fraction(column)} digits of a second, the source 4: use TIME(4)`) : undefined;
     case 'timestamp':
       if (t === 'timestamp') return type('is TIMESTAMP, which MySQL converts through the session time zone (and ends in 2038): use DATETIME(4)');
       if (t !== 'datetime') return type('is not DATETIME');
-      return fraction(column) < 4 ? type(`keeps ${fraction(column)} digits of a second, the source 4: use DATETIME(4)`) : undefined;
+      return fraction(column) < 4 && !source.round ? roundable(`keeps ${fraction(column)} digits of a second, the source 4: use DATETIME(4)`) : undefined;
     case 'text':
       return textMisfit(shape, source.key, column);
     case 'binary':
@@ -101,7 +118,7 @@ function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, 
   if (key && !isBinaryCollation(column.collation)) {
     return type(`is a key column with collation ${column.collation}, under which keys that differ only in case or accents collide: use utf8mb4_bin`);
   }
-  const held = charsetHolds(charset, shape.charset, perChar);
+  const held = charsetMisfit(charset, shape.charset, perChar, key);
   if (held) return held;
   const what = shape.length === undefined ? 'a BLOB, of any length' : `${shape.length} characters`;
   if (t === 'char' || t === 'varchar') {
@@ -116,17 +133,14 @@ function textMisfit(shape: Extract<ValueShape, { kind: 'text' }>, key: boolean, 
   return undefined;
 }
 
-/** Whether a MySQL character set holds every character of a Firebird one. */
-function charsetHolds(mysqlCharset: string, firebirdCharset: string, perChar: number): Misfit | undefined {
-  if (mysqlCharset === 'utf8mb4') return undefined;
-  if (mysqlCharset === 'utf8mb3' || mysqlCharset === 'utf8') {
-    return perChar <= 3 ? undefined : size(`is ${mysqlCharset}, which has no characters outside the BMP (emoji); use utf8mb4`);
-  }
-  const source = firebirdCharset.toUpperCase();
-  // MySQL's latin1 is Windows-1252, so it holds WIN1252 (and ASCII) text, but not ISO8859_1's C1 controls.
-  if (mysqlCharset === 'latin1' && (source === 'WIN1252' || source === 'ASCII')) return undefined;
-  if (mysqlCharset === 'ascii' && source === 'ASCII') return undefined;
-  return size(`is ${mysqlCharset || 'of an unknown character set'}, which cannot hold every ${firebirdCharset} character; use utf8mb4`);
+/**
+ * A character set narrower than the source is accepted on purpose: a value with a character the
+ * column lacks becomes a rejected row (see ColumnSpec.narrowCharset). Refused only for a key
+ * column in a set fbsync has no table of, whose byte order it cannot match with Firebird's.
+ */
+function charsetMisfit(mysqlCharset: string, firebirdCharset: string, perChar: number, key: boolean): Misfit | undefined {
+  if (charsetHoldsEvery(mysqlCharset, firebirdCharset, perChar) || !key || isCheckedCharset(mysqlCharset)) return undefined;
+  return type(`is a key column in ${mysqlCharset || 'an unknown character set'}, which fbsync cannot check keys against: use utf8mb4 with utf8mb4_bin`);
 }
 
 function binaryMisfit(shape: Extract<ValueShape, { kind: 'binary' }>, column: MysqlColumn): Misfit | undefined {
@@ -151,6 +165,22 @@ export function isBinaryCollation(collation: string | null): boolean {
   return collation !== null && (/_bin$/i.test(collation) || collation.toLowerCase() === 'binary');
 }
 
+/**
+ * Digits after the point the column keeps, where that is fewer than the source has and fbsync
+ * may round to them (`roundToTarget`): a DECIMAL with fewer decimals, an integer column for a
+ * scaled NUMERIC, a TIME or DATETIME with fewer than Firebird's 4 digits of a second. Undefined
+ * for every other pair (a TIMESTAMP column stays refused: its values move with time zones).
+ */
+export function roundedDigits(shape: ValueShape, column: MysqlColumn): number | undefined {
+  const t = column.dataType;
+  if (shape.kind === 'decimal') {
+    if (t === 'decimal') return (column.scale ?? 0) < shape.scale ? (column.scale ?? 0) : undefined;
+    return INT_BITS[t] && shape.scale > 0 ? 0 : undefined;
+  }
+  if ((shape.kind === 'time' && t === 'time') || (shape.kind === 'timestamp' && t === 'datetime')) return fraction(column) < 4 ? fraction(column) : undefined;
+  return undefined;
+}
+
 function integerDigits(column: MysqlColumn): number {
   return (column.precision ?? 10) - (column.scale ?? 0);
 }
@@ -160,12 +190,17 @@ function fraction(column: MysqlColumn): number {
 }
 
 /**
- * `maxChars` for a CHAR or VARCHAR target narrower than the text it takes (see ColumnSpec).
- * Strict mode refuses a longer value, unless only blanks stick out: those it cuts with a note.
+ * `maxChars` for a CHAR or VARCHAR target narrower than the text it takes, and `narrowCharset`
+ * for a text column in a character set that lacks some of the source's characters (see
+ * ColumnSpec). Strict mode refuses a longer value, unless only blanks stick out: those it cuts
+ * with a note.
  */
-export function narrower(shape: ValueShape | undefined, column: MysqlColumn): { maxChars?: number } {
-  if (shape?.kind !== 'text' || (column.dataType !== 'char' && column.dataType !== 'varchar') || column.maxLength == null) return {};
-  return shape.length === undefined || column.maxLength < shape.length ? { maxChars: column.maxLength } : {};
+export function narrower(shape: ValueShape | undefined, column: MysqlColumn): { maxChars?: number; narrowCharset?: string } {
+  if (shape?.kind !== 'text') return {};
+  const charset = column.charset ?? '';
+  const narrowCharset = !charset || charsetHoldsEvery(charset, shape.charset, utf8BytesPerChar(shape.charset)) ? {} : { narrowCharset: charset.toLowerCase() };
+  if ((column.dataType !== 'char' && column.dataType !== 'varchar') || column.maxLength == null) return narrowCharset;
+  return shape.length === undefined || column.maxLength < shape.length ? { maxChars: column.maxLength, ...narrowCharset } : narrowCharset;
 }
 
 /** The first value of `row` longer than its column holds (see ColumnSpec.maxChars), if any. */

@@ -19,6 +19,11 @@ export interface MysqlColumn {
   scale?: number | null;
   /** TIME, DATETIME, TIMESTAMP: digits of the fraction of a second. */
   fractionDigits?: number | null;
+  /** Has a DEFAULT (a literal, an expression, CURRENT_TIMESTAMP); a nullable column defaults to NULL anyway. */
+  hasDefault?: boolean;
+  autoIncrement?: boolean;
+  /** A generated column (`AS (expr) VIRTUAL` or `STORED`), which no INSERT may name. */
+  generated?: boolean;
 }
 
 export interface MysqlTable {
@@ -77,7 +82,8 @@ export async function describeMysqlTable(target: MysqlTarget, name: string): Pro
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType,
             IS_NULLABLE AS nullable, COLLATION_NAME AS collation, CHARACTER_SET_NAME AS charset,
             CHARACTER_MAXIMUM_LENGTH AS maxLength, NUMERIC_PRECISION AS num_precision,
-            NUMERIC_SCALE AS num_scale, DATETIME_PRECISION AS fraction
+            NUMERIC_SCALE AS num_scale, DATETIME_PRECISION AS fraction,
+            COLUMN_DEFAULT IS NOT NULL AS hasDefault, EXTRA AS extra
        FROM information_schema.COLUMNS
       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?
       ORDER BY ORDINAL_POSITION`,
@@ -107,6 +113,11 @@ export async function describeMysqlTable(target: MysqlTarget, name: string): Pro
       precision: String(c.dataType).toLowerCase() === 'decimal' ? numberOrNull(c.num_precision) : null,
       scale: String(c.dataType).toLowerCase() === 'decimal' ? numberOrNull(c.num_scale) : null,
       fractionDigits: numberOrNull(c.fraction),
+      // MariaDB shows a nullable column's default as 'NULL'; a NOT NULL column's is NULL only when it has none.
+      hasDefault: Number(c.hasDefault) === 1,
+      autoIncrement: /\bauto_increment\b/i.test(String(c.extra ?? '')),
+      // EXTRA says `VIRTUAL GENERATED` or `STORED GENERATED` (MySQL's `DEFAULT_GENERATED` is a default).
+      generated: /\b(virtual|stored|persistent) generated\b/i.test(String(c.extra ?? '')),
     })),
     uniqueKeys: [...keys].map(([name, columns]) => ({ name, columns })),
   };

@@ -14,7 +14,7 @@ import { loadStatementFor, type LoadStatement } from './load.js';
 import { isRowMysqlError, isTransientMysqlError } from './errors.js';
 import { retryMysql, type MysqlRetryOptions } from './retry.js';
 import { RejectLimit } from './reject-limit.js';
-import { tooLong } from './fits.js';
+import { unfitValueCheck, type UnfitValueCheck } from './unfit-values.js';
 
 const debug = createDebug('fbsync:sink');
 
@@ -72,8 +72,8 @@ export class MysqlSink extends Writable {
   #loaded = 0;
   readonly #onCommit?: (batch: Batch) => void;
   readonly #rejects: RejectLimit;
-  /** Some target column is narrower than its source (see ColumnSpec.maxChars). */
-  readonly #narrow: boolean;
+  /** Set when some target column is narrower than its source (see ColumnSpec.maxChars, narrowCharset). */
+  readonly #unfit: UnfitValueCheck | undefined;
   readonly #retry: MysqlRetryOptions;
   readonly #attempts: number;
   /** With a soft-delete column, what a delete sets it to. */
@@ -97,7 +97,7 @@ export class MysqlSink extends Writable {
     }
     this.#target = options.target;
     this.#table = options.table;
-    this.#narrow = options.table.columns.some((c) => c.maxChars !== undefined);
+    this.#unfit = unfitValueCheck(options.table);
     this.#parallel = options.parallel;
     this.#statements = statementsFor(options.table, options.target.server);
     if ((options.loadData ?? true) && options.target.server.localInfile) this.#load = loadStatementFor(options.table, options.target.server.flavor === 'mariadb' ? 'raw' : 'hex');
@@ -177,7 +177,7 @@ export class MysqlSink extends Writable {
     if (n === 0) return;
     if (batch.kind === 'delete') await this.#delete(batch.keys);
     else {
-      const rows = this.#narrow ? await this.#refuseTooLong(batch.rows) : batch.rows;
+      const rows = this.#unfit ? await this.#refuseUnfit(batch.rows, this.#unfit) : batch.rows;
       if (rows.length === 0) return;
       if (batch.fresh && this.#load) await this.#insertFresh(rows, this.#load);
       else await this.#upsert(rows);
@@ -185,19 +185,13 @@ export class MysqlSink extends Writable {
     debug('%s: %s of %d rows (%d bytes) in %d ms', this.#table.target, batch.kind, n, batch.bytes, Date.now() - started);
   }
 
-  /** Rejects the rows with a value longer than its column holds (see ColumnSpec.maxChars); the rest go on. */
-  async #refuseTooLong(rows: Row[]): Promise<Row[]> {
+  /** Rejects the rows with a value their narrower column cannot hold (see unfit-values.ts); the rest go on. */
+  async #refuseUnfit(rows: Row[], unfit: UnfitValueCheck): Promise<Row[]> {
     const fit: Row[] = [];
     for (const row of rows) {
-      const long = tooLong(this.#table.columns, row);
-      if (!long) {
-        fit.push(row);
-        continue;
-      }
-      // As MySQL would refuse it, but checked here: MySQL cuts a value long only by its trailing blanks.
-      const message = `Data too long for column '${long.column}': ${long.chars} characters, the column holds ${long.max}`;
-      const err = Object.assign(new Error(message), { code: 'ER_DATA_TOO_LONG', errno: 1406, sqlState: '22001', sqlMessage: message });
-      await this.#rejects.reject(row, err);
+      const err = unfit(row);
+      if (err) await this.#rejects.reject(row, err);
+      else fit.push(row);
     }
     return fit;
   }

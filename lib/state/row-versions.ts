@@ -39,7 +39,8 @@ export function versionFingerprint(database: readonly unknown[], table: TableSpe
   const shape = {
     database,
     table: table.source,
-    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select, c.sourceType, c.targetType ?? null]),
+    // A rounded column's digits too (`roundToTarget`): they change what is written.
+    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select, c.sourceType, c.targetType ?? null, ...(c.round === undefined ? [] : [c.round])]),
     key: table.key,
     notes: NOTES_FORM,
   };

@@ -4,6 +4,7 @@ import { DEFAULT_SINCE_OVERLAP_SECONDS } from '../state/watermark.js';
 import { retryOptions } from '../util/retry.js';
 import { checkMaxDelete } from '../stages/delete-guard.js';
 import type { SyncOptions } from './options.js';
+import { checkRoundToTarget } from './round-to-target.js';
 
 /** Refuses bad numbers before connecting to anything. */
 export function checkOptions(options: SyncOptions): void {
@@ -28,6 +29,7 @@ export function checkOptions(options: SyncOptions): void {
     });
   }
   checkMaxDelete(options.maxDelete);
+  checkRoundToTarget(options.roundToTarget);
   if (options.wait !== undefined && !(typeof options.wait === 'number' && Number.isFinite(options.wait) && options.wait >= 0)) {
     throw new FbsyncError('OPTION', `\`wait\` must be a number of seconds ≥ 0, not ${options.wait}`, { options: ['wait'], value: options.wait });
   }

@@ -32,6 +32,7 @@ export function buildSchema(z: typeof Zod) {
     batchRows: whole(1),
     parallel: whole(1),
     loadData: bool,
+    roundToTarget: z.union([bool, columns], { error: 'true, false, or a list of column names' }),
   };
 
   /* Every key optional. */
@@ -51,6 +52,8 @@ export function buildSchema(z: typeof Zod) {
   const defaults = z.strictObject(
     optional({
       ...tableOptions,
+      // Run-wide, only all or none: a list names the columns of one table.
+      roundToTarget: bool,
       excludeColumns: columns,
       createTables: bool,
       parallelTables: whole(1),

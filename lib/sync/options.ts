@@ -13,6 +13,7 @@ import type { RejectHandler } from '../core/rejected-row.js';
 import type { RetryOptions } from '../util/retry.js';
 import type { VersionsReport } from '../state/row-versions.js';
 import type { MaxDelete } from '../stages/delete-guard.js';
+import type { RoundToTarget } from './round-to-target.js';
 
 /** A stage that sees every source page before the diff: a function (sync or async) or a Duplex. */
 export type PageStage = ((page: Page) => Page | Promise<Page>) | Duplex;
@@ -164,6 +165,12 @@ export interface SyncOptions {
    * Default 0: do not wait. A dry run takes no lock.
    */
   wait?: number;
+  /**
+   * Accept existing MySQL columns with fewer decimals or digits of a second than the source
+   * (`true`: every column; or these source columns, never a key) and write and compare values as
+   * MySQL stores them (see round-to-target.ts). Default: such columns are refused.
+   */
+  roundToTarget?: RoundToTarget;
 }
 
 export type { MaxDelete } from '../stages/delete-guard.js';
@@ -239,6 +246,7 @@ export type TableOptions = Pick<
   | 'batchRows'
   | 'parallel'
   | 'loadData'
+  | 'roundToTarget'
 >;
 
 /** One table of a run, with what it does otherwise than the run's options say. */

@@ -10,9 +10,9 @@ import { planTable, type PlanOptions } from './plan.js';
 export async function planSync(
   db: FirebirdDatabase,
   target: MysqlTarget,
-  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'strict' | 'softDelete'>,
+  options: { table: string; targetTable?: string; excludeColumns?: readonly string[]; names?: NameMapping; noneCharset?: string } & Pick<PlanOptions, 'strict' | 'softDelete' | 'roundToTarget'>,
 ): Promise<TableSpec> {
   const source = await describeFirebirdTable(db, options.table, { noneCharset: options.noneCharset });
   const dest = await describeMysqlTable(target, options.targetTable ?? targetTableName(options.names, source.name));
-  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict, softDelete: options.softDelete });
+  return planTable(source, dest, { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, strict: options.strict, softDelete: options.softDelete, roundToTarget: options.roundToTarget });
 }

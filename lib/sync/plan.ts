@@ -1,9 +1,11 @@
 import { FbsyncError } from '../core/errors.js';
 import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
 import { addColumnSql, type TableDesign } from '../mysql/ddl.js';
-import { misfit, narrower } from '../mysql/fits.js';
+import { misfit, narrower, roundedDigits } from '../mysql/fits.js';
 import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
+import { checkExtraColumns } from './extra-columns.js';
+import { KEY_NOT_ROUNDED, roundingHint, roundsColumn, type RoundToTarget } from './round-to-target.js';
 import type { ValueShape } from '../core/shape.js';
 import type { ColumnSpec, TableSpec } from '../core/table.js';
 import type { ValueKind } from '../core/values.js';
@@ -24,9 +26,12 @@ export interface PlanOptions {
   /** A DATETIME column of the MySQL table alone, set instead of deleting (see SyncOptions.softDelete). */
   softDelete?: string;
   /**
-   * Source columns the run adds to the MySQL table or changes before it copies (see
-   * source-moves.ts): planned as they will be, not checked against the table as it is.
+   * Source columns (`true`: every one) whose existing MySQL column may keep fewer decimals or
+   * digits of a second than the source: fbsync then rounds the values as MySQL stores them
+   * (ColumnSpec.round) instead of refusing the column. Never a key column.
    */
+  roundToTarget?: RoundToTarget;
+  /** Source columns added or changed in MySQL first (source-moves.ts): planned as they will be. */
   altered?: readonly string[];
 }
 
@@ -124,7 +129,8 @@ export function tableDesign(plan: SourcePlan): TableDesign {
  * Matches a Firebird table to its MySQL counterpart and decides how every column is copied.
  * Everything that would make the copy wrong is refused here, before a row moves: what
  * `planSource` refuses, a column the target lacks or cannot hold exactly, a target whose unique
- * keys do not match the source's primary key (see checkUniqueKeys).
+ * keys do not match the source's primary key (see checkUniqueKeys), a column of the target's
+ * own that every insert would fail on (see checkExtraColumns).
  */
 export function planTable(source: FirebirdTable, target: MysqlTable, options: PlanOptions = {}): TableSpec {
   const plan = planSource(source, { ...options, targetTable: options.targetTable ?? target.name });
@@ -133,42 +139,49 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   const byLowerName = new Map(target.columns.map((c) => [c.name.toLowerCase(), c]));
   const keys = new Set(plan.key);
   const columns: ColumnSpec[] = [];
-  const misfits: Array<{ column: string; text: string }> = [];
+  const misfits: Array<{ column: string; text: string; roundable: boolean }> = [];
+  const rounds = roundsColumn(source, options.roundToTarget);
   const altered = new Set(options.altered ?? []);
-  const design = tableDesign(plan);
   plan.columns.forEach(({ source: col, target: name }, i) => {
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
     if (!match && !altered.has(col.name)) {
-      const add = addColumnSql(target.name, design.columns[i]!, { key: keys.has(i) });
       throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${name} for ${source.name}.${col.name} (${col.type})`, {
-        hint: `add it (${add}) or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
+        hint: `add it (${addColumnSql(target.name, tableDesign(plan).columns[i]!, { key: keys.has(i) })}) or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
         options: ['excludeColumns'],
       });
     }
-    const wrong = match && !altered.has(col.name) ? misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i) }, match) : undefined;
-    if (wrong && (wrong.severity === 'type' || options.strict)) {
-      misfits.push({ column: col.name, text: `${match!.name} ${match!.columnType} ${wrong.reason} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})` });
+    const as = altered.has(col.name) ? undefined : match;
+    const round = as && rounds(col.name) ? roundedDigits(col.shape, as) : undefined;
+    const wrong = as && misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i), round: round !== undefined }, as);
+    if (as && wrong && (wrong.severity === 'type' || options.strict)) {
+      const key = keys.has(i) && wrong.roundable && options.roundToTarget === true ? `, ${KEY_NOT_ROUNDED}` : '';
+      const text = `${as.name} ${as.columnType} ${wrong.reason}${key} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})`;
+      misfits.push({ column: col.name, text, roundable: Boolean(wrong.roundable) && !keys.has(i) });
     }
     columns.push({
       source: col.name,
       target: match?.name ?? name,
-      ...(match && !altered.has(col.name) ? { targetType: match.columnType } : {}),
+      ...(as ? { targetType: as.columnType } : {}),
       kind: col.kind,
       shape: col.shape,
       sourceType: col.type,
       nullable: col.nullable,
       firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}), ...(col.inline ? { inline: col.inline } : {}) },
-      ...(match && !altered.has(col.name) ? narrower(col.shape, match) : {}),
+      ...(as ? narrower(col.shape, as) : {}),
+      ...(round === undefined ? {} : { round }),
     });
   });
   if (misfits.length > 0) {
+    const roundable = misfits.filter((m) => m.roundable).map((m) => m.column);
+    const change = `change ${misfits.length > 1 ? 'those columns' : 'that column'} (the schema command with \`alter\` prints the ALTER TABLE that would)`;
     throw new FbsyncError('TARGET_COLUMN_TYPE', `MySQL table ${where} cannot hold ${source.name} exactly: ${misfits.map((m) => m.text).join('; ')}`, {
-      hint: `change ${misfits.length > 1 ? 'those columns' : 'that column'} (fbsync schema prints the types it would create) or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
-      options: ['excludeColumns'],
+      hint: `${change}${roundable.length > 0 ? `, ${roundingHint(source.name, roundable)},` : ''} or exclude ${misfits.length > 1 ? 'them' : 'it'}: add ${misfits.map((m) => `${source.name}.${m.column}`).join(',')} to \`excludeColumns\``,
+      options: roundable.length > 0 ? ['excludeColumns', 'alter', 'roundToTarget'] : ['excludeColumns', 'alter'],
     });
   }
   checkUniqueKeys(target, plan.key.map((i) => columns[i]!.target));
   const softDelete = options.softDelete === undefined ? undefined : softDeleteColumn(target, columns, options.softDelete);
+  checkExtraColumns(target, columns.map((c) => c.target), softDelete);
   return { source: source.name, target: target.name, columns, key: plan.key, ...(softDelete ? { softDelete } : {}) };
 }
 

@@ -55,7 +55,8 @@ export function checkTablesOptions(options: SyncTablesOptions): number {
 export async function prepareTable(target: MysqlTarget, source: FirebirdTable, job: TableJob | undefined, options: SyncTablesOptions): Promise<PreparedTable> {
   const excludeColumns = columnsLeftOut(options, job, source.name);
   const softDelete = (job?.delete ?? options.delete) ? (job?.softDelete ?? options.softDelete) : undefined;
-  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete };
+  const roundToTarget = job?.roundToTarget ?? options.roundToTarget;
+  const planOptions = { excludeColumns, names: options.names, targetTable: job?.target, strict: Boolean(options.createTables), softDelete, roundToTarget };
   const wanted = job?.target ?? targetTableName(options.names, source.name);
   const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted);
@@ -65,8 +66,9 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
     const dest = await describeMysqlTable(target, existing);
     const remembered = await loadSourceColumns(new CheckpointStore(target, SOURCE_COLUMNS_TABLE), existing);
     const moves = sourceMoves(source, dest, remembered, planOptions);
-    planTable(source, dest, { ...planOptions, altered: [...moves.add, ...moves.modify].map((a) => a.source) });
     const refusal = movesRefusal(source.name, dest, moves, { createTables: options.createTables, remembered: remembered !== null });
+    // A table its run will refuse has that to say first (a dropped column would also be one only MySQL has).
+    if (!refusal) planTable(source, dest, { ...planOptions, altered: [...moves.add, ...moves.modify].map((a) => a.source) });
     return { source: source.name, target: existing, excludeColumns, job: own, alter: alterStatements(moves), ...(refusal ? { refusal } : {}) };
   }
   if (!options.createTables) await resolveMysqlTable(target, wanted); // throws TARGET_TABLE_MISSING, with the hint

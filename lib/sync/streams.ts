@@ -20,6 +20,7 @@ import { composeStages } from '../stages/compose.js';
 import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
 import { BLOB_TARGET_READ_ROWS, diffStage } from '../stages/diff.js';
 import { keepingRows } from '../stages/keep-rows.js';
+import { roundingStages } from '../stages/round-values.js';
 import { CheckpointTracker } from '../state/checkpoints.js';
 import { RejectFile } from '../state/rejects.js';
 import { endAll } from '../state/run-state.js';
@@ -209,6 +210,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
       // The stamps and versions as Firebird has them, before any transform.
       ...states.flatMap((state) => state.stages),
       ...keepingRows(table, transforms),
+      ...roundingStages(table),
       diffStage({
         table,
         readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal, absent: planned.absent }),

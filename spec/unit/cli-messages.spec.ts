@@ -23,6 +23,7 @@ describe('the command\'s words for library errors', () => {
     expect(flagOf('sinceOverlapSeconds')).to.equal('--since-overlap');
     expect(flagOf('retry.attempts')).to.equal('--retries');
     expect(flagOf('maxErrors')).to.equal('--max-errors');
+    expect(flagOf('roundToTarget')).to.equal('--round-to-target');
   });
 
   it('leaves the words in backquotes that the error does not list as options', () => {

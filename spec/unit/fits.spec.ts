@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { misfit, isBinaryCollation, narrower, tooLong, type SourceSide } from '../../lib/mysql/fits.js';
+import { misfit, isBinaryCollation, narrower, roundedDigits, tooLong, type SourceSide } from '../../lib/mysql/fits.js';
 import { mysqlColumnTypes, type TableDesign } from '../../lib/mysql/ddl.js';
 import type { MysqlColumn } from '../../lib/mysql/metadata.js';
 import type { ValueShape } from '../../lib/core/shape.js';
@@ -51,9 +51,9 @@ describe('does an existing MySQL column hold the source?', () => {
   });
 
   describe('refused always: MySQL would store or read back something else', () => {
-    it('fewer decimals (MySQL rounds)', () => {
+    it('fewer decimals (MySQL rounds), which fbsync could round itself (roundable)', () => {
       expect(misfit(src({ kind: 'decimal', precision: 15, scale: 4, digits: 19 }), mysqlColumn('decimal(15,2)'))).to.deep.equal({
-        severity: 'type', reason: 'has 2 decimals, the source 4: MySQL would round',
+        severity: 'type', reason: 'has 2 decimals, the source 4: MySQL would round', roundable: true,
       });
       expect(severity(src({ kind: 'decimal', precision: 9, scale: 2, digits: 10 }), 'int(11)')).to.equal('type');
     });
@@ -98,6 +98,48 @@ describe('does an existing MySQL column hold the source?', () => {
     });
   });
 
+  describe('with roundToTarget: fewer decimals or digits of a second, rounded by fbsync', () => {
+    const rounded = (shape: ValueShape): SourceSide => ({ ...src(shape), round: true });
+    const numeric = (precision: number, scale: number): ValueShape => ({ kind: 'decimal', precision, scale, digits: 19 });
+
+    it('names what each narrower column keeps: decimals, 0 for an integer column, digits of a second', () => {
+      expect(roundedDigits(numeric(15, 4), mysqlColumn('decimal(15,2)'))).to.equal(2);
+      expect(roundedDigits(numeric(9, 2), mysqlColumn('int(11)'))).to.equal(0);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('datetime'))).to.equal(0);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('datetime(3)'))).to.equal(3);
+      expect(roundedDigits({ kind: 'time' }, mysqlColumn('time(2)'))).to.equal(2);
+    });
+
+    it('names nothing for a column that needs no rounding, or that rounding cannot make right', () => {
+      expect(roundedDigits(numeric(15, 2), mysqlColumn('decimal(15,2)'))).to.equal(undefined);
+      expect(roundedDigits(numeric(9, 0), mysqlColumn('int(11)'))).to.equal(undefined);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('datetime(4)'))).to.equal(undefined);
+      expect(roundedDigits({ kind: 'timestamp' }, mysqlColumn('timestamp')), 'time zones, not precision').to.equal(undefined);
+      expect(roundedDigits({ kind: 'double' }, mysqlColumn('float'))).to.equal(undefined);
+    });
+
+    it('accepts the column once fbsync rounds, where the integer digits have room for a carry', () => {
+      expect(misfit(rounded(numeric(15, 4)), mysqlColumn('decimal(15,2)'))).to.equal(undefined);
+      expect(misfit(rounded(numeric(9, 2)), mysqlColumn('int(11)'))).to.equal(undefined);
+      expect(misfit(rounded({ kind: 'timestamp' }), mysqlColumn('datetime'))).to.equal(undefined);
+      expect(misfit(rounded({ kind: 'time' }), mysqlColumn('time'))).to.equal(undefined);
+    });
+
+    it('counts a carry (99.995 → 100.00) as a size misfit where the column has no digit to spare', () => {
+      expect(misfit(rounded(numeric(15, 4)), mysqlColumn('decimal(13,2)'))).to.deep.equal({
+        severity: 'size', reason: "has 11 digits before the point, and the source's 11 rounded to 2 decimals may carry into one more",
+      });
+      expect(severity(rounded(numeric(11, 2)), 'int(11)')).to.equal('size');
+      expect(severity(rounded(numeric(9, 2)), 'int(10) unsigned')).to.equal('size');
+    });
+
+    it('still refuses a TIMESTAMP column and other types', () => {
+      expect(severity(rounded({ kind: 'timestamp' }), 'timestamp')).to.equal('type');
+      expect(misfit(rounded({ kind: 'timestamp' }), mysqlColumn('timestamp'))?.roundable).to.equal(undefined);
+      expect(severity(rounded(numeric(9, 2)), 'double')).to.equal('type');
+    });
+  });
+
   describe('refused when fbsync manages the schema: some values would not fit, and MySQL refuses those rows', () => {
     it('shorter text, with the numbers in the reason', () => {
       expect(misfit(src(text(100)), mysqlColumn('varchar(40)'))).to.deep.equal({ severity: 'size', reason: 'holds 40 characters, the source 100 characters' });
@@ -122,11 +164,25 @@ describe('does an existing MySQL column hold the source?', () => {
       expect(severity(src({ kind: 'date' }, { nullable: false }), 'date')).to.equal(undefined);
     });
 
-    it('a character set without every source character', () => {
-      expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset: 'utf8mb3' })).to.equal('size');
-      expect(severity(src(text(10, false, 'WIN1252')), 'varchar(10)', { charset: 'utf8mb3' })).to.equal(undefined);
-      expect(severity(src(text(10, false, 'WIN1252')), 'varchar(10)', { charset: 'latin1' })).to.equal(undefined);
-      expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset: 'latin1' })).to.equal('size');
+  });
+
+  describe('accepted on purpose: a narrower character set (values it cannot hold become rejected rows)', () => {
+    it('takes latin1, cp1250, latin2, ascii, utf8mb3 or another set for any source, with or without createTables', () => {
+      for (const charset of ['latin1', 'cp1250', 'latin2', 'ascii', 'utf8mb3', 'greek']) {
+        expect(severity(src(text(10, false, 'UTF8')), 'varchar(10)', { charset }), charset).to.equal(undefined);
+      }
+    });
+
+    it('takes a key column in a set fbsync checks, with a binary collation', () => {
+      expect(severity(src(text(10, false, 'UTF8'), { key: true }), 'varchar(10)', { charset: 'latin1', collation: 'latin1_bin' })).to.equal(undefined);
+      expect(severity(src(text(10, false, 'UTF8'), { key: true }), 'varchar(10)', { charset: 'cp1250', collation: 'cp1250_bin' })).to.equal(undefined);
+    });
+
+    it('refuses a key column in a set fbsync has no table of, whose byte order it cannot match', () => {
+      expect(misfit(src(text(10, false, 'UTF8'), { key: true }), mysqlColumn('varchar(10)', { charset: 'greek', collation: 'greek_bin' }))).to.deep.equal({
+        severity: 'type',
+        reason: 'is a key column in greek, which fbsync cannot check keys against: use utf8mb4 with utf8mb4_bin',
+      });
     });
   });
 });
@@ -136,6 +192,18 @@ describe('columns narrower than their source', () => {
     expect(narrower(text(60), mysqlColumn('varchar(30)'))).to.deep.equal({ maxChars: 30 });
     expect(narrower(text(10, true), mysqlColumn('char(4)'))).to.deep.equal({ maxChars: 4 });
     expect(narrower(text(undefined), mysqlColumn('varchar(255)'))).to.deep.equal({ maxChars: 255 });
+  });
+
+  it('names the character set of a text column that lacks some source characters, TEXT types too', () => {
+    expect(narrower(text(60), mysqlColumn('varchar(60)', { charset: 'latin1' }))).to.deep.equal({ narrowCharset: 'latin1' });
+    expect(narrower(text(60), mysqlColumn('varchar(30)', { charset: 'cp1250' }))).to.deep.equal({ maxChars: 30, narrowCharset: 'cp1250' });
+    expect(narrower(text(undefined), mysqlColumn('longtext', { charset: 'ascii' }))).to.deep.equal({ narrowCharset: 'ascii' });
+  });
+
+  it('names no character set that holds every source character', () => {
+    expect(narrower(text(60, false, 'WIN1252'), mysqlColumn('varchar(60)', { charset: 'latin1' }))).to.deep.equal({});
+    expect(narrower(text(60, false, 'ASCII'), mysqlColumn('varchar(60)', { charset: 'latin2' }))).to.deep.equal({});
+    expect(narrower(text(60, false, 'WIN1252'), mysqlColumn('varchar(60)', { charset: 'utf8mb3' }))).to.deep.equal({});
   });
 
   it('holds nothing where the target is as wide, a TEXT type, or not text at all', () => {

@@ -57,6 +57,12 @@ describe('job files', function () {
       expect(job.options).to.deep.equal({ createTables: true, allTables: true, tables: [{ name: 'TB_LOG', delete: true }] });
     });
 
+    it('takes roundToTarget for the run (true) and per table (true or a list of columns)', function () {
+      const job = parseJob('defaults:\n  roundToTarget: true\ntables:\n  - TB_A\n  - name: TB_B\n    roundToTarget: [DT_ATUALIZACAO, VALOR]\n  - name: TB_C\n    roundToTarget: false\n', 'job.yaml', ENV);
+      expect(job.options.roundToTarget).to.equal(true);
+      expect(job.options.tables).to.deep.equal(['TB_A', { name: 'TB_B', roundToTarget: ['DT_ATUALIZACAO', 'VALOR'] }, { name: 'TB_C', roundToTarget: false }].map((t) => (typeof t === 'string' ? { name: t } : t)));
+    });
+
     it('keeps $${NAME} as the text ${NAME}', function () {
       expect(parseJob('to: "mysql://u:pa$${X}@h/db"\ntables: [A]', 'job.yaml', {}).to).to.equal('mysql://u:pa${X}@h/db');
     });
@@ -117,6 +123,16 @@ describe('job files', function () {
       const err = faultOf('tables: [A]\nfrom: firebird://SYSDBA:${FB_PASSWORD}@h//x.fdb\nto: mysql://u:${MY_PASSWORD}@h/db\n');
       expect(err.message).to.match(/^job\.yaml:3: to: environment variable MY_PASSWORD is not set; /);
       expect(err.message).not.to.contain('s3cret');
+    });
+
+    it('a list of columns for roundToTarget in the defaults, where it would name every table\'s columns', function () {
+      const err = faultOf('defaults:\n  roundToTarget: [VALOR]\ntables: [TB_A]\n');
+      expect(err.message).to.match(/^job\.yaml:2: defaults\.roundToTarget: a list is not allowed; allowed: true or false/);
+    });
+
+    it('roundToTarget that is neither true, false nor a list of names', function () {
+      const err = faultOf('tables:\n  - name: TB_A\n    roundToTarget: VALOR\n');
+      expect(err.message).to.match(/^job\.yaml:3: tables\[0\]\.roundToTarget: a string "VALOR" is not allowed; allowed: true, false, or a list of column names/);
     });
 
     it('a key given twice in one mapping', function () {

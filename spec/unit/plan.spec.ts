@@ -5,6 +5,7 @@ import type { MysqlColumn, MysqlTable } from '../../lib/mysql/metadata.js';
 import { lowerCaseNames } from '../../lib/sync/names.js';
 import { planSource, planTable, tableDesign } from '../../lib/sync/plan.js';
 import { checkExclusions, excludedColumns } from '../../lib/sync/exclusions.js';
+import { checkRoundToTarget } from '../../lib/sync/round-to-target.js';
 
 function fbColumn(name: string, type: string, shape: FirebirdColumn['shape'], more: Partial<FirebirdColumn> = {}): FirebirdColumn {
   return { name, type, kind: shape?.kind, shape, nullable: true, computed: false, select: `"${name}"`, param: '?', padded: false, blob: false, ...more };
@@ -100,8 +101,10 @@ describe('planning', () => {
       expect(err.message)
         .to.include('MySQL table erp.tb_item cannot hold TB_ITEM exactly: codigo varchar(20) is a key column with collation utf8mb4_general_ci')
         .and.include('; preco decimal(15,1) has 1 decimals, the source 2: MySQL would round (TB_ITEM.PRECO is NUMERIC(15,2))')
+        .and.include('the schema command with `alter` prints the ALTER TABLE that would')
         .and.include('add TB_ITEM.CODIGO,TB_ITEM.PRECO to `excludeColumns`');
-      expect(err.options).to.deep.equal(['excludeColumns']);
+      expect(err.hint, 'the collation cannot be rounded; the decimals can').to.include('let fbsync round TB_ITEM.PRECO as MySQL stores it: `roundToTarget`');
+      expect(err.options).to.deep.equal(['excludeColumns', 'alter', 'roundToTarget']);
     });
 
     it('refuses a column too small for some values only when strict (fbsync manages the schema)', () => {
@@ -148,6 +151,111 @@ describe('planning', () => {
       const err = errorOf(() => planTable(SOURCE, { ...target(), uniqueKeys: [{ name: 'PRIMARY', columns: ['id'] }] }, options));
       expect(err.code).to.equal('TARGET_NO_KEY');
       expect(err.hint).to.include('ALTER TABLE tb_item DROP PRIMARY KEY, ADD PRIMARY KEY (id, codigo)');
+    });
+
+    it('leaves alone columns only MySQL has when nullable, defaulted, auto-increment or generated', () => {
+      const extra = target();
+      extra.columns.push(
+        myColumn('obs', 'varchar(100)'),
+        myColumn('status', 'char(1)', { nullable: false, hasDefault: true }),
+        myColumn('seq', 'bigint(20)', { nullable: false, autoIncrement: true }),
+        myColumn('preco_total', 'decimal(17,2)', { nullable: false, generated: true }),
+      );
+      expect(planTable(SOURCE, extra, options).columns.map((c) => c.target)).to.deep.equal(['id', 'codigo', 'preco', 'total']);
+    });
+
+    it('refuses a NOT NULL column without a default that the source does not fill, naming it and the fixes', () => {
+      const extra = target();
+      extra.columns.push(myColumn('criado_por', 'varchar(30)', { nullable: false }));
+      const err = errorOf(() => planTable(SOURCE, extra, options));
+      expect(err.code).to.equal('TARGET_COLUMN_UNFILLED');
+      expect(err.message).to.match(/^MySQL table erp\.tb_item has a column the source does not fill, NOT NULL and without a default: criado_por \(varchar\(30\) NOT NULL\); every insert would fail; /);
+      expect(err.hint).to.equal(
+        'give it a default (ALTER TABLE `tb_item` ALTER COLUMN `criado_por` SET DEFAULT …), make it nullable (ALTER TABLE `tb_item` MODIFY `criado_por` varchar(30) NULL), or fill it from a source column',
+      );
+    });
+
+    it('refuses a NOT NULL column left without a source when its source column is excluded', () => {
+      const err = errorOf(() => planTable(SOURCE, target({ preco: { nullable: false } }), { ...options, excludeColumns: ['TAGS', 'PRECO'] }));
+      expect(err.message).to.include('preco (decimal(15,2) NOT NULL)');
+    });
+  });
+
+  describe('roundToTarget', () => {
+    const ADOPTED: FirebirdTable = {
+      name: 'TB_VENDA',
+      key: ['ID'],
+      columns: [
+        fbColumn('ID', 'NUMERIC(9,2)', { kind: 'decimal', precision: 9, scale: 2, digits: 10 }, { nullable: false }),
+        fbColumn('QUANDO', 'TIMESTAMP', { kind: 'timestamp' }),
+        fbColumn('VALOR', 'NUMERIC(15,4)', { kind: 'decimal', precision: 15, scale: 4, digits: 19 }),
+        fbColumn('QTD', 'NUMERIC(9,2)', { kind: 'decimal', precision: 9, scale: 2, digits: 10 }),
+      ],
+    };
+    const adopted = (key = 'decimal(9,2)'): MysqlTable => ({
+      database: 'erp',
+      name: 'TB_VENDA',
+      columns: [
+        myColumn('ID', key, { nullable: false, precision: 9, scale: /,2\)/.test(key) ? 2 : 0 }),
+        myColumn('QUANDO', 'datetime', { fractionDigits: 0 }),
+        myColumn('VALOR', 'decimal(15,2)', { precision: 15, scale: 2 }),
+        myColumn('QTD', 'int(11)'),
+      ],
+      uniqueKeys: [{ name: 'PRIMARY', columns: ['ID'] }],
+    });
+
+    it('without it, refuses the narrower columns and names the option as the way out', () => {
+      const err = errorOf(() => planTable(ADOPTED, adopted()));
+      expect(err.code).to.equal('TARGET_COLUMN_TYPE');
+      expect(err.message).to.include('QUANDO datetime keeps 0 digits of a second, the source 4: use DATETIME(4) (TB_VENDA.QUANDO is TIMESTAMP)');
+      expect(err.hint).to.include('let fbsync round TB_VENDA.QUANDO, TB_VENDA.VALOR, TB_VENDA.QTD as MySQL stores them: `roundToTarget`');
+      expect(err.options).to.include('roundToTarget');
+    });
+
+    it('with true, accepts them and plans each column rounded to the digits its MySQL column keeps', () => {
+      const spec = planTable(ADOPTED, adopted(), { roundToTarget: true });
+      expect(spec.columns.map((c) => [c.source, c.round])).to.deep.equal([['ID', undefined], ['QUANDO', 0], ['VALOR', 2], ['QTD', 0]]);
+    });
+
+    it('with a list, rounds only the columns listed (names case-insensitive) and refuses the rest', () => {
+      const err = errorOf(() => planTable(ADOPTED, adopted(), { roundToTarget: ['quando', 'VALOR'] }));
+      expect(err.message).to.include('QTD int(11) has no decimals').and.not.include('QUANDO datetime');
+      const spec = planTable(ADOPTED, adopted(), { roundToTarget: ['quando', 'VALOR', 'QTD'] });
+      expect(spec.columns.map((c) => c.round)).to.deep.equal([undefined, 0, 2, 0]);
+    });
+
+    it('refuses a value that is neither true, false nor a list of names, before connecting', () => {
+      expect(() => checkRoundToTarget(['VALOR'])).to.not.throw();
+      expect(() => checkRoundToTarget('VALOR')).to.throw(FbsyncError, '`roundToTarget` must be true, false or a list of source column names, not "VALOR"');
+      expect(() => checkRoundToTarget([''])).to.throw(FbsyncError);
+    });
+
+    it('refuses a listed column the table lacks, naming table and column', () => {
+      const err = errorOf(() => planTable(ADOPTED, adopted(), { roundToTarget: ['VALOR', 'PRECO'] }));
+      expect(err.code).to.equal('OPTION');
+      expect(err.message).to.equal('`roundToTarget` names TB_VENDA.PRECO, but Firebird table TB_VENDA has no column PRECO; check the spelling');
+      expect(err.options).to.deep.equal(['roundToTarget']);
+    });
+
+    it('refuses a key column listed, even where it needs no rounding', () => {
+      const err = errorOf(() => planTable(ADOPTED, adopted(), { roundToTarget: ['ID'] }));
+      expect(err.code).to.equal('OPTION');
+      expect(err.message).to.include('`roundToTarget` names TB_VENDA.ID, which is part of the primary key: fbsync never rounds a key column');
+    });
+
+    it('with true, still refuses a narrower key column, saying keys are never rounded', () => {
+      const err = errorOf(() => planTable(ADOPTED, adopted('int(11)'), { roundToTarget: true }));
+      expect(err.code).to.equal('TARGET_COLUMN_TYPE');
+      expect(err.message).to.include('ID int(11) has no decimals, the source 2: MySQL would round, and fbsync never rounds a key column (TB_VENDA.ID is NUMERIC(9,2) NOT NULL)');
+      expect(err.hint).to.not.include('roundToTarget');
+      expect(err.options).to.deep.equal(['excludeColumns', 'alter']);
+    });
+
+    it('with createTables (strict), refuses a DECIMAL with no integer digit to spare for a carry', () => {
+      const tight = adopted();
+      tight.columns[2] = myColumn('VALOR', 'decimal(13,2)', { precision: 13, scale: 2 });
+      expect(() => planTable(ADOPTED, tight, { roundToTarget: true })).to.not.throw();
+      expect(() => planTable(ADOPTED, tight, { roundToTarget: true, strict: true })).to.throw(FbsyncError, 'may carry into one more');
     });
   });
 

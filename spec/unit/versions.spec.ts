@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { compareVersions, emptyVersionList, type VersionList } from '../../lib/core/version-list.js';
 import { NotedVersions } from '../../lib/state/noted-versions.js';
 import { decodeList, encodeList } from '../../lib/core/version-codec.js';
-import type { Key } from '../../lib/core/table.js';
+import type { ColumnSpec, Key, TableSpec } from '../../lib/core/table.js';
+import { versionFingerprint } from '../../lib/state/row-versions.js';
 
 /** A VersionList from [key, version] pairs (single-column keys given as the bare value). */
 function list(...entries: Array<[key: Key[number] | Key, version: string]>): VersionList {
@@ -275,5 +276,19 @@ describe('record versions', () => {
         expect(await noted.through(null)).to.deep.equal(emptyVersionList());
       });
     });
+  });
+});
+
+describe('the notes\' fingerprint', () => {
+  const column = (source: string, round?: number): ColumnSpec => ({
+    source, target: source, kind: 'decimal', sourceType: 'NUMERIC(15,4)', nullable: true, firebird: { select: source, padded: false, blob: false, param: '?' }, ...(round === undefined ? {} : { round }),
+  });
+  const table = (round?: number): TableSpec => ({ source: 'T', target: 'T', key: [0], columns: [column('ID'), column('VALOR', round)] });
+
+  it('changes when rounding (roundToTarget) changes what is written, so that notes taken otherwise are not trusted', () => {
+    const db = ['db-guid', 1];
+    expect(versionFingerprint(db, table(2))).to.not.equal(versionFingerprint(db, table()));
+    expect(versionFingerprint(db, table(2))).to.not.equal(versionFingerprint(db, table(0)));
+    expect(versionFingerprint(db, table(2))).to.equal(versionFingerprint(db, table(2)));
   });
 });
