@@ -27,7 +27,7 @@ const secrets: (string | undefined)[] = [];
 /** One line per table of `fbsync check`. */
 function checkLine(check: TableCheck): string {
   const names = check.target ? `${check.table} -> ${check.target}` : check.table;
-  if (!check.problem) return `${names}: ok${check.create ? ' (would be created)' : ''}`;
+  if (!check.problem) return `${names}: ok${check.create ? ' (would be created)' : check.alter ? ` (would run ${check.alter.join('; ')})` : ''}`;
   const { code, message, options } = check.problem;
   return `${names}: ${commandMessage(new FbsyncError(code, message, { options }))}`;
 }

@@ -17,6 +17,8 @@ export interface TableCheck {
   target?: string;
   /** The MySQL table is missing and `createTables` would create it. */
   create?: boolean;
+  /** With `createTables`: the ALTER TABLE statements its run would make first, for columns Firebird added or widened. */
+  alter?: string[];
   /** Why the table cannot be synced as it stands; absent when it can. */
   problem?: { code: string; message: string; options: readonly string[] };
 }
@@ -65,6 +67,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         if (prepared.refusal) throw prepared.refusal;
         check.target = prepared.target;
         if (prepared.create) check.create = true;
+        if (prepared.alter?.length) check.alter = prepared.alter;
       } catch (err) {
         if (!(err instanceof FbsyncError)) throw err;
         check.problem = { code: err.code, message: err.message, options: err.options };

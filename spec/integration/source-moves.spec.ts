@@ -146,7 +146,9 @@ describe('when the source schema moves', function () {
     const check = await checkTables(base());
     expect(check.tables[0]!.problem!.code).to.equal('SOURCE_MOVED');
     for (const sql of STATEMENTS) expect(check.tables[0]!.problem!.message).to.contain(sql);
-    expect((await checkTables({ ...base(), createTables: true })).tables[0]!.problem).to.equal(undefined);
+    const withCreate = (await checkTables({ ...base(), createTables: true })).tables[0]!;
+    expect(withCreate.problem).to.equal(undefined);
+    expect(withCreate.alter).to.deep.equal(STATEMENTS);
   });
 
   it('in a dry run, says what it would alter and alters nothing', async function () {
