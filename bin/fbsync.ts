@@ -27,7 +27,7 @@ const secrets: (string | undefined)[] = [];
 /** One line per table of `fbsync check`. */
 function checkLine(check: TableCheck): string {
   const names = check.target ? `${check.table} -> ${check.target}` : check.table;
-  if (!check.problem) return `${names}: ok${check.create ? ' (would be created)' : ''}`;
+  if (!check.problem) return `${names}: ok${check.create ? ' (would be created)' : check.alter ? ` (would run ${check.alter.join('; ')})` : ''}`;
   const { code, message, options } = check.problem;
   return `${names}: ${commandMessage(new FbsyncError(code, message, { options }))}`;
 }
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
           .option('to', TO)
           .option('tables', { type: 'string', array: true, describe: 'tables to sync: A,B,…' })
           .option('all-tables', ALL_TABLES)
-          .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema); refuse existing ones too small' })
+          .option('create-tables', { type: 'boolean', default: false, describe: 'create missing MySQL tables (see fbsync schema), add or widen columns Firebird added or widened since; refuse existing ones too small' })
           .option('parallel-tables', { default: 1, coerce: positiveInt('parallel-tables'), describe: 'tables synced at once' })
           .option('none-charset', NONE_CHARSET)
           .option('names', NAMES)

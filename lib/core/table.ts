@@ -12,6 +12,11 @@ export interface ColumnSpec {
   /** Firebird's declared type, for messages (`VARCHAR(100) CHARACTER SET WIN1252`). */
   sourceType: string;
   nullable: boolean;
+  /**
+   * The MySQL column's type as the target declares it (`varchar(40)`), where planned against an
+   * existing table: notes of versions taken against another type are not trusted.
+   */
+  targetType?: string;
   /** Which values the column holds; planned tables always say, hand-built ones may leave it out. */
   shape?: ValueShape;
   /**

@@ -15,6 +15,8 @@ const GAVE_UP = 'the server kept failing with an error that usually passes (lost
 export interface MysqlReaderOptions extends MysqlRetryOptions {
   /** Ends a pause between retries (the read then fails with the abort reason). */
   signal?: AbortSignal;
+  /** Columns the table does not have yet (a dry run that would add them): read as NULL, as they would be once added. */
+  absent?: ReadonlySet<string>;
 }
 
 /**
@@ -61,7 +63,8 @@ export function mysqlTargetReader(target: MysqlTarget, table: TableSpec, options
   const cols = table.columns.map((c) => quoteMysql(c.target));
   const keyCols = table.key.map((i) => cols[i]!);
   const soft = table.softDelete === undefined ? '' : `, ${quoteMysql(table.softDelete)}`;
-  const head = `SELECT ${table.columns.map((c, i) => readExpression(c, cols[i]!)).join(', ')}${soft} FROM ${quoteMysql(table.target)}`;
+  const read = table.columns.map((c, i) => (options.absent?.has(c.target) ? 'NULL' : readExpression(c, cols[i]!)));
+  const head = `SELECT ${read.join(', ')}${soft} FROM ${quoteMysql(table.target)}`;
   const order = ` ORDER BY ${keyCols.join(', ')}`;
   const { attempts } = retryOptions(options.retry);
   const what = { table: table.target, operation: 'read' as const, flavor: target.server.flavor };

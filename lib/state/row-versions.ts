@@ -28,7 +28,9 @@ const NOTES_FORM = 2;
 
 /**
  * A source database and table shape the notes hold for. Notes taken from another database (or
- * a restored copy, whose transaction numbers start again) or for other columns mean nothing.
+ * a restored copy, whose transaction numbers start again) or for other columns mean nothing;
+ * a column's declared type on either side is part of it, so that a column widened since (and
+ * the rows that now hold values the old type could not) is compared on every row once.
  * `database` is what tells the source database apart (firebird/identity.ts). The notes' form is
  * in it too, so that an fbsync keeping them in another form (one before codec.ts's compact
  * form, after a downgrade) compares every row once instead of failing on them.
@@ -37,8 +39,8 @@ export function versionFingerprint(database: readonly unknown[], table: TableSpe
   const shape = {
     database,
     table: table.source,
-    // A rounded column's digits too (`roundToTarget`): they change what is written. Absent otherwise, so older notes stay valid.
-    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select, ...(c.round === undefined ? [] : [c.round])]),
+    // A rounded column's digits too (`roundToTarget`): they change what is written.
+    columns: table.columns.map((c) => [c.source, c.target, c.kind, c.firebird.select, c.sourceType, c.targetType ?? null, ...(c.round === undefined ? [] : [c.round])]),
     key: table.key,
     notes: NOTES_FORM,
   };
@@ -116,14 +118,15 @@ export class RowVersions implements RunState {
   }
 
   /** `database`: the source database's identity (see versionFingerprint). */
-  static async open(store: VersionNotes, database: Promise<readonly unknown[]>, table: TableSpec, options: { dryRun: boolean; delete: boolean }): Promise<RowVersions> {
+  /** `distrust`: why the notes are not to be used whatever they say (the source's columns changed since the last run). */
+  static async open(store: VersionNotes, database: Promise<readonly unknown[]>, table: TableSpec, options: { dryRun: boolean; delete: boolean; distrust?: string }): Promise<RowVersions> {
     // Counting the target's rows scans the table (0.1 s a million rows), so it is not waited for
     // here: the source starts meanwhile, and the first page waits for it before it is picked.
     const rows = store.targetRows();
     rows.catch(() => undefined);
     const fingerprint = versionFingerprint(await database, table);
     const set = await store.current();
-    const reason = unusable(set, fingerprint, options.delete);
+    const reason = unusable(set, fingerprint, options.delete) ?? options.distrust;
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
     if (reason) {
       debug('%s: comparing every row: %s', table.source, reason);

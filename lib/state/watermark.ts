@@ -130,10 +130,10 @@ export class Watermark implements RunState {
   }
 
   /** `keep`: false for a dry run, which reads the watermark and leaves it as it is. */
-  /** `column`: see sinceColumn. */
-  static async open(options: { store: TableValues; table: TableSpec; column: SinceColumn; overlapSeconds: number; keep: boolean }): Promise<Watermark> {
+  /** `column`: see sinceColumn. `readAll`: read every row whatever the watermark (the source's columns changed since it was left). */
+  static async open(options: { store: TableValues; table: TableSpec; column: SinceColumn; overlapSeconds: number; keep: boolean; readAll?: boolean }): Promise<Watermark> {
     const { column } = options;
-    const from = (((await options.store.load(options.table.target)) ?? [])[0] as string | undefined) ?? null;
+    const from = options.readAll ? null : ((((await options.store.load(options.table.target)) ?? [])[0] as string | undefined) ?? null);
     if (from) debug('%s: rows with %s from %s, less %d s', options.table.source, column.name, from, options.overlapSeconds);
     return new Watermark(options.store, options.table.target, column, from, options.overlapSeconds, options.keep);
   }

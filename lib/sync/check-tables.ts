@@ -7,7 +7,7 @@ import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
 import type { SyncTablesOptions } from './options.js';
-import { checkTablesOptions, columnsLeftOut, jobOf, prepareTable, sharedTargetError, tableJobs, unsyncedJobError, unsyncedJobs, type PreparedTable } from './prepare-tables.js';
+import { checkTablesOptions, columnsLeftOut, goneColumns, jobOf, prepareTable, sharedTargetError, tableJobs, unsyncedJobError, unsyncedJobs, type PreparedTable } from './prepare-tables.js';
 
 /** What planning found for one table (checkTables). */
 export interface TableCheck {
@@ -17,6 +17,8 @@ export interface TableCheck {
   target?: string;
   /** The MySQL table is missing and `createTables` would create it. */
   create?: boolean;
+  /** With `createTables`: the ALTER TABLE statements its run would make first, for columns Firebird added or widened. */
+  alter?: string[];
   /** Why the table cannot be synced as it stands; absent when it can. */
   problem?: { code: string; message: string; options: readonly string[] };
 }
@@ -62,8 +64,11 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         const unsupported = unsupportedColumns(source, leftOut);
         if (unsupported.length > 0) throw unsupportedError(unsupported);
         const prepared = await prepareTable(target, source, job, options);
+        // A source that moved since the last run: its run would refuse the table (see planRun).
+        if (prepared.refusal) throw prepared.refusal;
         check.target = prepared.target;
         if (prepared.create) check.create = true;
+        if (prepared.alter?.length) check.alter = prepared.alter;
         const shared = sharedTargetError(prepared, planned);
         planned.push(prepared);
         if (shared) throw shared;
@@ -79,7 +84,7 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
         checks.push({ table: job.name, problem: { code: err.code, message: err.message, options: err.options } });
       }
     }
-    checkExclusions(options.excludeColumns ?? [], sources);
+    checkExclusions(options.excludeColumns ?? [], sources, await goneColumns(target, sources, jobs, options));
     return { tables: checks, skipped, warnings: driverWarnings() };
   } finally {
     await target?.end();

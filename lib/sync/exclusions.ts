@@ -20,9 +20,12 @@ export function excludedColumns(entries: readonly string[], table: string): stri
 /**
  * Refuses `TABLE.COLUMN` entries naming a column the (synced) table lacks, and bare `COLUMN`
  * entries no synced table has: a misspelt exclusion would otherwise exclude nothing, silently.
+ * `gone`: per table, columns the last completed run copied that Firebird has dropped since;
+ * excluding one keeps its MySQL column as the target's own (see source-moves.ts), so it is known.
  */
-export function checkExclusions(entries: readonly string[], tables: readonly FirebirdTable[]): void {
-  const has = (t: FirebirdTable, column: string) => t.columns.some((c) => c.name.toUpperCase() === column.toUpperCase());
+export function checkExclusions(entries: readonly string[], tables: readonly FirebirdTable[], gone: ReadonlyMap<string, readonly string[]> = new Map()): void {
+  const has = (t: FirebirdTable, column: string) =>
+    t.columns.some((c) => c.name.toUpperCase() === column.toUpperCase()) || (gone.get(t.name) ?? []).some((c) => c.toUpperCase() === column.toUpperCase());
   for (const entry of entries) {
     const dot = entry.lastIndexOf('.');
     if (dot < 0) {

@@ -1,19 +1,15 @@
 import type { Duplex } from 'node:stream';
 import type { FirebirdDatabase } from '../firebird/connect.js';
-import type { FirebirdRetryEvent } from '../firebird/retry.js';
 import type { Page } from '../core/page.js';
 import type { Key } from '../core/table.js';
-import type { Counts } from '../core/change-set.js';
 import type { MysqlTarget } from '../mysql/connect.js';
-import type { MysqlRetryEvent } from '../mysql/retry.js';
 import type { NameMapping } from './names.js';
 import type { RejectFile } from '../state/rejects.js';
-import type { WatermarkReport } from '../state/watermark.js';
 import type { RejectHandler } from '../core/rejected-row.js';
 import type { RetryOptions } from '../util/retry.js';
-import type { VersionsReport } from '../state/row-versions.js';
 import type { MaxDelete } from '../stages/delete-guard.js';
 import type { RoundToTarget } from './round-to-target.js';
+import type { RetryEvent, TableProgress } from './sync-report.js';
 
 /** A stage that sees every source page before the diff: a function (sync or async) or a Duplex. */
 export type PageStage = ((page: Page) => Page | Promise<Page>) | Duplex;
@@ -61,6 +57,8 @@ export interface SyncOptions {
   loadData?: boolean;
   /** Source column names to leave out. */
   excludeColumns?: readonly string[];
+  /** Add or widen MySQL columns for those Firebird added or widened since the last run, not refuse the table (docs/adopting.md). */
+  createTables?: boolean;
   /** MySQL names for Firebird tables and columns (e.g. `lowerCaseNames`); default: the same names. */
   names?: NameMapping;
   /** MySQL names for some columns of the table, over `names`: `{ DT_ATUALIZACAO: 'updated_at' }`. */
@@ -175,58 +173,7 @@ export interface SyncOptions {
 
 export type { MaxDelete } from '../stages/delete-guard.js';
 
-/** How one table's run is going (SyncOptions.onProgress). Field names are stable: `--progress json` prints them. */
-export interface TableProgress extends Counts {
-  table: string;
-  target: string;
-  /** `reading` while pages flow, `done` once, at the end (whatever the outcome). */
-  phase: 'reading' | 'done';
-  /** Source rows the run expects to read, if known, and where that figure comes from. */
-  estimate?: { rows: number; from: 'source count' | 'previous run' };
-  rowsPerSecond: number;
-  elapsedMs: number;
-}
-
-/**
- * How one table's run ended, from best to worst (see OUTCOMES in outcome.ts for why this order):
- * `synced`; `busy`, another run was syncing the table, so this one left it alone (TABLE_BUSY,
- * see `wait`); `rejected`, completed but MySQL refused some rows (within `maxErrors`, in the
- * reject file); `interrupted` by the signal; `refused`, a guard stopped it (DELETE_GUARD);
- * `failed`, an error (connection, schema, SQL).
- */
-export type TableOutcome = 'synced' | 'busy' | 'rejected' | 'refused' | 'interrupted' | 'failed';
-
-export type RetryEvent = MysqlRetryEvent | FirebirdRetryEvent;
-
-export interface SyncReport extends Counts {
-  table: string;
-  target: string;
-  /** Source rows MySQL refused (also counted in `inserted` or `updated`, as the diff saw them). */
-  rejected: number;
-  dryRun: boolean;
-  /** The checkpoint a resumed run started after (rows up to it were not read), or null. */
-  resumedAfter: Key | null;
-  /** The run stopped early on its signal; the checkpoint says how far it got. */
-  interrupted: boolean;
-  /**
-   * With `sinceColumn`: the watermark this run read from (null: everything was read) and the
-   * one it leaves for the next run, held back (`heldBackBy`) to before the oldest transaction
-   * open elsewhere when the run began, or `note`d when the Firebird user cannot see those.
-   */
-  since?: WatermarkReport;
-  /** With `rowVersions`: whether the run read rows by version, or compared them all (and why). */
-  versions?: { mode: VersionsReport['mode'] | 'off'; reason?: string };
-  elapsedMs: number;
-  /** Source rows read per second. */
-  rowsPerSecond: number;
-  /** How the table's run ended; see TableOutcome. */
-  outcome?: TableOutcome;
-  /**
-   * With outcome `refused` or `failed`: the error, as `code` and message (with its hint), and the
-   * options the message names (as FbsyncError.options), for a front end to put its words in.
-   */
-  error?: { code?: string; message: string; options?: string[] };
-}
+export type { RetryEvent, SyncReport, TableOutcome, TableProgress } from './sync-report.js';
 
 /** The options that may differ from one table to the next (a job file's per-table options). */
 export type TableOptions = Pick<
@@ -273,7 +220,8 @@ export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'ta
   excludeColumns?: readonly string[];
   /**
    * Create missing MySQL tables from fbsync's type mapping (see `fbsync schema`), and hold
-   * existing ones to it: a column too small for some source values is refused up front.
+   * existing ones to it: a column too small for some source values is refused up front. And see
+   * SyncOptions.createTables.
    */
   createTables?: boolean;
   /** Tables synced at once, each over its own Firebird attachment. Default 1. */

@@ -34,8 +34,11 @@ export function outcomeOf(report: SyncReport): TableOutcome {
   return report.rejected > 0 ? 'rejected' : 'synced';
 }
 
-/** The error code of a guard's refusal (see SyncOptions.maxDelete). */
-export const REFUSED_CODES: readonly string[] = ['DELETE_GUARD'];
+/**
+ * The error codes of a refusal: a guard's (see SyncOptions.maxDelete), and a table whose source
+ * columns moved in a way that needs a person or `createTables` (see sync/source-moves.ts).
+ */
+export const REFUSED_CODES: readonly string[] = ['DELETE_GUARD', 'SOURCE_MOVED', 'TARGET_COLUMN_MISSING'];
 
 /** The error code of a table another run holds (see SyncOptions.wait). */
 export const BUSY_CODES: readonly string[] = ['TABLE_BUSY'];

@@ -1,6 +1,6 @@
 import { FbsyncError } from '../core/errors.js';
 import type { FirebirdColumn, FirebirdTable } from '../firebird/metadata.js';
-import type { TableDesign } from '../mysql/ddl.js';
+import { addColumnSql, type TableDesign } from '../mysql/ddl.js';
 import { misfit, narrower, roundedDigits } from '../mysql/fits.js';
 import { quoteMysql, type MysqlTable } from '../mysql/metadata.js';
 import { targetColumnName, targetTableName, type NameMapping } from './names.js';
@@ -35,6 +35,8 @@ export interface PlanOptions {
    * (ColumnSpec.round) instead of refusing the column. Never a key column.
    */
   roundToTarget?: RoundToTarget;
+  /** Source columns added or changed in MySQL first (source-moves.ts): planned as they will be. */
+  altered?: readonly string[];
 }
 
 /** A source column that will be copied, and the MySQL column it goes to. */
@@ -145,30 +147,33 @@ export function planTable(source: FirebirdTable, target: MysqlTable, options: Pl
   const columns: ColumnSpec[] = [];
   const misfits: Array<{ column: string; text: string; roundable: boolean }> = [];
   const rounds = roundsColumn(source, options.roundToTarget);
+  const altered = new Set(options.altered ?? []);
   plan.columns.forEach(({ source: col, target: name }, i) => {
     const match = byName.get(name) ?? byLowerName.get(name.toLowerCase());
-    if (!match) {
+    if (!match && !altered.has(col.name)) {
       throw new FbsyncError('TARGET_COLUMN_MISSING', `MySQL table ${where} has no column ${name} for ${source.name}.${col.name} (${col.type})`, {
-        hint: `add it (ALTER TABLE ${target.name} ADD COLUMN …), map ${col.name} to a column the table has in \`columns\`, or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
+        hint: `add it (${addColumnSql(target.name, tableDesign(plan).columns[i]!, { key: keys.has(i) })}), map ${col.name} to a column the table has in \`columns\`, or exclude it: add ${source.name}.${col.name} to \`excludeColumns\``,
         options: ['columns', 'excludeColumns'],
       });
     }
-    const round = rounds(col.name) ? roundedDigits(col.shape, match) : undefined;
-    const wrong = misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i), round: round !== undefined }, match);
-    if (wrong && (wrong.severity === 'type' || options.strict)) {
+    const as = altered.has(col.name) ? undefined : match;
+    const round = as && rounds(col.name) ? roundedDigits(col.shape, as) : undefined;
+    const wrong = as && misfit({ shape: col.shape, nullable: col.nullable, key: keys.has(i), round: round !== undefined }, as);
+    if (as && wrong && (wrong.severity === 'type' || options.strict)) {
       const key = keys.has(i) && wrong.roundable && options.roundToTarget === true ? `, ${KEY_NOT_ROUNDED}` : '';
-      const text = `${match.name} ${match.columnType} ${wrong.reason}${key} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})`;
+      const text = `${as.name} ${as.columnType} ${wrong.reason}${key} (${source.name}.${col.name} is ${col.type}${col.nullable ? '' : ' NOT NULL'})`;
       misfits.push({ column: col.name, text, roundable: Boolean(wrong.roundable) && !keys.has(i) });
     }
     columns.push({
       source: col.name,
-      target: match.name,
+      target: match?.name ?? name,
+      ...(as ? { targetType: as.columnType } : {}),
       kind: col.kind,
       shape: col.shape,
       sourceType: col.type,
       nullable: col.nullable,
       firebird: { select: col.select, padded: col.padded, blob: col.blob, param: col.param, ...(col.decode ? { decode: col.decode } : {}), ...(col.inline ? { inline: col.inline } : {}) },
-      ...narrower(col.shape, match),
+      ...(as ? narrower(col.shape, as) : {}),
       ...(round === undefined ? {} : { round }),
     });
   });

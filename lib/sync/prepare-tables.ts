@@ -11,6 +11,9 @@ import type { SyncTablesOptions, TableJob, TableOptions } from './options.js';
 import { planSource, planTable, tableDesign } from './plan.js';
 import { excludedColumns } from './exclusions.js';
 import { planSync } from './plan-sync.js';
+import { alterStatements, movesRefusal, sourceMoves } from './source-moves.js';
+import { CheckpointStore } from '../mysql/checkpoint-store.js';
+import { SOURCE_COLUMNS_TABLE, loadSourceColumns } from '../state/source-columns.js';
 
 const debug = createDebug('fbsync:sync');
 
@@ -32,6 +35,10 @@ export interface PreparedTable {
   create?: string;
   /** Its own options, over the run's. */
   job: TableOptions;
+  /** ALTER TABLE statements its run makes first (with `createTables`) for columns the source gained or widened. */
+  alter?: string[];
+  /** Why its run will refuse the table (a column the source dropped; without `createTables`, one to add or widen). */
+  refusal?: FbsyncError;
 }
 
 /** Refuses a run with no tables or a bad `parallelTables`; returns `parallelTables`. */
@@ -57,8 +64,15 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
   const own = ownOptions(job);
   const existing = await findMysqlTable(target, wanted, source.name);
   if (existing) {
-    planTable(source, await describeMysqlTable(target, existing), planOptions);
-    return { source: source.name, target: existing, excludeColumns, ...(columns && { columns }), job: own };
+    // Columns the source gained or widened, or dropped, are the table's own run's to alter or
+    // refuse, under its lock (see planRun): the other tables still run. The rest is checked now.
+    const dest = await describeMysqlTable(target, existing);
+    const remembered = await loadSourceColumns(new CheckpointStore(target, SOURCE_COLUMNS_TABLE), existing);
+    const moves = sourceMoves(source, dest, remembered, planOptions);
+    const refusal = movesRefusal(source.name, dest, moves, { createTables: options.createTables, remembered: remembered !== null });
+    // A table its run will refuse has that to say first (a dropped column would also be one only MySQL has).
+    if (!refusal) planTable(source, dest, { ...planOptions, altered: [...moves.add, ...moves.modify].map((a) => a.source) });
+    return { source: source.name, target: existing, excludeColumns, ...(columns && { columns }), job: own, alter: alterStatements(moves), ...(refusal ? { refusal } : {}) };
   }
   if (!options.createTables) await resolveMysqlTable(target, wanted, source.name); // throws TARGET_TABLE_MISSING, with the hint
   const plan = planSource(source, planOptions);
@@ -66,6 +80,24 @@ export async function prepareTable(target: MysqlTarget, source: FirebirdTable, j
   // The soft-delete column is the target's own: created with the table, after the source's.
   if (softDelete) design.columns.push({ name: softDelete, shape: { kind: 'timestamp' }, nullable: true, comment: 'fbsync softDelete: when the source lost the row' });
   return { source: source.name, target: plan.target, excludeColumns, ...(columns && { columns }), create: createTableSql(design), job: own };
+}
+
+/**
+ * Per Firebird table, the columns the last completed run copied that Firebird no longer has
+ * (see state/source-columns.ts): `excludeColumns` may name them, to keep their MySQL columns.
+ */
+export async function goneColumns(target: MysqlTarget, sources: readonly FirebirdTable[], jobs: readonly TableJob[], options: SyncTablesOptions): Promise<Map<string, string[]>> {
+  const gone = new Map<string, string[]>();
+  // Only `excludeColumns` entries are checked against the columns (see checkExclusions).
+  if ((options.excludeColumns ?? []).length === 0) return gone;
+  const store = new CheckpointStore(target, SOURCE_COLUMNS_TABLE);
+  for (const source of sources) {
+    const existing = await findMysqlTable(target, jobOf(jobs, source.name)?.target ?? targetTableName(options.names, source.name));
+    const remembered = existing === undefined ? null : await loadSourceColumns(store, existing);
+    const columns = (remembered ?? []).filter((c) => !source.columns.some((s) => s.name === c.source)).map((c) => c.source);
+    if (columns.length > 0) gone.set(source.name, columns);
+  }
+  return gone;
 }
 
 /** The run's tables as jobs; a table listed twice is refused. */

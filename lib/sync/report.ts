@@ -82,6 +82,7 @@ export function formatSummary(summary: SyncSummary & { outcome?: TableOutcome },
     ...summary.tables
       .filter((r) => r.versions && r.versions.mode !== 'compared')
       .map((r) => `(${r.table}: every row was compared, since ${r.versions!.reason}; ${notedFor(r)})`),
+    ...summary.tables.filter((r) => r.sourceChanged).map((r) => `(${r.table}: ${sourceChangedNote(r)})`),
     ...summary.tables.filter((r) => r.resumedAfter).map((r) => `(${r.table}: resumed after key ${JSON.stringify(r.resumedAfter)}; rows up to it were not read again)`),
     ...(summary.total.interrupted ? [`(interrupted: the checkpoint is kept; run again with ${nameOption('resume')} to continue)`] : []),
     ...(summary.total.dryRun ? ['(dry run: nothing was written)'] : []),
@@ -104,6 +105,14 @@ export function formatRetry(event: RetryEvent): string {
 /** A table's error as a line, its options named by `nameOption`. */
 export function errorText(error: NonNullable<SyncReport['error']>, nameOption: NameOption = inBackquotes): string {
   return (error.options ?? []).reduce((text, option) => text.replaceAll(`\`${option}\``, nameOption(option)), error.message);
+}
+
+/** How a table's source columns changed since the last run, what was altered for it, and that every row was compared. */
+function sourceChangedNote(r: SyncReport): string {
+  const { changes, altered } = r.sourceChanged!;
+  const what = changes.length > 0 ? `its columns changed since the last run (${changes.join('; ')})` : 'its MySQL table lacked source columns';
+  const done = altered.length === 0 ? '' : r.dryRun ? `; would run ${altered.join('; ')}` : `; ran ${altered.join('; ')}`;
+  return `${what}${done}; every row was compared`;
 }
 
 /** What became of the versions a run that compared every row noted (see RowVersions.finish). */

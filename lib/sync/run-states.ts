@@ -6,6 +6,7 @@ import { CheckpointStore } from '../mysql/checkpoint-store.js';
 import { VersionStore } from '../mysql/version-store.js';
 import { Checkpoints } from '../state/checkpoints.js';
 import { RowVersions } from '../state/row-versions.js';
+import { SOURCE_COLUMNS_TABLE, SourceColumns, type RememberedColumn } from '../state/source-columns.js';
 import type { RunState } from '../state/run-state.js';
 import { DEFAULT_SINCE_OVERLAP_SECONDS, WATERMARK_TABLE, Watermark, sinceColumn } from '../state/watermark.js';
 import type { SyncOptions } from './options.js';
@@ -15,14 +16,28 @@ interface RunStates {
   checkpoints: Checkpoints;
   watermark: Watermark | undefined;
   versions: RowVersions | undefined;
-  /** The three, in the order they are ended. */
+  /** The source columns this run copies, remembered once it completes. */
+  columns: SourceColumns;
+  /** The four, in the order they are ended. */
   all: RunState[];
 }
 
-/** Opens the run's states on their stores in the target (none written by a dry run). */
-export async function openStates(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions): Promise<RunStates> {
+/** The source's columns as the last completed run copied them and as this run does; `changed`: they differ. */
+export interface ColumnsMemory {
+  remembered: RememberedColumn[] | null;
+  now: RememberedColumn[];
+  changed: boolean;
+}
+
+/**
+ * Opens the run's states on their stores in the target (none written by a dry run). When the
+ * source's columns changed since the last completed run, every row is compared: no resume from
+ * a checkpoint, no watermark, no notes of versions; the memory of the columns is left for the
+ * next run only once this one completes, so a run stopped midway compares every row again.
+ */
+export async function openStates(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, memory: ColumnsMemory): Promise<RunStates> {
   const retry = { retry: options.retry, onRetry: options.onRetry };
-  const resume = Boolean(options.resume);
+  const resume = Boolean(options.resume) && !memory.changed;
   const dryRun = Boolean(options.dryRun);
   const store = options.checkpoints === false || dryRun ? undefined : await CheckpointStore.open(target, { required: resume, retry });
   // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
@@ -38,11 +53,19 @@ export async function openStates(db: FirebirdDatabase, target: MysqlTarget, tabl
           column: since,
           overlapSeconds: options.sinceOverlapSeconds ?? DEFAULT_SINCE_OVERLAP_SECONDS,
           keep: !dryRun,
+          readAll: memory.changed,
         });
   // A resumed run starts past rows it never reads, so it can neither use nor leave whole notes.
   const versions =
     options.rowVersions && !checkpoints.resumedAfter
-      ? await RowVersions.open(await VersionStore.open(target, table.target, { readOnly: dryRun, retry, softDelete: table.softDelete }), databaseIdentity(db), table, { dryRun, delete: Boolean(options.delete) })
+      ? await RowVersions.open(await VersionStore.open(target, table.target, { readOnly: dryRun, retry, softDelete: table.softDelete }), databaseIdentity(db), table, {
+          dryRun,
+          delete: Boolean(options.delete),
+          ...(memory.changed ? { distrust: "the source table's columns changed since the last run" } : {}),
+        })
       : undefined;
-  return { checkpoints, watermark, versions, all: [checkpoints, ...(watermark ? [watermark] : []), ...(versions ? [versions] : [])] };
+  // Where fbsync may not create its tables (or in a dry run), nothing is remembered: every run is then a first run.
+  const columnsStore = dryRun ? undefined : await CheckpointStore.open(target, { required: false, table: SOURCE_COLUMNS_TABLE, retry });
+  const columns = new SourceColumns(columnsStore, table.target, memory.remembered, memory.now);
+  return { checkpoints, watermark, versions, columns, all: [checkpoints, ...(watermark ? [watermark] : []), ...(versions ? [versions] : []), columns] };
 }

@@ -11,7 +11,7 @@ import { limitWatermark } from './since-limit.js';
 import { DEFAULT_PAGE_SIZE, firebirdSource } from '../firebird/source.js';
 import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { mysqlTargetReader } from '../mysql/reader.js';
-import { TableLock } from '../mysql/table-lock.js';
+import type { TableLock } from '../mysql/table-lock.js';
 import { DEFAULT_PARALLEL, localDateTime, mysqlSink, type MysqlSink } from '../mysql/sink.js';
 import { deleteGuardWhenCounted, type DeleteGuard } from '../stages/delete-guard.js';
 import { startGuard } from './delete-counts.js';
@@ -28,7 +28,7 @@ import type { Batch } from '../core/batch.js';
 import type { Page } from '../core/page.js';
 import { checkOptions } from './check-options.js';
 import type { PageStage, SyncOptions, SyncReport } from './options.js';
-import { planSync } from './plan-sync.js';
+import { planRun, type PlannedRun } from './plan-run.js';
 import { countOnTheSide } from './estimate.js';
 import { ProgressTicker } from './progress.js';
 import { openStates } from './run-states.js';
@@ -58,9 +58,8 @@ export interface SyncStreams {
 }
 
 /**
- * Connects (unless given connections), plans the table from both schemas, locks the target
- * table against other runs (not in a dry run; see SyncOptions.wait) and opens its run state,
- * and hands back the streams of one table's sync and the call that tears them down.
+ * Connects (unless given connections), locks and plans the table (planRun), opens its run
+ * state, and hands back the streams of one table's sync and the call that tears them down.
  * `syncTable` is this, run by `stream.pipeline`.
  */
 export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
@@ -91,17 +90,17 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
     // One connection reads the target for the diff while `parallel` others write.
     target = typeof options.to === 'string' ? await openMysql(options.to, { connections: parallel + 1 }) : options.to;
     // Planning reads Firebird's catalog: a connection lost meanwhile is replaced, like a page read's.
-    const plan = () => planSync(db!, target!, options);
     const reattach = async () => {
       abandonFirebird(db!);
       await reconnect!();
     };
-    const table = reconnect ? await againIfLost(plan, reattach, options.table, options) : await plan();
-    // One run per target table: locked before a row or a state (checkpoint, watermark, notes) of
-    // it is read. A dry run writes nothing, so it neither needs the lock nor waits for it.
-    if (!options.dryRun) lock = await TableLock.take(target, table.target, { waitSeconds: options.wait, startedAt: new Date(started), signal: options.signal });
+    const describe = <T>(work: () => Promise<T>) => (reconnect ? againIfLost(work, reattach, options.table, options) : work());
+    // Locked from here on (see planRun) until the run closes.
+    const planned = await planRun(() => db!, target, options, { describe, startedAt: new Date(started) });
+    const { table } = planned;
+    lock = planned.lock;
     const guard = startGuard(db, target, table, options, attachSide);
-    const streams = await tableStreams(db, target, table, options, { rejectFile, signal: retries.signal, reconnect, attachSide, guard, started });
+    const streams = await tableStreams(db, target, planned, options, { rejectFile, signal: retries.signal, reconnect, attachSide, guard, started });
     return {
       ...streams,
       async close() {
@@ -118,6 +117,7 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
             interrupted: run.interrupted,
             ...(run.since ? { since: run.since } : {}),
             ...(run.versions ? { versions: run.versions } : {}),
+            ...(planned.moved ? { sourceChanged: planned.moved } : {}),
             elapsedMs,
             rowsPerSecond: elapsedMs > 0 ? Math.round((run.counts.read * 1000) / elapsedMs) : run.counts.read,
           };
@@ -150,9 +150,10 @@ interface Faults {
  * [transforms] → diff → batch → sink. `end` waits for them to close and ends the run's states
  * (lib/state/), which see the pages and follow the commits meanwhile.
  */
-async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: SyncOptions, faults: Faults) {
+async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: PlannedRun, options: SyncOptions, faults: Faults) {
   const retry = { retry: options.retry, onRetry: options.onRetry };
-  const { checkpoints, watermark, versions, all: states } = await openStates(db, target, table, options);
+  const { table } = planned;
+  const { checkpoints, watermark, versions, all: states } = await openStates(db, target, table, options, { ...planned, changed: planned.moved !== undefined });
   const resumedAfter = checkpoints.resumedAfter;
   // Before the snapshot, which begins at the source's first read.
   if (watermark) await limitWatermark(db, watermark);
@@ -212,7 +213,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, table: Ta
       ...roundingStages(table),
       diffStage({
         table,
-        readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal }),
+        readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal, absent: planned.absent }),
         delete: options.delete,
         sparse: Boolean(watermark?.from),
         ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),

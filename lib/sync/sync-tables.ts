@@ -11,7 +11,7 @@ import type { SyncReport, SyncTablesOptions } from './options.js';
 import { outcomeOf, failedReport, worstOutcome } from './outcome.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
-import { checkJobs, checkTablesOptions, columnsLeftOut, createMissing, jobOf, prepareTable, sharedTargetError, tableJobs, type PreparedTable } from './prepare-tables.js';
+import { checkJobs, checkTablesOptions, columnsLeftOut, createMissing, goneColumns, jobOf, prepareTable, sharedTargetError, tableJobs, type PreparedTable } from './prepare-tables.js';
 import { summarize, type TablesSummary } from './report.js';
 import { syncTable } from './sync-table.js';
 
@@ -65,7 +65,8 @@ export async function syncTables(options: SyncTablesOptions): Promise<TablesSumm
     );
     const lanesWanted = Math.max(1, Math.min(parallelTables, tables.length));
     target = await openMysql(options.to, { connections: lanesWanted * (parallel + 1) });
-    checkExclusions(options.excludeColumns ?? [], sources);
+    // Excluding a column Firebird dropped since the last run is legal: it keeps the MySQL column.
+    checkExclusions(options.excludeColumns ?? [], sources, await goneColumns(target, sources, jobs, options));
     checkJobs(jobs, sources, options);
     // Every column that cannot be copied, in every table, named at once rather than one per run.
     const unsupported = sources.flatMap((s) => unsupportedColumns(s, columnsLeftOut(options, jobOf(jobs, s.name), s.name)));

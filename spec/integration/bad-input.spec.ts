@@ -50,8 +50,8 @@ function expectNoSecrets(run: CliResult): void {
 
 /**
  * Runs fbsync expecting a failure; returns its single stderr line. A failure before any table
- * ran prints nothing on stdout; a table that failed once rows moved is in the summary there,
- * as failed, with the same message.
+ * ran prints nothing on stdout; a table that failed once rows moved (or that its own run
+ * refused, such as one lacking a source column) is in the summary there, with the same message.
  */
 async function failure(args: string[]): Promise<string> {
   const run = await fbsync(args);
@@ -60,8 +60,8 @@ async function failure(args: string[]): Promise<string> {
   const message = run.stderr.trim();
   if (run.stdout !== '') {
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[1], 'the failed table in the summary').to.match(/\sfailed$/);
-    expect(lines.map((l) => l.replace(/^\S+ failed: /, 'fbsync: ')), 'its message below the summary').to.include(message);
+    expect(lines[1], 'the failed table in the summary').to.match(/\s(failed|refused)$/);
+    expect(lines.map((l) => l.replace(/^\S+ (failed|refused): /, 'fbsync: ')), 'its message below the summary').to.include(message);
   }
   expectNoSecrets(run);
   return message;

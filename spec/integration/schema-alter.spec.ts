@@ -66,7 +66,8 @@ describe('fbsync schema --alter', function () {
 
   it('is needed: a plain sync refuses the hand-made table and changes nothing', async function () {
     const run = await fbsync(['sync', '--tables', 'TB_PEDIDO'], { env: env() });
-    expect(run.status).to.equal(1);
+    // A missing column refuses the table on its own (exit 3), with the ADD COLUMN to run.
+    expect(run.status).to.equal(3);
     expect(run.stderr).to.include(`MySQL table ${my.database}.TB_PEDIDO has no column OBS`);
     expect(await my.rows('SELECT ID, TOTAL FROM TB_PEDIDO ORDER BY ID')).to.deep.equal([[1, '1234.57'], [2, '0.00']]);
   });

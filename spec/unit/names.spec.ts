@@ -124,7 +124,7 @@ describe('names', () => {
     it('a missing column: the MySQL column and the Firebird one, and the fixes', () => {
       const err = errorOf(() => planTable(ESTOQUE, estoque(['id_produto', 'qt_estoque', 'obs']), options));
       expect(err.message).to.equal(
-        'MySQL table shop.estoque has no column updated_at for TB_ESTOQUE.DT_ATUALIZACAO (TIMESTAMP); add it (ALTER TABLE estoque ADD COLUMN …), map DT_ATUALIZACAO to a column the table has in `columns`, or exclude it: add TB_ESTOQUE.DT_ATUALIZACAO to `excludeColumns`',
+        'MySQL table shop.estoque has no column updated_at for TB_ESTOQUE.DT_ATUALIZACAO (TIMESTAMP); add it (ALTER TABLE `estoque` ADD COLUMN `updated_at` DATETIME(4)), map DT_ATUALIZACAO to a column the table has in `columns`, or exclude it: add TB_ESTOQUE.DT_ATUALIZACAO to `excludeColumns`',
       );
     });
 

@@ -88,6 +88,14 @@ describe('report', () => {
       expect(note({ interrupted: true })).to.include('; its versions were not kept, since the run did not complete)');
     });
 
+    it('says how the source columns changed, what was altered (or would be, in a dry run), and that every row was compared', () => {
+      const sourceChanged = { changes: ['OBS is new'], altered: ['ALTER TABLE `T` ADD COLUMN `OBS` INT'] };
+      const note = (more: Partial<SyncReport>) => formatSummary(summarize([report('T', { sourceChanged, ...more })], 1000)).split('\n').find((l) => l.startsWith('(T: '));
+      expect(note({})).to.equal('(T: its columns changed since the last run (OBS is new); ran ALTER TABLE `T` ADD COLUMN `OBS` INT; every row was compared)');
+      expect(note({ dryRun: true })).to.include('; would run ALTER TABLE');
+      expect(note({ sourceChanged: { changes: [], altered: sourceChanged.altered } })).to.match(/^\(T: its MySQL table lacked source columns; ran /);
+    });
+
     it('says what held a watermark back, and when other transactions could not be seen', () => {
       const lines = (since: SyncReport['since']) => formatSummary(summarize([report('T', { since })], 1000)).split('\n').slice(2);
       const from = '2026-12-07 11:00:00.0000';
