@@ -51,7 +51,7 @@ export async function planRun(
   try {
     const remembered = await loadSourceColumns(new CheckpointStore(target, SOURCE_COLUMNS_TABLE, { retry: options.retry, onRetry: options.onRetry }), name);
     let dest = await describeMysqlTable(target, name);
-    const planOptions = { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, softDelete: options.softDelete, roundToTarget: options.roundToTarget };
+    const planOptions = { excludeColumns: options.excludeColumns, names: options.names, targetTable: options.targetTable, columns: options.columns, softDelete: options.softDelete, roundToTarget: options.roundToTarget };
     const moves = sourceMoves(source, dest, remembered, planOptions);
     const refusal = movesRefusal(source.name, dest, moves, { createTables: options.createTables, remembered: remembered !== null });
     if (refusal) throw refusal;
