@@ -1,14 +1,14 @@
-import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
-import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import type { SkippedTable } from '../firebird/catalog.js';
 import { describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
-import { openMysql, type MysqlTarget } from '../mysql/connect.js';
+import type { MysqlTarget } from '../mysql/connect.js';
 import { describeMysqlTable, findMysqlTable } from '../mysql/metadata.js';
 import { alterTableSql, tableChanges } from './alter-table.js';
 import { checkExclusions } from './exclusions.js';
 import type { SyncTablesOptions } from './options.js';
 import { planSource, unsupportedColumns, unsupportedError } from './plan.js';
-import { checkJobs, checkTablesOptions, columnsLeftOut, jobOf, prepareTable, tableJobs } from './prepare-tables.js';
+import { checkJobs, checkTablesOptions, columnsLeftOut, goneColumns, jobOf, prepareTable, tableJobs } from './prepare-tables.js';
 import { targetTableName } from './names.js';
+import { withPlanningSession } from './planning-session.js';
 
 /** One table of mysqlAlterations. */
 export interface TableAlteration {
@@ -41,26 +41,19 @@ export interface MysqlAlterations {
 export async function mysqlAlterations(options: SyncTablesOptions): Promise<MysqlAlterations> {
   checkTablesOptions(options);
   const jobs = tableJobs(options);
-  let db: FirebirdDatabase | undefined;
-  let target: MysqlTarget | undefined;
-  try {
-    db = await openFirebird(options.from);
-    target = await openMysql(options.to, { connections: 1 });
-    const { tables, skipped } = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
+  return withPlanningSession(options, jobs, async (db, target, { tables, skipped }) => {
     const sources: FirebirdTable[] = [];
     for (const name of tables) sources.push(await describeFirebirdTable(db, name, { noneCharset: options.noneCharset }));
     checkJobs(jobs, sources, options);
-    checkExclusions(options.excludeColumns ?? [], sources);
+    // A column Firebird dropped may be left out, as a sync allows (see goneColumns).
+    checkExclusions(options.excludeColumns ?? [], sources, await goneColumns(target, sources, jobs, options));
     // Every column that cannot be copied, in every table, named at once rather than one per run.
     const unsupported = sources.flatMap((s) => unsupportedColumns(s, columnsLeftOut(options, jobOf(jobs, s.name), s.name)));
     if (unsupported.length > 0) throw unsupportedError(unsupported);
     const out: TableAlteration[] = [];
     for (const source of sources) out.push(await alterationOf(target, source, options, jobs));
     return { tables: out, skipped };
-  } finally {
-    await target?.end();
-    await closeFirebird(db);
-  }
+  });
 }
 
 async function alterationOf(target: MysqlTarget, source: FirebirdTable, options: SyncTablesOptions, jobs: ReturnType<typeof tableJobs>): Promise<TableAlteration> {

@@ -1,9 +1,8 @@
 import { FbsyncError } from '../core/errors.js';
-import { chooseTables, type SkippedTable } from '../firebird/catalog.js';
-import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
+import { withPlanningSession } from './planning-session.js';
+import type { SkippedTable } from '../firebird/catalog.js';
 import { driverWarnings } from '../firebird/driver-patch.js';
 import { checkReadable, describeFirebirdTable, type FirebirdTable } from '../firebird/metadata.js';
-import { openMysql, type MysqlTarget } from '../mysql/connect.js';
 import { unsupportedColumns, unsupportedError } from './plan.js';
 import { checkExclusions } from './exclusions.js';
 import type { SyncTablesOptions } from './options.js';
@@ -42,12 +41,7 @@ export interface TablesCheck {
 export async function checkTables(options: SyncTablesOptions): Promise<TablesCheck> {
   checkTablesOptions(options);
   const jobs = tableJobs(options);
-  let db: FirebirdDatabase | undefined;
-  let target: MysqlTarget | undefined;
-  try {
-    db = await openFirebird(options.from);
-    target = await openMysql(options.to, { connections: 1 });
-    const { tables, skipped } = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
+  return withPlanningSession(options, jobs, async (db, target, { tables, skipped }) => {
     const checks: TableCheck[] = [];
     const sources: FirebirdTable[] = [];
     const planned: PreparedTable[] = [];
@@ -86,8 +80,5 @@ export async function checkTables(options: SyncTablesOptions): Promise<TablesChe
     }
     checkExclusions(options.excludeColumns ?? [], sources, await goneColumns(target, sources, jobs, options));
     return { tables: checks, skipped, warnings: driverWarnings() };
-  } finally {
-    await target?.end();
-    await closeFirebird(db);
-  }
+  });
 }
