@@ -1,0 +1,268 @@
+/**
+ * A sync of listed keys (SyncOptions.keys), what `verify` with `repair` runs, against real
+ * servers: only the rows of the listed keys are read and written; a listed row that differs is
+ * updated, one missing from the target inserted, one the source no longer has deleted only with
+ * `delete` and under `maxDelete` (otherwise counted as extra); unlisted rows are left alone.
+ */
+import { expect } from 'chai';
+import { FbsyncError, syncTable, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import type { Page } from '../../lib/core/page.js';
+import type { Key } from '../../lib/core/table.js';
+import { createEstoqueDatabases, createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { ITEMS_FIREBIRD_DDL, ITEMS_MYSQL_DDL, ids, sourceItems, targetItems, targetKeys } from '../support/items.js';
+import { ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT, expectSameRows, firebirdRows, watchWrites } from '../support/rows.js';
+
+describe('sync of listed keys (keys)', function () {
+  this.timeout(60_000);
+  let fb: FirebirdFixture;
+  let my: MysqlFixture;
+
+  const sync = (keys: SyncOptions['keys'], options: Partial<SyncOptions> = {}): Promise<SyncReport> => syncTable({ from: fb.uri, to: my.uri, table: 'ITEMS', keys, ...options });
+  const names = async () => Object.fromEntries((await my.rows('SELECT ID, NAME FROM ITEMS ORDER BY ID')).map(([id, name]) => [Number(id), name]));
+  const refusal = (promise: Promise<unknown>) => promise.then(() => expect.fail('the run was not refused'), (e: unknown) => e as FbsyncError);
+
+  describe('on a small table, 20 rows on both sides', () => {
+    beforeEach(async () => {
+      fb = await createFirebirdDatabase();
+      my = await createMysqlDatabase();
+      await fb.exec(ITEMS_FIREBIRD_DDL);
+      await my.exec(ITEMS_MYSQL_DDL);
+      await sourceItems(fb, ids(1, 20));
+      await targetItems(my, ids(1, 20));
+    });
+    afterEach(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it('updates a listed key whose target row differs, writing that row alone', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3");
+      const writes = await watchWrites(my, 'ITEMS');
+      const report = await sync([[3]]);
+      expect(report).to.include({ read: 1, updated: 1, inserted: 0, unchanged: 0, deleted: 0 });
+      expect(report.keys).to.deep.equal({ listed: 1, extra: 0 });
+      expect((await names())[3]).to.equal('item 3');
+      // An upsert fires the INSERT trigger and, for an existing row, the UPDATE trigger: one row.
+      expect(await writes()).to.deep.equal({ inserts: 1, updates: 1, deletes: 0 });
+    });
+
+    it('leaves an unlisted row that differs as it is', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID IN (3, 7)");
+      await sync([[3]]);
+      expect((await names())[7]).to.equal('edited');
+    });
+
+    it('reads only the listed rows and writes nothing for listed rows that are equal', async () => {
+      const writes = await watchWrites(my, 'ITEMS');
+      const report = await sync([[1], [2], [20]]);
+      expect(report).to.include({ read: 3, unchanged: 3, updated: 0, inserted: 0 });
+      expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
+    });
+
+    it('inserts a listed key the target lacks', async () => {
+      await my.exec('DELETE FROM ITEMS WHERE ID IN (5, 6)');
+      const report = await sync([[5]]);
+      expect(report).to.include({ read: 1, inserted: 1 });
+      expect(await targetKeys(my)).to.deep.equal(ids(1, 20).filter((id) => id !== 6));
+    });
+
+    it('without delete, counts a listed key the source no longer has as extra and leaves its target row', async () => {
+      await fb.exec('DELETE FROM ITEMS WHERE ID = 9');
+      const writes = await watchWrites(my, 'ITEMS');
+      const report = await sync([[9]]);
+      expect(report).to.include({ read: 0, deleted: 0 });
+      expect(report.keys).to.deep.equal({ listed: 1, extra: 1 });
+      expect(await targetKeys(my)).to.include(9);
+      expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
+    });
+
+    it('with delete, deletes a listed key the source no longer has, and no unlisted one', async () => {
+      await fb.exec('DELETE FROM ITEMS WHERE ID IN (9, 10)');
+      const report = await sync([[9]], { delete: true });
+      expect(report).to.include({ deleted: 1 });
+      expect(report.keys).to.deep.equal({ listed: 1, extra: 0 });
+      expect(await targetKeys(my)).to.deep.equal(ids(1, 20).filter((id) => id !== 9));
+    });
+
+    it('with delete, stops at the delete that would pass maxDelete (DELETE_GUARD)', async () => {
+      await fb.exec('DELETE FROM ITEMS WHERE ID IN (9, 10, 11)');
+      const err = await refusal(sync([[9], [10], [11]], { delete: true, maxDelete: 2 }));
+      expect(err).to.be.instanceOf(FbsyncError);
+      expect(err.code).to.equal('DELETE_GUARD');
+      expect(await targetKeys(my)).to.deep.equal(ids(1, 20));
+    });
+
+    it('with delete, refuses before writing when the source table is empty, whatever the keys', async () => {
+      await fb.exec('DELETE FROM ITEMS');
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 1");
+      const err = await refusal(sync([[1], [2]], { delete: true }));
+      expect(err.code).to.equal('DELETE_GUARD');
+      expect(err.message).to.contain('has no rows');
+      expect(await targetKeys(my)).to.deep.equal(ids(1, 20));
+    });
+
+    it('with delete and softDelete, marks a listed key the source no longer has instead of deleting it', async () => {
+      await my.exec('ALTER TABLE ITEMS ADD COLUMN DELETED_AT DATETIME NULL');
+      await fb.exec('DELETE FROM ITEMS WHERE ID IN (9, 10)');
+      const report = await sync([[9]], { delete: true, softDelete: 'DELETED_AT' });
+      expect(report.deleted).to.equal(1);
+      expect(await my.rows('SELECT ID FROM ITEMS WHERE DELETED_AT IS NOT NULL')).to.deep.equal([[9]]);
+      expect(await targetKeys(my)).to.deep.equal(ids(1, 20));
+    });
+
+    it('does nothing for a listed key neither side has', async () => {
+      const writes = await watchWrites(my, 'ITEMS');
+      const report = await sync([[999]], { delete: true });
+      expect(report).to.include({ read: 0, inserted: 0, updated: 0, deleted: 0 });
+      expect(report.keys).to.deep.equal({ listed: 1, extra: 0 });
+      expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
+    });
+
+    it('takes keys from an async iterable, in any order, a key repeated counted once', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID IN (4, 15)");
+      async function* keys(): AsyncGenerator<Key> {
+        yield [15];
+        yield [4];
+        yield [15];
+      }
+      const report = await sync(keys());
+      expect(report).to.include({ read: 2, updated: 2 });
+      expect(report.keys).to.deep.equal({ listed: 2, extra: 0 });
+      expect(await names()).to.include({ 4: 'item 4', 15: 'item 15' });
+    });
+
+    it('in a dry run, reports what differs and writes nothing', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3", 'DELETE FROM ITEMS WHERE ID = 5');
+      const writes = await watchWrites(my, 'ITEMS');
+      const report = await sync([[3], [5]], { dryRun: true });
+      expect(report).to.include({ updated: 1, inserted: 1, dryRun: true });
+      expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
+    });
+
+    it('leaves no checkpoint, and keeps the one an unfinished run left', async () => {
+      await my.exec(
+        'CREATE TABLE fbsync_checkpoints (table_name VARCHAR(255) NOT NULL PRIMARY KEY, last_key TEXT NOT NULL, updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+        `INSERT INTO fbsync_checkpoints (table_name, last_key) VALUES ('ITEMS', '[10]')`,
+      ).catch(() => undefined);
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3");
+      const before = await my.rows('SELECT * FROM fbsync_checkpoints').catch(() => []);
+      await sync([[3]]);
+      expect(await my.rows('SELECT * FROM fbsync_checkpoints').catch(() => [])).to.deep.equal(before);
+    });
+
+    it('refuses a key of the wrong width with an OPTION error naming keys', async () => {
+      const err = await refusal(sync([[1, 2]]));
+      expect(err.code).to.equal('OPTION');
+      expect(err.options).to.include('keys');
+    });
+
+    it('refuses resume: a run of listed keys keeps no checkpoint', async () => {
+      const err = await refusal(sync([[1]], { resume: true }));
+      expect(err.code).to.equal('OPTION');
+      expect(err.options).to.deep.equal(['keys', 'resume']);
+      expect(err.message).to.contain('checkpoint');
+    });
+
+    it('refuses sinceColumn: the rows are chosen by the keys', async () => {
+      const err = await refusal(sync([[1]], { sinceColumn: 'NAME' }));
+      expect(err.code).to.equal('OPTION');
+      expect(err.options).to.deep.equal(['keys', 'sinceColumn']);
+    });
+
+    it('refuses rowVersions, saying the notes are left as they are', async () => {
+      const err = await refusal(sync([[1]], { rowVersions: true }));
+      expect(err.code).to.equal('OPTION');
+      expect(err.options).to.deep.equal(['keys', 'rowVersions']);
+      expect(err.message).to.contain('notes are left as they are');
+    });
+
+    it('is refused with TABLE_BUSY while another run holds the table', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const holding = new Promise<void>((resolve) => (started = resolve));
+      const hold = async (page: Page) => {
+        started();
+        await held;
+        return page;
+      };
+      const first = sync([[1]], { transforms: [hold] });
+      await holding;
+      const err = await refusal(sync([[2]]));
+      release();
+      await first;
+      expect(err.code).to.equal('TABLE_BUSY');
+    });
+
+    it('leaves notes of versions that a later rowVersions run finds still right: it writes nothing', async () => {
+      await syncTable({ from: fb.uri, to: my.uri, table: 'ITEMS', rowVersions: true });
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3");
+      await sync([[3]]);
+      const writes = await watchWrites(my, 'ITEMS');
+      const report = await syncTable({ from: fb.uri, to: my.uri, table: 'ITEMS', rowVersions: true });
+      expect(report.versions?.mode).to.not.equal('off');
+      expect(report).to.include({ inserted: 0, updated: 0 });
+      expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
+      expect((await names())[3]).to.equal('item 3');
+    });
+  });
+
+  describe('on a table with a composite text key', () => {
+    beforeEach(async () => {
+      fb = await createFirebirdDatabase();
+      my = await createMysqlDatabase();
+      await fb.exec(
+        'CREATE TABLE LABELS (CODE VARCHAR(10) NOT NULL, LANG VARCHAR(5) NOT NULL, LABEL VARCHAR(40), PRIMARY KEY (CODE, LANG))',
+        "EXECUTE BLOCK AS BEGIN INSERT INTO LABELS VALUES ('a', 'pt', 'um'); INSERT INTO LABELS VALUES ('a', 'en', 'one'); INSERT INTO LABELS VALUES ('b', 'pt', 'dois'); INSERT INTO LABELS VALUES ('ção', 'pt', 'três'); END",
+      );
+      await my.exec(
+        'CREATE TABLE LABELS (CODE VARCHAR(10) COLLATE utf8mb4_bin NOT NULL, LANG VARCHAR(5) COLLATE utf8mb4_bin NOT NULL, LABEL VARCHAR(40), PRIMARY KEY (CODE, LANG))',
+        "INSERT INTO LABELS VALUES ('a', 'pt', 'um'), ('a', 'en', 'edited'), ('b', 'pt', 'edited'), ('x', 'en', 'extra')",
+      );
+    });
+    afterEach(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it('repairs the listed keys only: updates, inserts, deletes with delete', async () => {
+      const report = await syncTable({ from: fb.uri, to: my.uri, table: 'LABELS', delete: true, keys: [['x', 'en'], ['ção', 'pt'], ['a', 'en']] });
+      expect(report).to.include({ read: 2, updated: 1, inserted: 1, deleted: 1 });
+      expect(await my.rows('SELECT CODE, LANG, LABEL FROM LABELS ORDER BY CODE, LANG')).to.deep.equal([
+        ['a', 'en', 'one'],
+        ['a', 'pt', 'um'],
+        ['b', 'pt', 'edited'],
+        ['ção', 'pt', 'três'],
+      ]);
+    });
+  });
+
+  describe('on a 100,000-row table', function () {
+    this.timeout(180_000);
+    before(async () => {
+      ({ fb, my } = await createEstoqueDatabases(100_000));
+      await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE' });
+    });
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it('repairs 25,000 listed keys in pages of pageSize keys, leaving the target equal to the source', async () => {
+      await my.exec("UPDATE TB_ESTOQUE SET DESCRICAO = 'edited' WHERE MOD(ID_ESTOQUE, 4) = 0");
+      function* keys(): Generator<Key> {
+        for (let id = 4; id <= 100_000; id += 4) yield [id];
+      }
+      let largest = 0;
+      const measure = (page: Page) => {
+        largest = Math.max(largest, page.rows.length + (page.gone?.length ?? 0));
+        return page;
+      };
+      const report = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', keys: keys(), pageSize: 2000, transforms: [measure] });
+      expect(report).to.include({ read: 25_000, updated: 25_000, inserted: 0, unchanged: 0 });
+      expect(report.keys).to.deep.equal({ listed: 25_000, extra: 0 });
+      expect(largest).to.equal(2000);
+      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+  });
+});
