@@ -4,8 +4,11 @@
  * updated, one missing from the target inserted, one the source no longer has deleted only with
  * `delete` and under `maxDelete` (otherwise counted as extra); unlisted rows are left alone.
  */
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { FbsyncError, syncTable, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import { FbsyncError, syncTable, type RetryEvent, type SyncOptions, type SyncReport } from '../../lib/index.js';
 import type { Page } from '../../lib/core/page.js';
 import type { Key } from '../../lib/core/table.js';
 import { createEstoqueDatabases, createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
@@ -139,15 +142,37 @@ describe('sync of listed keys (keys)', function () {
       expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
     });
 
-    it('leaves no checkpoint, and keeps the one an unfinished run left', async () => {
+    it('skips a listed row MySQL refuses (within maxErrors) into the reject file, and writes the others', async function () {
+      await my.exec('ALTER TABLE ITEMS MODIFY NAME VARCHAR(7)');
+      const [[mode]] = await my.rows('SELECT @@GLOBAL.sql_mode');
+      if (!String(mode).includes('STRICT')) this.skip(); // only strict mode refuses instead of truncating
+      await fb.exec("UPDATE ITEMS SET NAME = 'far too long' WHERE ID = 3", "UPDATE ITEMS SET NAME = 'short' WHERE ID = 4");
+      const rejectFile = join(tmpdir(), `fbsync-keys-${my.database}.jsonl`);
+      try {
+        const report = await sync([[3], [4]], { maxErrors: 1, rejectFile, loadData: false });
+        expect(report).to.include({ updated: 2, rejected: 1 });
+        const lines = (await readFile(rejectFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { key: unknown });
+        expect(lines.map((l) => l.key)).to.deep.equal([{ ID: 3 }]);
+        expect((await names())[4]).to.equal('short');
+      } finally {
+        await rm(rejectFile, { force: true });
+      }
+    });
+
+    it('keeps the checkpoint an unfinished run left, for that run to resume', async () => {
       await my.exec(
-        'CREATE TABLE fbsync_checkpoints (table_name VARCHAR(255) NOT NULL PRIMARY KEY, last_key TEXT NOT NULL, updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)',
-        `INSERT INTO fbsync_checkpoints (table_name, last_key) VALUES ('ITEMS', '[10]')`,
-      ).catch(() => undefined);
-      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3");
-      const before = await my.rows('SELECT * FROM fbsync_checkpoints').catch(() => []);
+        'CREATE TABLE fbsync_checkpoints (table_name VARCHAR(255) NOT NULL PRIMARY KEY, after_key TEXT NOT NULL, updated_at TIMESTAMP(3) NULL)',
+        "INSERT INTO fbsync_checkpoints (table_name, after_key) VALUES ('ITEMS', '[10]')",
+        "UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3",
+      );
       await sync([[3]]);
-      expect(await my.rows('SELECT * FROM fbsync_checkpoints').catch(() => [])).to.deep.equal(before);
+      expect(await my.rows('SELECT table_name, after_key FROM fbsync_checkpoints')).to.deep.equal([['ITEMS', '[10]']]);
+    });
+
+    it('creates none of the tables a run keeps between runs (checkpoints, columns), only the lock', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3");
+      await sync([[3]]);
+      expect(await my.rows("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'fbsync%'")).to.deep.equal([['fbsync_locks']]);
     });
 
     it('refuses a key of the wrong width with an OPTION error naming keys', async () => {
@@ -262,6 +287,36 @@ describe('sync of listed keys (keys)', function () {
       expect(report).to.include({ read: 25_000, updated: 25_000, inserted: 0, unchanged: 0 });
       expect(report.keys).to.deep.equal({ listed: 25_000, extra: 0 });
       expect(largest).to.equal(2000);
+      expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
+    });
+
+    it('attaches again when the Firebird connection is lost, reading the lost page of keys again', async () => {
+      await my.exec("UPDATE TB_ESTOQUE SET DESCRICAO = 'edited' WHERE MOD(ID_ESTOQUE, 5) = 0");
+      function* keys(): Generator<Key> {
+        for (let id = 5; id <= 100_000; id += 5) yield [id];
+      }
+      // What an administrator does to a runaway attachment: every one but the fixture's own goes.
+      const killAfterPages = (...pages: number[]) => async (page: Page) => {
+        if (pages.includes(page.seq)) await fb.exec('DELETE FROM MON$ATTACHMENTS WHERE MON$ATTACHMENT_ID <> CURRENT_CONNECTION AND MON$SYSTEM_FLAG = 0');
+        return page;
+      };
+      const retries: RetryEvent[] = [];
+      const report = await syncTable({
+        from: fb.uri,
+        to: my.uri,
+        table: 'TB_ESTOQUE',
+        keys: keys(),
+        pageSize: 1000,
+        transforms: [killAfterPages(2, 9)],
+        retry: { attempts: 8, baseMs: 20, maxMs: 300 },
+        onRetry: (e) => retries.push(e),
+      });
+      expect(retries.map((e) => [e.database, e.operation])).to.deep.equal([
+        ['firebird', 'read'],
+        ['firebird', 'read'],
+      ]);
+      expect(report).to.include({ read: 20_000, updated: 20_000, inserted: 0 });
+      expect(report.keys).to.deep.equal({ listed: 20_000, extra: 0 });
       expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
   });
