@@ -8,10 +8,11 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { FbsyncError, syncTable, type RetryEvent, type SyncOptions, type SyncReport } from '../../lib/index.js';
+import { FbsyncError, syncTable, syncTables, type RetryEvent, type SyncOptions, type SyncReport } from '../../lib/index.js';
 import type { Page } from '../../lib/core/page.js';
 import type { Key } from '../../lib/core/table.js';
 import { createEstoqueDatabases, createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
+import { TIPOS_ROWS, createTipos } from '../support/every-type.js';
 import { ITEMS_FIREBIRD_DDL, ITEMS_MYSQL_DDL, ids, sourceItems, targetItems, targetKeys } from '../support/items.js';
 import { ESTOQUE_SOURCE_SELECT, ESTOQUE_TARGET_SELECT, expectSameRows, firebirdRows, watchWrites } from '../support/rows.js';
 
@@ -259,6 +260,27 @@ describe('sync of listed keys (keys)', function () {
         ['b', 'pt', 'edited'],
         ['ção', 'pt', 'três'],
       ]);
+    });
+  });
+
+  describe('on the every-type table, BLOBs of several MB included', () => {
+    before(async () => {
+      fb = await createFirebirdDatabase({ charset: 'UTF8' });
+      await createTipos(fb);
+      my = await createMysqlDatabase();
+      await syncTables({ from: fb.uri, to: my.uri, tables: ['TB_TIPOS'], createTables: true });
+    });
+    after(async () => {
+      await fb?.drop();
+      await my?.drop();
+    });
+
+    it('repairs edited rows of every listed key and finds the others equal; a full sync then finds nothing to write', async () => {
+      await my.exec("UPDATE TB_TIPOS SET BB = X'00' WHERE ID = 8", "UPDATE TB_TIPOS SET BT_UTF8 = 'edited' WHERE ID = 9", "UPDATE TB_TIPOS SET TS = '2001-01-01 00:00:00.0001' WHERE ID = 2");
+      const report = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_TIPOS', keys: ids(1, TIPOS_ROWS).map((id) => [id]) });
+      expect(report).to.include({ read: TIPOS_ROWS, updated: 3, inserted: 0, unchanged: TIPOS_ROWS - 3 });
+      const again = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_TIPOS', dryRun: true });
+      expect(again).to.include({ read: TIPOS_ROWS, unchanged: TIPOS_ROWS });
     });
   });
 
