@@ -1,15 +1,25 @@
+import createDebug from 'debug';
 import { FbsyncError } from '../core/errors.js';
-import { compareKeys } from '../core/keyset.js';
-import { keyOneOf } from '../core/keyset.js';
+import { compareKeys, keyAfter, keyOneOf, keyThrough } from '../core/keyset.js';
 import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
 import type { ValueKind } from '../core/values.js';
 import { rowConverter, type RowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
-import { keyChunks } from './picked-pages.js';
+import { KEYS_PER_READ, keyChunks } from './picked-pages.js';
 import { RowBudget } from './row-budget.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { selectList } from './select-list.js';
+import { hasBlobs, selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
+
+const debug = createDebug('fbsync:source');
+
+/**
+ * How many key values a listed key's span may hold at most for a page to be read as one range
+ * (see ListedPages #dense). A look-up by key costs about what reading three rows of a range does
+ * (on the 1,000,000-row TB_ESTOQUE: ~31,000 keys/s by key, ~100,000 rows/s by range), so a
+ * span of twice the keys is still faster, and bounds what a page holds to twice its keys.
+ */
+const DENSE_SPAN = 2;
 
 /** Keys to read, in any order: an array, a generator, a stream of keys (see SyncOptions.keys). */
 export type KeyList = Iterable<Key> | AsyncIterable<Key>;
@@ -45,6 +55,9 @@ export class ListedPages {
   readonly #convert: RowConverter;
   readonly #budget: RowBudget;
   readonly #fetch = new FetchSize(FIRST_FETCH_ROWS);
+  readonly #rangeFetch = new FetchSize(FIRST_FETCH_ROWS);
+  /** Whether a page of keys dense enough may be read as one key range (see #dense). */
+  readonly #ranges: boolean;
   /** The page under way: its keys, sorted, until delivered. */
   #current: { keys: Key[]; final: boolean } | undefined;
   /** The key pulled to learn whether the list goes on, for the next page. */
@@ -66,20 +79,48 @@ export class ListedPages {
     this.#sql = (where) => `SELECT ${list} FROM ${quoteFirebird(table.source)} WHERE ${where}`;
     this.#convert = rowConverter(table, { after: null, keyOrder: 'unchecked' });
     this.#budget = new RowBudget(table, options.pageBytes);
+    const kind = this.#kinds.length === 1 ? this.#kinds[0] : undefined;
+    this.#ranges = (kind === 'integer' || kind === 'bigint') && !hasBlobs(table);
   }
 
   /** The rows of the next page of keys, read in the transaction of `session`. */
   async read(session: Session): Promise<ListedPage> {
     const page = (this.#current ??= await this.#nextKeys());
+    const rows = this.#dense(page.keys) ? await this.#readRange(session, page.keys) : await this.#readByKey(session, page.keys);
+    this.#budget.measured(rows);
+    const { found, gone } = this.#match(page.keys, rows);
+    return { rows: found, gone, final: page.final, listed: page.keys.length };
+  }
+
+  async #readByKey(session: Session, keys: readonly Key[]): Promise<Row[]> {
     const rows: Row[] = [];
-    for (const chunk of page.keys.length > 0 ? keyChunks(page.keys) : []) {
+    for (const chunk of keys.length > 0 ? keyChunks(keys) : []) {
       const byKey = keyOneOf(this.#columns, chunk);
       const statement = await prepareOnce(session, 'by-key', this.#sql(byKey.sql));
       for (const row of await fetchAll(session.tx!, statement, byKey.params, this.#fetch, this.#convert)) rows.push(row as Row);
     }
-    this.#budget.measured(rows);
-    const { found, gone } = this.#match(page.keys, rows);
-    return { rows: found, gone, final: page.final, listed: page.keys.length };
+    return rows;
+  }
+
+  /** Every row from the page's first key through its last, in one range scan; #match keeps the listed ones. */
+  async #readRange(session: Session, keys: readonly Key[]): Promise<Row[]> {
+    const from = keyAfter(this.#columns, keys[0]!, true);
+    const through = keyThrough(this.#columns, keys[keys.length - 1]!);
+    debug('%s: %d listed keys read as the range they span', this.#table.source, keys.length);
+    const statement = await prepareOnce(session, 'listed-range', this.#sql(`${from.sql} AND ${through.sql}`));
+    return (await fetchAll(session.tx!, statement, [...from.params, ...through.params], this.#rangeFetch, this.#convert)) as Row[];
+  }
+
+  /**
+   * Whether the page's keys are better read as the range they span: a whole-number key (no
+   * BLOBs) whose span holds at most DENSE_SPAN values a key listed. A range scan reads a row
+   * some 3 times faster than a look-up by key, and the span bounds the rows read (and held) to
+   * DENSE_SPAN × the page's keys, whatever the table.
+   */
+  #dense(keys: readonly Key[]): boolean {
+    if (!this.#ranges || keys.length < KEYS_PER_READ) return false;
+    const span = BigInt(String(keys[keys.length - 1]![0])) - BigInt(String(keys[0]![0])) + 1n;
+    return span <= BigInt(keys.length * DENSE_SPAN);
   }
 
   /** The page last read was handed on: the next read takes the next keys. */

@@ -341,5 +341,22 @@ describe('sync of listed keys (keys)', function () {
       expect(report.keys).to.deep.equal({ listed: 20_000, extra: 0 });
       expectSameRows(await my.rows(ESTOQUE_TARGET_SELECT), await firebirdRows(fb, ESTOQUE_SOURCE_SELECT), 'TB_ESTOQUE');
     });
+
+    // Last: it leaves rows edited in the target and deleted in the source.
+    it('reads a dense page of whole-number keys as one range, and still writes only the listed rows', async () => {
+      await my.exec("UPDATE TB_ESTOQUE SET DESCRICAO = 'edited' WHERE ID_ESTOQUE BETWEEN 30001 AND 70000");
+      await fb.exec('DELETE FROM TB_ESTOQUE WHERE ID_ESTOQUE BETWEEN 50001 AND 50010');
+      // Every key of 40,001..60,000 but each seventh: dense enough for range reads.
+      const keys = ids(40_001, 60_000).filter((id) => id % 7 !== 0).map((id) => [id]);
+      const writes = await watchWrites(my, 'TB_ESTOQUE');
+      const report = await syncTable({ from: fb.uri, to: my.uri, table: 'TB_ESTOQUE', keys, delete: true, pageSize: 5000 });
+      const gone = ids(50_001, 50_010).filter((id) => id % 7 !== 0).length;
+      expect(report).to.include({ read: keys.length - gone, updated: keys.length - gone, deleted: gone, inserted: 0 });
+      expect(await writes()).to.include({ updates: keys.length - gone, deletes: gone });
+      const edited = (await my.rows("SELECT ID_ESTOQUE FROM TB_ESTOQUE WHERE DESCRICAO = 'edited'")).map(([id]) => Number(id));
+      // Unlisted rows stay edited, the two unlisted keys the source lost among them.
+      expect(edited).to.have.length(40_000 - keys.length);
+      expect(edited.filter((id) => id >= 40_001 && id <= 60_000).every((id) => id % 7 === 0)).to.equal(true);
+    });
   });
 });
