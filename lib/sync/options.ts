@@ -216,9 +216,12 @@ export interface TableJob extends TableOptions {
   excludeColumns?: readonly string[];
   /** MySQL names for some of its columns, over `names` (as SyncOptions.columns). */
   columns?: Readonly<Record<string, string>>;
+  /** Only the rows of these keys of the table (as SyncOptions.keys): a repair of several tables, each with its own keys. */
+  keys?: KeyList;
 }
 
-export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns' | 'columns'> {
+// `keys` belong to one table: a TableJob's.
+export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns' | 'columns' | 'keys'> {
   from: string;
   to: string;
   /**

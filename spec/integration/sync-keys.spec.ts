@@ -143,6 +143,13 @@ describe('sync of listed keys (keys)', function () {
       expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
     });
 
+    it('takes keys per table in syncTables, from a TableJob', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID IN (3, 7)");
+      const summary = await syncTables({ from: fb.uri, to: my.uri, tables: [{ name: 'ITEMS', keys: [[7]] }] });
+      expect(summary.tables[0]).to.include({ read: 1, updated: 1 });
+      expect(await names()).to.include({ 3: 'edited', 7: 'item 7' });
+    });
+
     it('skips a listed row MySQL refuses (within maxErrors) into the reject file, and writes the others', async function () {
       await my.exec('ALTER TABLE ITEMS MODIFY NAME VARCHAR(7)');
       const [[mode]] = await my.rows('SELECT @@GLOBAL.sql_mode');
