@@ -122,6 +122,14 @@ describe('sync of listed keys (keys)', function () {
       expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
     });
 
+    it('reads and writes nothing for an empty list', async () => {
+      await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID = 3");
+      const report = await sync([], { delete: true });
+      expect(report).to.include({ read: 0, inserted: 0, updated: 0, deleted: 0, interrupted: false });
+      expect(report.keys).to.deep.equal({ listed: 0, extra: 0 });
+      expect((await names())[3]).to.equal('edited');
+    });
+
     it('takes keys from an async iterable, in any order, a key repeated counted once', async () => {
       await my.exec("UPDATE ITEMS SET NAME = 'edited' WHERE ID IN (4, 15)");
       async function* keys(): AsyncGenerator<Key> {
