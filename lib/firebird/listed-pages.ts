@@ -40,7 +40,9 @@ export interface ListedPage {
  * order given, `pageSize` keys at a time (fewer for rows with large BLOBs, see RowBudget), so
  * memory follows the page size, not the list. Each page's keys are sorted and repeats within
  * it dropped; the rows are read by key, 200 keys a statement (`IN (…)`, or OR-ed equalities for
- * a composite key: see keyOneOf), in the source's snapshot, as PickedPages reads picked rows.
+ * a composite key: see keyOneOf), in the source's snapshot, as PickedPages reads picked rows —
+ * or, for a page of whole-number keys dense enough, as the one range they span (see #dense).
+ * Either way only rows whose key is listed, exactly, are kept.
  *
  * A page is read again, same keys, when its read failed (a lost connection): it is let go only
  * once `delivered`.
