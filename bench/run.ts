@@ -93,7 +93,7 @@ async function runCase(spec: CaseSpec, runs: number): Promise<CaseRecord> {
     const cpuBefore = await cpuSnapshot();
     const m = await measure(spec.command.file, spec.command.args, { cwd: ROOT, env: spec.command.env, timeoutMs: 600_000 + spec.rows * 0.5 });
     const cpu = cpuDelta(cpuBefore, await cpuSnapshot());
-    if (m.timedOut || m.exitCode !== 0) {
+    if (m.timedOut || !(spec.exitCodes ?? [0]).includes(m.exitCode ?? -1)) {
       record.failure = failureText(m);
       log(`row ${spec.number} run ${run} FAILED: ${record.failure}`);
       break;
