@@ -13,9 +13,11 @@ import { canonicalDecimal, canonicalTemporal, type Value } from './values.js';
  *   column's character set.
  * - PJW shifts 4 bits per 8-bit byte, so two edits of neighbouring bytes can cancel (`aq` and
  *   `ba` hash alike); every value is therefore also hashed reversed, which no such pair survives.
- * - Each hash is bound to its row and column: XORed with the row's key hash, reduced modulo a
- *   prime of its own below 2^31; a NULL's term is that prime, which no residue equals. A range's checksum is its row count and two sums of those terms
- *   (forward and reversed), each exact in a BIGINT.
+ * - Each hash is reduced modulo a prime below 2^31 of its column's own (a NULL's term is that
+ *   prime, which no residue equals); a row's residues are added up, XORed with the key's hash
+ *   (binding them to the row) and reduced again, plus the key's hash reduced. A range's
+ *   checksum is its row count and the sums of those row terms, forward and reversed, each exact
+ *   in a BIGINT.
  */
 
 /** Moduli of the terms: primes below 2^31, one per column position (cycled), forward and reversed. */
@@ -26,6 +28,10 @@ export const forwardPrime = (position: number) => PRIMES[position % PRIMES.lengt
 export const reversedPrime = (position: number) => REVERSED[position % REVERSED.length]!;
 /** A composite key's parts are each reduced modulo this and weighted by position. */
 export const KEY_PART_PRIME = 2147482877;
+/** The key's own term is its hash modulo this. */
+export const KEY_PRIME = 2147482873;
+/** Columns past the 16th share primes; a weight of their own keeps them apart. */
+export const columnWeight = (position: number) => 1 + Math.floor(position / PRIMES.length);
 
 /** A range's checksum: rows, and the sums of the forward and the reversed terms. */
 export interface Checksum {
@@ -45,8 +51,7 @@ let lo = 0;
 let scratch = new Uint8Array(4096);
 
 /** Firebird 3's HASH() (src/jrd/SysFunction.cpp, evlHash) over scratch[0, n), into hi/lo. */
-function pjwScratch(n: number): void {
-  const bytes = scratch;
+function pjwScratch(n: number, bytes: Uint8Array = scratch): void {
   let h = 0;
   let l = 0;
   for (let i = 0; i < n; i++) {
@@ -70,9 +75,53 @@ function pjwScratch(n: number): void {
   lo = l;
 }
 
+/** The reversed bytes, for REVERSE(). */
+let backwards = new Uint8Array(4096);
+
 function room(n: number): void {
   if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
 }
+
+/** Forward hash of the last value encoded (hi/lo), kept while the reversed one is computed. */
+let fhi = 0;
+let flo = 0;
+
+/**
+ * HASH() of the text into fhi/flo and of REVERSE() of it into hi/lo, encoding it once; false
+ * when the text has a character the set lacks. REVERSE() keeps UTF-8 characters whole.
+ */
+export function hashBoth(text: string | Buffer, encoding: TextEncoding): boolean {
+  let n: number;
+  if (Buffer.isBuffer(text) && !(encoding.kind === 'utf8')) {
+    room(text.length);
+    scratch.set(text, 0);
+    n = text.length;
+  } else {
+    if (!hashText(Buffer.isBuffer(text) ? text.toString('utf8') : text, encoding, false)) return false;
+    n = encodedLength;
+  }
+  pjwScratch(n);
+  fhi = hi;
+  flo = lo;
+  if (backwards.length < n) backwards = new Uint8Array(Math.max(n, 2 * backwards.length));
+  const b = backwards;
+  const f = scratch;
+  if (encoding.kind === 'utf8') {
+    let at = 0;
+    let end = n;
+    while (end > 0) {
+      let start = end - 1;
+      while (start > 0 && (f[start]! & 0xc0) === 0x80) start--;
+      for (let i = start; i < end; i++) b[at++] = f[i]!;
+      end = start;
+    }
+  } else for (let i = 0; i < n; i++) b[i] = f[n - 1 - i]!;
+  pjwScratch(n, b);
+  return true;
+}
+
+/** Bytes hashText put in scratch. */
+let encodedLength = 0;
 
 /** A code point's UTF-8 bytes at scratch[at]; returns the next position. */
 function putUtf8(cp: number, at: number): number {
@@ -111,6 +160,7 @@ export function hashText(text: string | Buffer, encoding: TextEncoding, reversed
       room(text.length);
       if (reversed) for (let i = text.length - 1; i >= 0; i--) scratch[n++] = text[i]!;
       else scratch.set(text, 0);
+      encodedLength = text.length;
       pjwScratch(text.length);
       return true;
     }
@@ -129,6 +179,7 @@ export function hashText(text: string | Buffer, encoding: TextEncoding, reversed
         scratch[j] = b;
       }
     }
+    encodedLength = len;
     pjwScratch(len);
     return true;
   }
@@ -157,6 +208,7 @@ export function hashText(text: string | Buffer, encoding: TextEncoding, reversed
       else n = putUtf8(cp, n);
     }
   }
+  encodedLength = n;
   pjwScratch(n);
   return true;
 }
@@ -172,7 +224,10 @@ export function pjw64(text: string | Buffer, reversed = false, encoding: TextEnc
  * is 2d and h * 2d + l stays below 2^53.
  */
 function mod64(h: number, l: number, p: number): number {
-  return (h * (0x100000000 % p) + l) % p;
+  const x = h * 2 * (0x80000000 - p) + l;
+  // Division and floor rather than `%`, which V8 computes with a slow fmod for numbers this large.
+  const r = x - Math.floor(x / p) * p;
+  return r < 0 ? r + p : r >= p ? r - p : r;
 }
 
 /** A column's text for hashing: the value's text as Firebird writes it, and its encoding. */
@@ -197,43 +252,55 @@ export function rowHasher(table: TableSpec, hashOf: (column: ColumnSpec) => Hash
   const values = table.columns.map((_, i) => i).filter((i) => !keySet.has(i) && typeof plans[i] !== 'string');
   const hashed = (i: number) => plans[i] as HashedColumn;
   const single = table.key.length === 1;
-  const texts: (string | Buffer | undefined)[] = [];
   /** Both sums' terms of a row into `terms`; false when a value cannot be Firebird's. */
   const terms = [0, 0];
   const rowTerms = (row: Row): boolean => {
-    for (const i of table.key) texts[i] = hashed(i).text(row[i]!);
-    for (const i of values) texts[i] = row[i] == null ? undefined : hashed(i).text(row[i]!);
-    for (let r = 0; r < 2; r++) {
-      const reversed = r === 1;
-      let kh = 0;
-      let kl = 0;
-      let parts = 0;
-      for (let n = 0; n < table.key.length; n++) {
-        const i = table.key[n]!;
-        const text = texts[i];
-        if (text === undefined || !hashText(text, hashed(i).encoding, reversed)) return false;
-        if (single) {
-          kh = hi;
-          kl = lo;
-        } else parts += (n + 1) * mod64(hi, lo, KEY_PART_PRIME);
+    let kfh = 0;
+    let kfl = 0;
+    let krh = 0;
+    let krl = 0;
+    let fparts = 0;
+    let rparts = 0;
+    for (let n = 0; n < table.key.length; n++) {
+      const i = table.key[n]!;
+      const text = hashed(i).text(row[i]!);
+      if (text === undefined || !hashBoth(text, hashed(i).encoding)) return false;
+      if (single) {
+        kfh = fhi;
+        kfl = flo;
+        krh = hi;
+        krl = lo;
+      } else {
+        fparts += (n + 1) * mod64(fhi, flo, KEY_PART_PRIME);
+        rparts += (n + 1) * mod64(hi, lo, KEY_PART_PRIME);
       }
-      if (!single) {
-        kh = Math.floor(parts / 0x100000000);
-        kl = parts % 0x100000000;
-      }
-      const prime = reversed ? reversedPrime : forwardPrime;
-      let sum = mod64(kh, kl, prime(0));
-      for (const i of values) {
-        const p = prime(i + 1);
-        if (row[i] === null || row[i] === undefined) sum += p;
-        else {
-          const text = texts[i];
-          if (text === undefined || !hashText(text, hashed(i).encoding, reversed)) return false;
-          sum += mod64((hi ^ kh) >>> 0, (lo ^ kl) >>> 0, p);
-        }
-      }
-      terms[r] = sum;
     }
+    if (!single) {
+      kfh = Math.floor(fparts / 0x100000000);
+      kfl = fparts % 0x100000000;
+      krh = Math.floor(rparts / 0x100000000);
+      krl = rparts % 0x100000000;
+    }
+    // The row's columns, each its residue (NULL: the prime) times its weight; then bound to the key.
+    let fcols = 0;
+    let rcols = 0;
+    for (const i of values) {
+      const v = row[i];
+      const w = columnWeight(i + 1);
+      const pf = forwardPrime(i + 1);
+      const pr = reversedPrime(i + 1);
+      if (v === null || v === undefined) {
+        fcols += pf * w;
+        rcols += pr * w;
+        continue;
+      }
+      const text = hashed(i).text(v);
+      if (text === undefined || !hashBoth(text, hashed(i).encoding)) return false;
+      fcols += mod64(fhi, flo, pf) * w;
+      rcols += mod64(hi, lo, pr) * w;
+    }
+    terms[0] = mod64((Math.floor(fcols / 0x100000000) ^ kfh) >>> 0, ((fcols % 0x100000000) ^ kfl) >>> 0, forwardPrime(0)) + mod64(kfh, kfl, KEY_PRIME);
+    terms[1] = mod64((Math.floor(rcols / 0x100000000) ^ krh) >>> 0, ((rcols % 0x100000000) ^ krl) >>> 0, reversedPrime(0)) + mod64(krh, krl, KEY_PRIME);
     return true;
   };
   const sum = (rows: readonly Row[]): Checksum | undefined => {

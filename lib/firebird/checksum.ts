@@ -1,5 +1,5 @@
 import { keyAfter, keyRange } from '../core/keyset.js';
-import { KEY_PART_PRIME, forwardPrime, reversedPrime, type Checksum } from '../core/row-hash.js';
+import { KEY_PART_PRIME, KEY_PRIME, columnWeight, forwardPrime, reversedPrime, type Checksum } from '../core/row-hash.js';
 import type { Key, TableSpec } from '../core/table.js';
 import type { FirebirdDatabase } from './connect.js';
 import { columnValue } from './convert.js';
@@ -32,12 +32,15 @@ export function checksumSql(table: TableSpec, hashed: readonly boolean[]): Check
   // The key's hash, forward and reversed: one part as it is, parts reduced and weighted.
   const keyHash = (wrap: (e: string) => string) =>
     table.key.length === 1 ? `HASH(${wrap(keyOf(0))})` : table.key.map((_, n) => `${n + 1} * MOD(HASH(${wrap(keyOf(n))}), ${KEY_PART_PRIME})`).join(' + ');
-  const terms = (k: string, wrap: (e: string) => string, prime: (p: number) => number) => [
-    `MOD(${k}, ${prime(0)})`,
-    ...table.columns.flatMap((c, i) =>
-      keySet.has(i) || !hashed[i] ? [] : [`COALESCE(MOD(BIN_XOR(HASH(${wrap(`C${i}`)}), ${k}), ${prime(i + 1)}), ${prime(i + 1)})`],
-    ),
-  ].join(' + ');
+  // Each column's residue (NULL: its prime) times its weight, summed, XORed with the key's hash, reduced; plus the key's own term.
+  const terms = (k: string, wrap: (e: string) => string, prime: (p: number) => number) => {
+    const columns = table.columns.flatMap((c, i) => {
+      if (keySet.has(i) || !hashed[i]) return [];
+      const w = columnWeight(i + 1);
+      return [`COALESCE(MOD(HASH(${wrap(`C${i}`)}), ${prime(i + 1)}), ${prime(i + 1)})${w > 1 ? ` * ${w}` : ''}`];
+    });
+    return `MOD(BIN_XOR(${columns.length ? columns.join(' + ') : '0'}, ${k}), ${prime(0)}) + MOD(${k}, ${KEY_PRIME})`;
+  };
   const reverse = (e: string) => `REVERSE(${e})`;
   const plain = (e: string) => e;
   const cols = table.columns.flatMap((c, i) => (keySet.has(i) || !hashed[i] ? [] : [`${c.firebird.select} AS C${i}`]));
