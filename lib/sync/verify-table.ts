@@ -63,6 +63,8 @@ class TableVerify {
   readonly #counts = { same: 0, missing: 0, extra: 0, differ: 0 };
   readonly #ranges = { checksummed: 0, compared: 0 };
   readonly #keys?: Record<DifferenceKind, Key[]>;
+  /** The last range that disagreed had its differences spread out: the next one is not halved first. */
+  #spread = false;
 
   constructor(db: FirebirdDatabase, target: MysqlTarget, table: TableSpec, options: VerifyOptions) {
     this.#db = db;
@@ -86,14 +88,16 @@ class TableVerify {
       const through = await nextBound;
       const span: KeySpan = { after, through };
       // Firebird's checksum and the next range's bound queue on its attachment while MySQL reads.
-      const source = this.#checksums.checksum(span);
+      // Where differences are spread out, the range is compared without one: it would differ.
+      const source = this.#spread ? undefined : this.#checksums.checksum(span);
       if (through) nextBound = this.#checksums.boundAfter(through, this.#rangeRows);
       const limit = 4 * this.#rangeRows;
       const rows = await this.#read({ after, from: null, through }, limit);
       const complete = rows.length < limit;
       // Hashed while Firebird still computes its side.
-      const mine = complete && this.#hasher.unhashable.length === 0 ? this.#sum(rows) : undefined;
-      await this.#range(span, await source, complete ? rows : undefined, mine);
+      const mine = source && complete && this.#hasher.unhashable.length === 0 ? this.#sum(rows) : undefined;
+      if (source) await this.#range(span, await source, complete ? rows : undefined, mine);
+      else this.#spread = (await this.#compare(span, complete ? rows : undefined)) > 1;
       if (!through) break;
       after = through;
     }
@@ -106,11 +110,20 @@ class TableVerify {
       this.#counts.same += source.rows;
       return;
     }
-    if (!rows || this.#hasher.unhashable.length > 0 || source.rows <= this.#exactRows) return this.#compare(span, rows);
+    // After a range whose differences were spread out (many rows edited), halving the next
+    // would most likely only add checksums before the same comparison.
+    if (!rows || this.#hasher.unhashable.length > 0 || source.rows <= this.#exactRows || this.#spread) {
+      const found = await this.#compare(span, rows);
+      if (this.#spread) this.#spread = found > 1;
+      return;
+    }
     // Halve by the source's middle key; go on into the one half that disagrees, but when both
     // do, the differences are spread out and reading the range whole is cheaper.
     const middle = await this.#checksums.boundAfter(span.after, Math.ceil(source.rows / 2));
-    if (!middle || (span.through && compareKeys(keyKinds(this.#table), middle, span.through) >= 0)) return this.#compare(span, rows);
+    if (!middle || (span.through && compareKeys(keyKinds(this.#table), middle, span.through) >= 0)) {
+      await this.#compare(span, rows);
+      return;
+    }
     const kinds = keyKinds(this.#table);
     const cut = rows.findIndex((row) => compareKeys(kinds, keyOf(this.#table, row), middle) > 0);
     const lower = cut < 0 ? rows : rows.slice(0, cut);
@@ -121,7 +134,11 @@ class TableVerify {
     ];
     const sums = await Promise.all(halves.map((h) => this.#checksums.checksum(h.span)));
     const wrong = halves.flatMap((h, i) => (sameChecksum(sums[i]!, this.#sum(h.rows)) ? [] : [{ ...h, source: sums[i]! }]));
-    if (wrong.length > 1) return this.#compare(span, rows);
+    if (wrong.length > 1) {
+      await this.#compare(span, rows);
+      this.#spread = true;
+      return;
+    }
     for (const h of halves) if (!wrong.some((w) => w.span === h.span)) this.#counts.same += sums[halves.indexOf(h)]!.rows;
     for (const w of wrong) await this.#range(w.span, w.source, w.rows);
   }
@@ -131,7 +148,7 @@ class TableVerify {
   }
 
   /** Both sides' rows of a range, compared by the sync's diff; `rows`: the target's, when read whole. */
-  async #compare(span: KeySpan, rows: Row[] | undefined): Promise<void> {
+  async #compare(span: KeySpan, rows: Row[] | undefined): Promise<number> {
     this.#ranges.compared++;
     const source = await this.#sourceRows(span);
     const target = rows ?? (await this.#read({ after: span.after, from: null, through: span.through }));
@@ -145,6 +162,7 @@ class TableVerify {
     for (const key of changes.deletes) this.#found('extra', key);
     this.#counts.same += changes.counts.unchanged;
     debug('%s: compared %j … %j: %o', this.#table.source, span.after, span.through, changes.counts);
+    return changes.upserts.length + changes.deletes.length;
   }
 
   #keyString(key: Key): string {
