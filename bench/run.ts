@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   await prepareBenchMysql(mysql);
   const versions = await serverVersions(firebird, mysql);
 
-  const suite = buildSuite({ root: ROOT, rows: N, baselineRows: options.baselineRows, firebird, firebird10x, mysql, log });
+  const suite = buildSuite({ root: ROOT, rows: N, baselineRows: options.baselineRows, firebird, firebird10x, mysql, log }).filter((c) => !options.only || options.only.includes(c.number));
   const cases: CaseRecord[] = [];
   for (const spec of suite) cases.push(await runCase(spec, options.runs));
 
