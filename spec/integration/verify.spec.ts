@@ -4,7 +4,7 @@
  * a row deleted, a row added) is found with exactly its key; values a sync would leave as they
  * are (CHAR padding, a finer DATETIME, more decimals) count as equal.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { syncTable, syncTables, verifyTable, type Key, type VerifyOptions, type VerifyReport } from '../../lib/index.js';
@@ -259,6 +259,21 @@ describe('verify', function () {
       expect(lines).to.have.length(26);
       expect(lines[0]).to.deep.equal({ table: 'TB_ESTOQUE', kind: 'missing', key: [1] });
       expect(lines.at(-1)).to.deep.equal({ table: 'TB_ESTOQUE', kind: 'differ', key: [300] });
+    });
+
+    it('verifies every table with a primary key with --all-tables', async () => {
+      const run = await fbsync(['verify', '--from', fb.uri, '--to', my.uri, '--all-tables']);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout.trim()).to.equal('TB_ESTOQUE: identical, 300 rows');
+    });
+
+    it('takes its tables from a job file with --job', async () => {
+      const file = join(scratchDir(), 'job.yaml');
+      writeFileSync(file, `from: ${fb.uri}\nto: ${my.uri}\ntables:\n  - TB_ESTOQUE\n`);
+      await my.exec("UPDATE TB_ESTOQUE SET CODIGO = 'x' WHERE ID_ESTOQUE = 9");
+      const run = await fbsync(['verify', '--job', file]);
+      expect(run.status, run.stderr).to.equal(6);
+      expect(run.stdout).to.include('  differ  [9]');
     });
 
     it('prints the report with every key in --json', async () => {
