@@ -1,5 +1,5 @@
 import type { ColumnSpec, Row, TableSpec } from './table.js';
-import { canonicalDecimal, canonicalTemporal, type Value } from './values.js';
+import type { Value } from './values.js';
 
 /**
  * The checksum `verify` computes over a key range on both sides: Firebird in SQL over its own
@@ -321,39 +321,3 @@ export function rowHasher(table: TableSpec, hashOf: (column: ColumnSpec) => Hash
   };
   return { unhashable, sum };
 }
-
-/** Text of an integer as Firebird writes it. */
-export const integerText = (v: Exclude<Value, null>) => canonicalDecimal(v as string | number);
-
-/** NUMERIC(p, s) as Firebird writes it: exactly `scale` digits after the point (none for 0). */
-export function decimalText(scale: number): HashedColumn['text'] {
-  return (v) => {
-    // As MySQL sends a DECIMAL of the same scale: already Firebird's text.
-    if (typeof v === 'string' && scale > 0 && v.length > scale + 1 && v.charCodeAt(v.length - scale - 1) === 46 && v.charCodeAt(0) !== 48 && v.charCodeAt(0) !== 43 && !(v.charCodeAt(0) === 45 && v.charCodeAt(1) === 48 && v.length > 2 && v.charCodeAt(2) !== 46)) return v;
-    const d = canonicalDecimal(v as string | number);
-    const dot = d.indexOf('.');
-    const frac = dot < 0 ? '' : d.slice(dot + 1);
-    if (frac.length > scale) return undefined;
-    if (scale === 0) return d;
-    return `${dot < 0 ? d : d.slice(0, dot)}.${frac.padEnd(scale, '0')}`;
-  };
-}
-
-/** TIME and TIMESTAMP as Firebird writes them: four digits of a second; DATE as it is. */
-export function temporalText(digits: number): HashedColumn['text'] {
-  return (v) => {
-    // As MySQL sends a DATETIME(4) or TIME(4): already Firebird's text.
-    if (digits > 0 && typeof v === 'string' && v.charCodeAt(v.length - digits - 1) === 46 && v.indexOf('.') === v.length - digits - 1) return v;
-    const s = canonicalTemporal(Buffer.isBuffer(v) ? v.toString('latin1') : String(v));
-    if (digits === 0) return s;
-    const dot = s.indexOf('.');
-    const frac = dot < 0 ? '' : s.slice(dot + 1);
-    if (frac.length > digits) return undefined;
-    return `${dot < 0 ? s : s.slice(0, dot)}.${frac.padEnd(digits, '0')}`;
-  };
-}
-
-export const booleanText = (v: Exclude<Value, null>) => ((typeof v === 'boolean' ? v : Number(v) !== 0) ? 'TRUE' : 'FALSE');
-
-/** Text and bytes as they come. */
-export const asIs = (v: Exclude<Value, null>) => (typeof v === 'string' || Buffer.isBuffer(v) ? v : String(v));
