@@ -18,6 +18,8 @@ export const EXIT = {
   rejected: 4,
   /** Some table was left alone because another run was syncing it (`--wait` waits for it); the others ran. */
   busy: 5,
+  /** `fbsync verify` found rows that differ (missing, extra or with other values); nothing failed. */
+  different: 6,
   /** Stopped by SIGINT / SIGTERM (128 + the signal's number, as shells report it). */
   sigint: 130,
   sigterm: 143,

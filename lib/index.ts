@@ -63,3 +63,8 @@ export { loadJob, parseJob, JobFileError, type LoadedJob } from './sync/job-file
 export { checkTables, type TableCheck, type TablesCheck } from './sync/check-tables.js';
 export { ProgressTicker, PROGRESS_INTERVAL_MS, type ProgressTickerOptions } from './sync/progress.js';
 export { metricsText, lastSuccessTimes, type RunMetrics, type LastSuccess } from './sync/metrics.js';
+export { verifyTable, DEFAULT_RANGE_ROWS, DEFAULT_EXACT_ROWS } from './sync/verify-table.js';
+export { verifyTables } from './sync/verify-tables.js';
+export { DIFFERENCE_KINDS, type Difference, type DifferenceKind, type VerifyOptions, type VerifyReport, type VerifyCounts, type VerifyTablesOptions, type VerifyTablesReport } from './sync/verify-options.js';
+export { encodeKeyParts, decodeKey } from './core/key-json.js';
+export { pjw64, type Checksum } from './core/row-hash.js';
