@@ -12,6 +12,10 @@ export interface BenchOptions {
   runs: number;
   baselineRows: number;
   skip10x: boolean;
+  /** Leave out the network rows (10-15). */
+  skipNetwork: boolean;
+  /** The delay the network rows' proxy adds in each direction: a round trip costs twice it. */
+  linkDelayMs: number;
   /** Keep the N-row fixture an earlier bench left (swept) instead of building it afresh. */
   reuseFixture: boolean;
   jsonOut: string | undefined;
@@ -19,7 +23,7 @@ export interface BenchOptions {
   mysqlServer: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--reuse-fixture] [--json-out FILE]';
+const USAGE = 'usage: npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--skip-network] [--link-delay-ms D] [--reuse-fixture] [--json-out FILE]';
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -29,6 +33,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       runs: { type: 'string', default: '3' },
       'baseline-rows': { type: 'string', default: '20000' },
       'skip-10x': { type: 'boolean', default: false },
+      'skip-network': { type: 'boolean', default: false },
+      'link-delay-ms': { type: 'string', default: '10' },
       'reuse-fixture': { type: 'boolean', default: false },
       'json-out': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -49,6 +55,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     runs: positive('runs', values.runs!),
     baselineRows,
     skip10x: values['skip-10x']!,
+    skipNetwork: values['skip-network']!,
+    linkDelayMs: positive('link-delay-ms', values['link-delay-ms']!),
     reuseFixture: values['reuse-fixture']!,
     jsonOut: values['json-out'],
     firebirdDir: process.env.FBSYNC_BENCH_FIREBIRD ?? 'firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data',

@@ -5,6 +5,7 @@
  */
 import type { BenchResults, CaseRecord, Cpu } from './results.js';
 import { rssText } from './targets.js';
+import { loopbackCase } from './suite.js';
 
 const num = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -87,6 +88,11 @@ function ratio(c: CaseRecord, all: readonly CaseRecord[]): string {
       return full ? `${x(full.elapsedMs / m.elapsedMs)} faster than full` : '';
     case 'full-load-10x':
       return full ? `${x(m.rowsPerSecond / full.rowsPerSecond)} N's rows/s, RSS ${full.peakRssKb && m.peakRssKb ? x(m.peakRssKb / full.peakRssKb) : '?'}` : '';
+    default: {
+      // A network row: its speed as a share of the same work on loopback.
+      const loopback = get(loopbackCase(c.id));
+      return loopback ? `${x(loopback.elapsedMs / m.elapsedMs)} loopback's speed` : '';
+    }
   }
 }
 

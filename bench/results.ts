@@ -62,7 +62,7 @@ export interface TargetResult {
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
-  options: { rows: number; runs: number; baselineRows: number; skip10x: boolean; reuseFixture: boolean };
+  options: { rows: number; runs: number; baselineRows: number; skip10x: boolean; skipNetwork?: boolean; linkDelayMs?: number; reuseFixture: boolean };
   environment: { source: { commit: string; dirty: boolean }; driver: string; node: string; cpus: number; loadAverageAtStart: number; firebird: string; mysql: string; rssMethod: string; fixture: string; fixture10x?: string };
   cases: CaseRecord[];
   targets: TargetResult[];

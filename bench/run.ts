@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--json-out FILE]`
+ * `npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--skip-network] [--link-delay-ms D] [--json-out FILE]`
  *
  * Orchestrates the bench: builds dist/ if stale, makes sure the fixtures exist, runs every row
  * of the suite K times (each run a child process of its own, so its peak RSS is its own),
@@ -14,6 +14,7 @@ import { maskUri } from '../lib/util/redact.js';
 import { driverState, ensureBuilt, sourceState } from './build.js';
 import { changeSizes, ensureInsertRoom } from './changes.js';
 import { cpuDelta, cpuSnapshot } from './cpu.js';
+import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { benchFirebirdUri, benchMysqlUri, ensureEstoqueFirebird, prepareBenchMysql, serverVersions, sweepFirebird } from './fixtures.js';
 import { measure, rssMethod, type Measurement } from './measure.js';
 import { parseBenchOptions } from './options.js';
@@ -49,14 +50,30 @@ async function main(): Promise<void> {
   await prepareBenchMysql(mysql);
   const versions = await serverVersions(firebird, mysql);
 
-  const suite = buildSuite({ root: ROOT, rows: N, baselineRows: options.baselineRows, firebird, firebird10x, mysql, log });
+  // The network rows reach each server, in turn, through a proxy in this process that delays
+  // every chunk each way, as a link to another host would.
+  const proxies: DelayProxy[] = [];
+  const link = async (uri: string) => {
+    const url = new URL(uri);
+    const proxy = await startDelayProxy({ targetHost: url.hostname, targetPort: Number(url.port), delayMs: options.linkDelayMs });
+    proxies.push(proxy);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    return url.toString();
+  };
+  const links = options.skipNetwork ? undefined : { firebird: await link(firebird), mysql: await link(mysql), delayMs: options.linkDelayMs };
+  const suite = buildSuite({ root: ROOT, rows: N, baselineRows: options.baselineRows, firebird, firebird10x, mysql, links, log });
   const cases: CaseRecord[] = [];
-  for (const spec of suite) cases.push(await runCase(spec, options.runs));
+  try {
+    for (const spec of suite) cases.push(await runCase(spec, options.runs));
+  } finally {
+    for (const proxy of proxies) await proxy.close();
+  }
 
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    options: { rows: N, runs: options.runs, baselineRows: options.baselineRows, skip10x: options.skip10x, reuseFixture: options.reuseFixture },
+    options: { rows: N, runs: options.runs, baselineRows: options.baselineRows, skip10x: options.skip10x, skipNetwork: options.skipNetwork, linkDelayMs: options.linkDelayMs, reuseFixture: options.reuseFixture },
     environment: {
       source,
       driver: driverState(ROOT),

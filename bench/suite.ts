@@ -9,7 +9,17 @@ import { formatVerify, isIdentical, verifyTable } from './verify.js';
 import { BASELINE_TABLE, RAW_WRITE_TABLE, TARGET_TABLE, emptyMysqlTable, seedWatermark } from './fixtures.js';
 import { ESTOQUE_TABLE } from './estoque.js';
 
-export type CaseId = 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-compare-all' | 'resync-since' | 'full-load-10x';
+export type CaseId =
+  | 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-compare-all' | 'resync-since' | 'full-load-10x'
+  | `${LinkName}-${'full-load' | 'resync-unchanged' | 'resync-compare-all'}`;
+
+/** Which server sits behind the delaying link in a network row. */
+export type LinkName = 'firebird-link' | 'mysql-link';
+
+/** A network row's loopback counterpart, which its ratio and target are taken against. */
+export function loopbackCase(id: CaseId): CaseId {
+  return id.replace(/^(firebird|mysql)-link-/, '') as CaseId;
+}
 
 /** What one run's output says, once checked. */
 export interface RunOutput {
@@ -46,6 +56,11 @@ export interface SuiteContext {
   firebird10x: string | undefined;
   /** MySQL URI of the bench database. */
   mysql: string;
+  /**
+   * The same servers behind a delaying TCP proxy (bench/delay-proxy.ts), for the network rows,
+   * and the delay it adds each way; absent: no network rows.
+   */
+  links?: { firebird: string; mysql: string; delayMs: number };
   log: (line: string) => void;
 }
 
@@ -58,11 +73,11 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: to },
   });
   const bin = join(ctx.root, 'dist', 'bin', 'fbsync.js');
-  const fbsync = (from: string, withDelete: boolean, extra: string[] = []): CaseSpec['command'] => ({
+  const fbsync = (from: string, withDelete: boolean, extra: string[] = [], to = ctx.mysql): CaseSpec['command'] => ({
     file: process.execPath,
     // With the node flags of the bin's first line, as `npx fbsync` runs it.
     args: [...shebangFlags(bin), bin, 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : []), ...extra],
-    env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: ctx.mysql },
+    env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: to },
   });
   const verifyAfter = (from: string) => async () => {
     ctx.log(`verifying ${TARGET_TABLE} value by value against Firebird …`);
@@ -171,6 +186,46 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
       },
     },
   ];
+  if (ctx.links) {
+    // Rows 4, 5 and 9 again with one server behind a link of `delayMs` each way: a full load,
+    // a no-change --row-versions re-sync, a re-sync comparing every row after a change set.
+    const ms = ctx.links.delayMs * 2;
+    const links: Array<{ name: LinkName; label: string; from: string; to: string; first: number }> = [
+      { name: 'firebird-link', label: `Firebird over ${ms} ms RTT`, from: ctx.links.firebird, to: ctx.mysql, first: 10 },
+      { name: 'mysql-link', label: `MySQL over ${ms} ms RTT`, from: ctx.firebird, to: ctx.links.mysql, first: 13 },
+    ];
+    for (const link of links) {
+      suite.push(
+        {
+          id: `${link.name}-full-load`,
+          number: link.first,
+          label: `row 4, ${link.label}`,
+          rows: N,
+          command: fbsync(link.from, false, VERSIONS, link.to),
+          before: () => emptyMysqlTable(ctx.mysql, TARGET_TABLE),
+          check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: N, updated: 0, unchanged: 0, deleted: 0 }, 'noted'),
+        },
+        {
+          id: `${link.name}-resync-unchanged`,
+          number: link.first + 1,
+          label: `row 5, ${link.label}`,
+          rows: N,
+          command: fbsync(link.from, true, VERSIONS, link.to),
+          check: (stdout) => fbsyncOutput(stdout, { read: N, inserted: 0, updated: 0, unchanged: N, deleted: 0 }, 'compared'),
+        },
+        {
+          id: `${link.name}-resync-compare-all`,
+          number: link.first + 2,
+          label: `row 9, ${link.label}`,
+          rows: N,
+          command: fbsync(link.from, true, [], link.to),
+          before: () => applyRandomChanges(ctx.firebird, sizes),
+          check: (stdout, made) => fbsyncOutput(stdout, changedCounts(made)),
+          after: verifyAfter(ctx.firebird),
+        },
+      );
+    }
+  }
   if (ctx.firebird10x) {
     suite.push({
       id: 'full-load-10x',

@@ -6,6 +6,8 @@ export { syncTable } from './sync/sync-table.js';
 export { syncStreams, type SyncStreams } from './sync/streams.js';
 export { planSync } from './sync/plan-sync.js';
 export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent, type MaxDelete, type TableProgress, type TableOutcome } from './sync/options.js';
+export { type ListedKeysReport } from './sync/sync-report.js';
+export { ListedPages, type KeyList, type ListedPage } from './firebird/listed-pages.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
 export { driverPatchStatus, PATCHED_DRIVER_VERSION, type DriverPatchStatus } from './firebird/driver-patch.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
