@@ -8,6 +8,8 @@ import { ESTOQUE_FIREBIRD_DDL, ESTOQUE_MYSQL_DDL, estoqueInsertBlock } from '../
 import { MAX_REPAIR_KEYS, repairTables, syncTable, type FbsyncError } from '../../lib/index.js';
 import { createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { watchWrites } from '../support/rows.js';
+import { ensureBuilt, fbsync, scratchDir } from '../support/cli.js';
+import { join } from 'node:path';
 
 const ROWS = 500;
 
@@ -77,5 +79,28 @@ describe('verify --repair (repairTables)', function () {
     expect(err?.hint).to.include('sync the table instead');
     expect(await writes()).to.deep.equal({ inserts: 0, updates: 0, deletes: 0 });
     expect(MAX_REPAIR_KEYS, 'the default').to.equal(100_000);
+  });
+
+  describe('on the command line', () => {
+    before(() => ensureBuilt());
+    const cli = (...args: string[]) => fbsync(['verify', '--from', fb.uri, '--to', my.uri, '--tables', 'TB_ESTOQUE', '--reject-file', join(scratchDir(), `${my.database}.jsonl`), ...args]);
+
+    it('--repair --delete prints what it found and wrote, verifies again, and exits 0', async () => {
+      const run = await cli('--repair', '--delete');
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout).to.include('TB_ESTOQUE: 1 missing, 1 extra, 1 differ').and.include('  repaired: 1 inserted, 1 updated, 1 deleted').and.include('  verified again: identical');
+    });
+
+    it('--repair without --delete exits 6: the row only MySQL has is still there', async () => {
+      const run = await cli('--repair');
+      expect(run.status, run.stderr).to.equal(6);
+      expect(run.stdout).to.include('  repaired: 1 inserted, 1 updated, 0 deleted').and.include('  verified again: 0 missing, 1 extra, 0 differ');
+    });
+
+    it('refuses --delete without --repair, before connecting (exit 2)', async () => {
+      const run = await fbsync(['verify', '--from', fb.uri, '--to', my.uri, '--tables', 'TB_ESTOQUE', '--delete']);
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.include('--delete goes with --repair');
+    });
   });
 });
