@@ -1,8 +1,8 @@
 /** `fbsync verify`: is the MySQL copy the same as Firebird? Per table counts, the keys that differ, an exit status. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { DIFFERENCE_KINDS, encodeKeyParts, namesFor, redact, verifyTables, type Difference, type NameCase, type SyncTablesOptions, type VerifyReport, type VerifyTablesOptions } from '../lib/index.js';
+import { DIFFERENCE_KINDS, FbsyncError, RejectFile, encodeKeyParts, namesFor, redact, repairTables, verifyTables, type Difference, type NameCase, type SyncTablesOptions, type TableRepair, type VerifyReport, type VerifyTablesOptions } from '../lib/index.js';
 import type { Argv } from 'yargs';
-import { list, positiveInt } from './arguments.js';
+import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NAMES, NONE_CHARSET, ROUND_TO_TARGET, TO } from './shared-options.js';
 import { EXIT } from './exit-codes.js';
 import { jobOf, runOptions, servers } from './job.js';
@@ -21,6 +21,12 @@ export interface VerifyArguments {
   json?: boolean;
   keys?: string;
   rangeRows?: number;
+  repair?: boolean;
+  delete?: boolean;
+  maxDelete?: number | `${number}%`;
+  dryRun?: boolean;
+  maxErrors?: number;
+  rejectFile?: string;
 }
 
 /** The command's flags. */
@@ -37,7 +43,19 @@ export function verifyOptions(y: Argv) {
     .option('names', NAMES)
     .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON, with every key found' })
     .option('keys', { type: 'string', describe: 'write every key found to this file, one JSON line each ({"table","kind","key"})' })
-    .option('range-rows', { type: 'number', coerce: positiveInt('range-rows'), describe: 'source rows per checksummed key range (default 10000)' });
+    .option('range-rows', { type: 'number', coerce: positiveInt('range-rows'), describe: 'source rows per checksummed key range (default 10000)' })
+    .option('repair', { type: 'boolean', default: false, describe: 'then write only the rows found missing or different, and verify again' })
+    .option('delete', { type: 'boolean', default: false, describe: 'with --repair: also delete the rows only MySQL has' })
+    .option('max-delete', { type: 'string', coerce: maxDelete, describe: 'with --repair --delete: most rows a table may lose, N or P% (default 50%)' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'with --repair: say what it would write, write nothing' })
+    .option('max-errors', { default: 0, coerce: wholeNumber('max-errors'), describe: 'with --repair: rows MySQL may refuse for good, per table' })
+    .option('reject-file', { type: 'string', describe: 'with --repair: where refused rows are appended as JSON lines' })
+    .check((argv) => {
+      const needRepair = (['delete', 'dryRun', 'maxDelete', 'rejectFile'] as const).filter((k) => argv[k] !== undefined && argv[k] !== false);
+      if (needRepair.length > 0 && !argv.repair) throw new FbsyncError('OPTION', `--${needRepair[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --repair`);
+      if (argv.maxDelete !== undefined && !argv.delete) throw new FbsyncError('OPTION', '--max-delete goes with --delete');
+      return true;
+    });
 }
 
 /** Keys printed on the terminal per table; --json and --keys FILE have them all. */
@@ -92,6 +110,7 @@ export async function verifyCommand(argv: VerifyArguments, defaulted: ReadonlySe
       file?.write(`${JSON.stringify({ table: d.table, kind: d.kind, key: encodeKeyParts(d.key) })}\n`);
     },
   };
+  if (argv.repair) return repairCommand(argv, options, shown, secrets, () => closeKeys(file));
   try {
     const report = await verifyTables(options);
     if (argv.json) {
@@ -103,6 +122,34 @@ export async function verifyCommand(argv: VerifyArguments, defaulted: ReadonlySe
     }
     return report.identical ? EXIT.ok : EXIT.different;
   } finally {
-    if (file) await new Promise<void>((resolve, reject) => file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await closeKeys(file);
   }
+}
+
+function closeKeys(file: WriteStream | undefined): Promise<void> {
+  return file ? new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve()))) : Promise.resolve();
+}
+
+/** `--repair`: verify, write only the rows found, verify again; exit 0 when every table ends identical. */
+async function repairCommand(argv: VerifyArguments, options: VerifyTablesOptions, shown: Map<string, Difference[]>, secrets: (string | undefined)[], closeKeys: () => Promise<void>): Promise<number> {
+  const rejectFile = new RejectFile(argv.rejectFile ?? `fbsync-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  try {
+    const report = await repairTables({ ...options, collectKeys: false, delete: argv.delete, maxDelete: argv.maxDelete, dryRun: argv.dryRun, maxErrors: argv.maxErrors, rejectFile });
+    if (argv.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(`${redact(report.tables.flatMap((t) => repairLines(t, shown.get(t.found.table) ?? [])).join('\n'), secrets)}\n`);
+    return report.identical ? EXIT.ok : EXIT.different;
+  } finally {
+    await closeKeys();
+    await rejectFile.close();
+  }
+}
+
+function repairLines(t: TableRepair, shown: Difference[]): string[] {
+  const lines = tableLines(t.found, shown);
+  if (!t.repair) return lines;
+  const r = t.repair;
+  const wrote = `${r.dryRun ? 'would write' : 'repaired'}: ${r.inserted} inserted, ${r.updated} updated, ${r.deleted} deleted${r.rejected ? `, ${r.rejected} rejected (in the reject file)` : ''}`;
+  lines.push(`  ${wrote}`);
+  if (t.after) lines.push(...tableLines(t.after, []).map((l, i) => (i === 0 ? `  verified again: ${l.slice(l.indexOf(': ') + 2)}` : l)));
+  return lines;
 }

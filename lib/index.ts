@@ -66,5 +66,6 @@ export { metricsText, lastSuccessTimes, type RunMetrics, type LastSuccess } from
 export { verifyTable, DEFAULT_RANGE_ROWS, DEFAULT_EXACT_ROWS } from './sync/verify-table.js';
 export { verifyTables } from './sync/verify-tables.js';
 export { DIFFERENCE_KINDS, type Difference, type DifferenceKind, type VerifyOptions, type VerifyReport, type VerifyCounts, type VerifyTablesOptions, type VerifyTablesReport } from './sync/verify-options.js';
+export { repairTables, MAX_REPAIR_KEYS, type RepairChoices, type RepairTablesOptions, type RepairTablesReport, type TableRepair } from './sync/repair-tables.js';
 export { encodeKeyParts, decodeKey } from './core/key-json.js';
 export { pjw64, type Checksum } from './core/row-hash.js';
