@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { syncTable, syncTables, verifyTable, type Key, type VerifyOptions, type VerifyReport } from '../../lib/index.js';
+import { repairTables, syncTable, syncTables, verifyTable, type FbsyncError, type Key, type VerifyOptions, type VerifyReport } from '../../lib/index.js';
 import { createEstoqueDatabases, createFirebirdDatabase, createMysqlDatabase, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync, scratchDir } from '../support/cli.js';
 import { createTipos } from '../support/every-type.js';
@@ -78,6 +78,15 @@ describe('verify', function () {
         }
       });
     }
+
+    it('repairs a row with every column edited, BLOBs included: a second verify finds the table identical', async () => {
+      const set = columns.map((c) => `t.\`${c}\` = (SELECT s.\`${c}\` FROM SNAP s WHERE s.ID = 2)`).join(', ');
+      await my.exec(`UPDATE TB_TIPOS t SET ${set} WHERE t.ID = 1`);
+      const report = await repairTables({ from: fb.uri, to: my.uri, tables: ['TB_TIPOS'] });
+      expect(report.tables[0]!.found.counts).to.include({ differ: 1, missing: 0, extra: 0 });
+      expect(report.tables[0]!.repair).to.include({ updated: 1, inserted: 0, deleted: 0 });
+      expect(report.tables[0]!.after!.identical).to.equal(true);
+    });
   });
 
   describe('a table of a few thousand rows', function () {
@@ -122,6 +131,15 @@ describe('verify', function () {
       expect(keysOf(await verify())).to.deep.equal({ missing: [], extra: [], differ: [[10]] });
     });
 
+    it('repairs missing, extra and edited rows (with delete): a second verify finds the table identical', async () => {
+      await my.exec('DELETE FROM TB_ESTOQUE WHERE ID_ESTOQUE IN (1, 1500)', "UPDATE TB_ESTOQUE SET DESCRICAO = CONCAT(DESCRICAO, '.') WHERE ID_ESTOQUE = 42");
+      await my.exec("INSERT INTO TB_ESTOQUE SELECT 9000, CODIGO, DESCRICAO, QUANTIDADE, PRECO_CUSTO, PRECO_VENDA, ATUALIZADO_EM, ATIVO, OBSERVACAO FROM TB_ESTOQUE WHERE ID_ESTOQUE = 2");
+      const report = await repairTables({ from: fb.uri, to: my.uri, tables: ['TB_ESTOQUE'], delete: true, rangeRows: 500, exactRows: 20 });
+      expect(report.tables[0]!.repair).to.include({ inserted: 2, updated: 1, deleted: 1 });
+      expect(report.identical).to.equal(true);
+      expect((await verify()).identical).to.equal(true);
+    });
+
     it('checksums ranges that agree and compares only the ones that do not', async () => {
       await my.exec("UPDATE TB_ESTOQUE SET OBSERVACAO = NULL WHERE ID_ESTOQUE = 2000");
       const report = await verify();
@@ -153,6 +171,13 @@ describe('verify', function () {
       const report = await verifyTable({ from: fb.uri, to: my.uri, table: 'ITENS', collectKeys: true, rangeRows: 25 });
       expect(report.keys).to.deep.equal({ missing: [['B', 'c07']], extra: [['B', 'c07x']], differ: [['Ç', 'c39']] });
     });
+
+    it('repairs them by both parts of the key: a second verify finds the table identical', async () => {
+      await my.exec("DELETE FROM ITENS WHERE LOJA = 'B' AND COD = 'c07'", "INSERT INTO ITENS VALUES ('B', 'c07x', 'extra')", "UPDATE ITENS SET NOME = 'outro' WHERE LOJA = 'Ç' AND COD = 'c39'");
+      const report = await repairTables({ from: fb.uri, to: my.uri, tables: ['ITENS'], delete: true, rangeRows: 25 });
+      expect(report.tables[0]!.repair).to.include({ inserted: 1, updated: 1, deleted: 1 });
+      expect(report.tables[0]!.after!.identical).to.equal(true);
+    });
   });
 
   describe('an empty table', function () {
@@ -179,6 +204,15 @@ describe('verify', function () {
       await my.exec("INSERT INTO VAZIA VALUES (1, 'a'), (2, NULL)");
       const report = await verifyTable({ from: fb.uri, to: my.uri, table: 'VAZIA', collectKeys: true });
       expect(report.keys).to.deep.equal({ missing: [], extra: [[1], [2]], differ: [] });
+    });
+
+    it('repairs that target only under a delete guard that lets every row go', async () => {
+      await my.exec("INSERT INTO VAZIA VALUES (1, 'a'), (2, NULL)");
+      const refused = await repairTables({ from: fb.uri, to: my.uri, tables: ['VAZIA'], delete: true }).then(() => undefined, (e: unknown) => e as FbsyncError);
+      expect(refused?.code).to.equal('DELETE_GUARD');
+      expect(await my.rows('SELECT COUNT(*) FROM VAZIA')).to.deep.equal([['2']]);
+      const report = await repairTables({ from: fb.uri, to: my.uri, tables: ['VAZIA'], delete: true, maxDelete: '100%' });
+      expect(report.tables[0]!.after!.identical).to.equal(true);
     });
   });
 
