@@ -1,13 +1,11 @@
 import { FbsyncError } from '../core/errors.js';
 import type { Key } from '../core/table.js';
-import { chooseTables } from '../firebird/catalog.js';
-import { closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
-import { openMysql, type MysqlTarget } from '../mysql/connect.js';
-import { excludedColumns } from './exclusions.js';
-import type { SyncOptions, TableJob } from './options.js';
+import type { FirebirdDatabase } from '../firebird/connect.js';
+import type { SyncOptions } from './options.js';
 import type { SyncReport } from './sync-report.js';
 import { syncTable } from './sync-table.js';
 import { verifyTable } from './verify-table.js';
+import { eachTable } from './verify-tables.js';
 import type { VerifyOptions, VerifyReport, VerifyTablesOptions } from './verify-options.js';
 
 /**
@@ -52,35 +50,13 @@ export interface RepairTablesReport {
  */
 export async function repairTables(options: RepairTablesOptions): Promise<RepairTablesReport> {
   const started = Date.now();
-  let db: FirebirdDatabase | undefined;
-  let target: MysqlTarget | undefined;
-  try {
-    db = await openFirebird(options.from);
-    target = await openMysql(options.to, { connections: 2 });
-    const jobs: Pick<TableJob, 'name' | 'target' | 'excludeColumns' | 'columns'>[] = (options.tables ?? []).map((t) => (typeof t === 'string' ? { name: t } : t));
-    const catalog = await chooseTables(db, { tables: options.allTables ? undefined : jobs.map((j) => j.name), allTables: options.allTables });
-    const tables: TableRepair[] = [];
-    for (const name of catalog.tables) {
-      const job = jobs.find((j) => j.name === name) ?? jobs.find((j) => j.name.toUpperCase() === name.toUpperCase());
-      const verify: VerifyOptions = {
-        ...options,
-        from: db,
-        to: target,
-        table: name,
-        targetTable: job?.target,
-        excludeColumns: [...excludedColumns(options.excludeColumns ?? [], name), ...(job?.excludeColumns ?? [])],
-        columns: job?.columns,
-      };
-      const repaired = await repairTable(verify, options);
-      tables.push(repaired);
-      options.onTable?.(repaired);
-    }
-    const identical = tables.every((t) => (t.after ?? t.found).identical);
-    return { tables, skipped: catalog.skipped, identical, elapsedMs: Date.now() - started };
-  } finally {
-    await target?.end();
-    await closeFirebird(db);
-  }
+  const { results: tables, skipped } = await eachTable(options, async (verify) => {
+    const repaired = await repairTable(verify, options);
+    options.onTable?.(repaired);
+    return repaired;
+  });
+  const identical = tables.every((t) => (t.after ?? t.found).identical);
+  return { tables, skipped, identical, elapsedMs: Date.now() - started };
 }
 
 async function repairTable(verify: VerifyOptions, choices: RepairTablesOptions): Promise<TableRepair> {
