@@ -62,7 +62,7 @@ export function columnHash(column: ColumnSpec): HashedColumn | string {
 }
 
 /** Text of an integer as Firebird writes it. */
-export const integerText = (v: Exclude<Value, null>) => canonicalDecimal(v as string | number);
+export const integerText = (v: Exclude<Value, null>) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : canonicalDecimal(v as string | number));
 
 /** NUMERIC(p, s) as Firebird writes it: exactly `scale` digits after the point (none for 0). */
 export function decimalText(scale: number): HashedColumn['text'] {

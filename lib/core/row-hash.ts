@@ -15,9 +15,8 @@ import type { Value } from './values.js';
  *   `ba` hash alike); every value is therefore also hashed reversed, which no such pair survives.
  * - Each hash is reduced modulo a prime below 2^31 of its column's own (a NULL's term is that
  *   prime, which no residue equals); a row's residues are added up, XORed with the key's hash
- *   (binding them to the row) and reduced again, plus the key's hash reduced. A range's
- *   checksum is its row count and the sums of those row terms, forward and reversed, each exact
- *   in a BIGINT.
+ *   (binding them to the row) and reduced again. A range's checksum is its row count and the
+ *   sums of those row terms, forward and reversed, each exact in a BIGINT.
  */
 
 /** Moduli of the terms: primes below 2^31, one per column position (cycled), forward and reversed. */
@@ -28,8 +27,6 @@ export const forwardPrime = (position: number) => PRIMES[position % PRIMES.lengt
 export const reversedPrime = (position: number) => REVERSED[position % REVERSED.length]!;
 /** A composite key's parts are each reduced modulo this and weighted by position. */
 export const KEY_PART_PRIME = 2147482877;
-/** The key's own term is its hash modulo this. */
-export const KEY_PRIME = 2147482873;
 /** Columns past the 16th share primes; a weight of their own keeps them apart. */
 export const columnWeight = (position: number) => 1 + Math.floor(position / PRIMES.length);
 
@@ -50,32 +47,35 @@ let lo = 0;
 /** The bytes of the value being hashed. */
 let scratch = new Uint8Array(4096);
 
-/** Firebird 3's HASH() (src/jrd/SysFunction.cpp, evlHash) over scratch[0, n), into hi/lo. */
-function pjwScratch(n: number, bytes: Uint8Array = scratch): void {
+/**
+ * Firebird 3's HASH() (src/jrd/SysFunction.cpp, evlHash) over bytes[0, n), into hi/lo;
+ * `backwards`: over them last to first (REVERSE() of single-byte text). The 64-bit state is two
+ * int32 halves and every step stays in int32 arithmetic, which V8 compiles to machine integer
+ * operations (about twice as fast as the same steps on doubles).
+ */
+function pjwScratch(n: number, bytes: Uint8Array = scratch, backwards = false): void {
   let h = 0;
   let l = 0;
-  for (let i = 0; i < n; i++) {
-    // h = (h << 4) + byte
-    h = ((h << 4) | (l >>> 28)) >>> 0;
-    l = ((l << 4) >>> 0) + bytes[i]!;
-    if (l > 0xffffffff) {
-      l -= 0x100000000;
-      h = (h + 1) >>> 0;
-    }
+  for (let j = 0; j < n; j++) {
+    // (h, l) = (h, l) << 4, plus the byte, carried into h when the low half overflows.
+    const t = l << 4;
+    const s = (t + bytes[backwards ? n - 1 - j : j]!) | 0;
+    h = (((h << 4) | (l >>> 28)) + ((s >>> 0) < (t >>> 0) ? 1 : 0)) | 0;
+    l = s;
     // n = h & 0xF000000000000000; if (n) h ^= n >> 56; h &= ~n. The shift is a signed one: with
     // the top bit set it fills bits 8-63 with ones, so the result keeps bits 60-62 n had clear.
     const top = h & 0xf0000000;
     if (top !== 0) {
-      l = (l ^ (top >> 24)) >>> 0;
-      if (top < 0) h = (h ^ 0xffffffff) >>> 0;
-      h = (h & ~top) >>> 0;
+      l ^= top >> 24;
+      if (top < 0) h = ~h;
+      h &= ~top;
     }
   }
-  hi = h;
-  lo = l;
+  hi = h >>> 0;
+  lo = l >>> 0;
 }
 
-/** The reversed bytes, for REVERSE(). */
+/** UTF-8 text reversed by characters, for REVERSE(). */
 let backwards = new Uint8Array(4096);
 
 function room(n: number): void {
@@ -103,10 +103,10 @@ export function hashBoth(text: string | Buffer, encoding: TextEncoding): boolean
   pjwScratch(n);
   fhi = hi;
   flo = lo;
-  if (backwards.length < n) backwards = new Uint8Array(Math.max(n, 2 * backwards.length));
-  const b = backwards;
   const f = scratch;
   if (encoding.kind === 'utf8') {
+    if (backwards.length < n) backwards = new Uint8Array(Math.max(n, 2 * backwards.length));
+    const b = backwards;
     let at = 0;
     let end = n;
     while (end > 0) {
@@ -115,8 +115,8 @@ export function hashBoth(text: string | Buffer, encoding: TextEncoding): boolean
       for (let i = start; i < end; i++) b[at++] = f[i]!;
       end = start;
     }
-  } else for (let i = 0; i < n; i++) b[i] = f[n - 1 - i]!;
-  pjwScratch(n, b);
+    pjwScratch(n, b);
+  } else pjwScratch(n, f, true);
   return true;
 }
 
@@ -299,8 +299,8 @@ export function rowHasher(table: TableSpec, hashOf: (column: ColumnSpec) => Hash
       fcols += mod64(fhi, flo, pf) * w;
       rcols += mod64(hi, lo, pr) * w;
     }
-    terms[0] = mod64((Math.floor(fcols / 0x100000000) ^ kfh) >>> 0, ((fcols % 0x100000000) ^ kfl) >>> 0, forwardPrime(0)) + mod64(kfh, kfl, KEY_PRIME);
-    terms[1] = mod64((Math.floor(rcols / 0x100000000) ^ krh) >>> 0, ((rcols % 0x100000000) ^ krl) >>> 0, reversedPrime(0)) + mod64(krh, krl, KEY_PRIME);
+    terms[0] = mod64((Math.floor(fcols / 0x100000000) ^ kfh) >>> 0, ((fcols % 0x100000000) ^ kfl) >>> 0, forwardPrime(0));
+    terms[1] = mod64((Math.floor(rcols / 0x100000000) ^ krh) >>> 0, ((rcols % 0x100000000) ^ krl) >>> 0, reversedPrime(0));
     return true;
   };
   const sum = (rows: readonly Row[]): Checksum | undefined => {

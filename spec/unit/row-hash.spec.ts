@@ -23,6 +23,27 @@ describe('pjw64: Firebird 3 HASH() in JS', () => {
     expect(pjw64(Buffer.from('2023-01-01 00:00:13.0010'), true, { kind: 'bytes' })).to.equal(3734364212420814834n);
   });
 
+  it('computes what evlHash\'s 64-bit arithmetic computes, over any bytes', () => {
+    // src/jrd/SysFunction.cpp, evlHash, on a signed 64-bit integer.
+    const reference = (bytes: Buffer) => {
+      let h = 0n;
+      for (const b of bytes) {
+        h = BigInt.asIntN(64, (h << 4n) + BigInt(b));
+        const n = h & BigInt.asIntN(64, 0xf000000000000000n);
+        if (n) h ^= n >> 56n;
+        h &= ~n;
+      }
+      return BigInt.asUintN(64, h);
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 80) }, () => Math.floor(random() * 256)));
+      expect(pjw64(bytes, false, { kind: 'bytes' })).to.equal(reference(bytes));
+      expect(pjw64(bytes, true, { kind: 'bytes' })).to.equal(reference(Buffer.from(bytes).reverse()));
+    }
+  });
+
   it('reverses UTF-8 text by characters, as REVERSE() does', () => {
     const text = 'Observação 1 — estoque mínimo, preço em €';
     expect(pjw64(text)).to.equal(485790947044200156n);
