@@ -9,7 +9,7 @@ import { openMysql, syncTable } from '../../lib/index.js';
 import { createFirebirdDatabase, createMysqlDatabase, mysqlForEachTest, type FirebirdFixture, type MysqlFixture } from '../support/databases.js';
 import { ensureBuilt, fbsync } from '../support/cli.js';
 import { expectSameTable } from '../support/compare.js';
-import { NUMERICOS_ROWS, NUMERIC_COLUMNS, TIPOS_ROWS, createNumericos, createTipos } from '../support/every-type.js';
+import { NUMERICOS_ROWS, NUMERIC_COLUMNS, TIPOS_BLOBS, TIPOS_ROWS, createNumericos, createTipos } from '../support/every-type.js';
 
 const TABLES = ['TB_TIPOS', 'TB_NUMERICOS'];
 const ZONES = ['UTC', 'America/Sao_Paulo', 'Asia/Kolkata'];
@@ -62,6 +62,16 @@ describe('every Firebird type, exactly', function () {
       it('copies every value of every type exactly, NULLs, padding, multi-byte text and MB-sized BLOBs included', async function () {
         const compared = await expectSameTable(fb, my, 'TB_TIPOS');
         expect(compared.rows).to.equal(TIPOS_ROWS);
+      });
+
+      it('holds in MySQL exactly the BLOBs the spec inserted, text and bytes, MB-sized ones whole', async function () {
+        expect(TIPOS_BLOBS.length).to.be.greaterThan(20);
+        for (const { id, column, value } of TIPOS_BLOBS) {
+          const [[held]] = await my.rows(`SELECT ${column} FROM TB_TIPOS WHERE ID = ?`, [id]);
+          const what = `TB_TIPOS.${column} of row ${id}`;
+          if (Buffer.isBuffer(value)) expect(Buffer.isBuffer(held) && held.equals(value), what).to.equal(true);
+          else expect(Buffer.isBuffer(held) ? held.toString('utf8') : held, what).to.equal(value);
+        }
       });
 
       it('copies NUMERIC and DECIMAL of every precision and scale, to the limits of their storage', async function () {

@@ -143,6 +143,17 @@ const ROWS: Record<number, Record<string, Cell>> = {
 
 export const TIPOS_ROWS = Object.keys(ROWS).length;
 
+/**
+ * The BLOB values TB_TIPOS was given, as the JS values passed to the driver, by row and column:
+ * what MySQL must hold, checked against these rather than against a second read of Firebird
+ * (a read through the same driver would repeat a fault of the driver's).
+ */
+export const TIPOS_BLOBS: Array<{ id: number; column: string; value: string | Buffer }> = Object.entries(ROWS).flatMap(([id, cells]) =>
+  Object.entries(cells).flatMap(([column, cell]) =>
+    typeof cell !== 'string' && (column.startsWith('BT_') || column === 'BB') ? [{ id: Number(id), column, value: cell.param as string | Buffer }] : [],
+  ),
+);
+
 /** Creates TB_TIPOS and fills it. */
 export async function createTipos(fb: FirebirdFixture): Promise<void> {
   await fb.exec(...TIPOS_DDL);
