@@ -53,11 +53,11 @@ export class FetchSize {
 export const FIRST_FETCH_ROWS = 200;
 
 /** Bytes read so far on the statement's connection, if the driver lets them be counted. */
-function bytesRead(statement: Firebird.Statement): number | undefined {
+export function bytesRead(statement: Firebird.Statement): number | undefined {
   return (statement as unknown as { connection?: { _socket?: { bytesRead?: unknown } } }).connection?._socket?.bytesRead as number | undefined;
 }
 
-interface FetchResult {
+export interface FetchResult {
   data?: unknown[][];
   fetched?: boolean;
   /** Readers of the page's text BLOBs, which the driver leaves to the caller on this path. */
