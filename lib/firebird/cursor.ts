@@ -50,13 +50,13 @@ export class Cursor {
    * `maxBytes` on the wire (`cut`).
    */
   async take(count: number, maxBytes: number): Promise<{ rows: unknown[][]; ended: boolean; cut: boolean }> {
-    let rows: unknown[][] = [];
+    const rows: unknown[][] = [];
     let cut = false;
     for (;;) {
       if (this.#rows.length > 0) {
         const part = this.#rows.length <= count - rows.length ? this.#rows : this.#rows.splice(0, count - rows.length);
         if (part === this.#rows) this.#rows = [];
-        rows = rows.length === 0 ? part : rows.concat(part);
+        for (const row of part) rows.push(row);
       }
       if (rows.length >= count || this.#ended) break;
       if (rows.length * this.#width() >= maxBytes) {

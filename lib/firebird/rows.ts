@@ -94,10 +94,10 @@ export interface FetchRowsOptions {
  * Fetches on the wire at once, for a statement without BLOB columns. Firebird answers the
  * requests of a connection in order, so the next fetches can leave before the answer to the
  * first is in: over a link of 20 ms a round trip, one fetch at a time waits that long for each
- * of a page's dozen replies. Three keep about 650 KiB on the way, more than a 20 ms link holds
- * at the rate node decodes rows.
+ * of a page's dozen replies. Four keep about 900 KiB on the way, what a 20 ms link carries at
+ * the rate a full load reads on one machine (docs/performance.md#over-a-slow-link).
  */
-export const FETCHES_IN_FLIGHT = 3;
+export const FETCHES_IN_FLIGHT = 4;
 
 /** SQL_BLOB: a statement that reads BLOBs fetches one reply at a time (see fetchRows). */
 const SQL_BLOB = 520;
