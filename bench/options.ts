@@ -12,18 +12,20 @@ export interface BenchOptions {
   runs: number;
   baselineRows: number;
   skip10x: boolean;
-  /** Leave out the network rows (10-15). */
+  /** Leave out the network rows (12-17). */
   skipNetwork: boolean;
   /** The delay the network rows' proxy adds in each direction: a round trip costs twice it. */
   linkDelayMs: number;
   /** Keep the N-row fixture an earlier bench left (swept) instead of building it afresh. */
   reuseFixture: boolean;
   jsonOut: string | undefined;
+  /** Only these rows (by number), e.g. 4,9,10,11: a row's runs still need the rows it follows. */
+  only: number[] | undefined;
   firebirdDir: string;
   mysqlServer: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--skip-network] [--link-delay-ms D] [--reuse-fixture] [--json-out FILE]';
+const USAGE = 'usage: npm run bench -- [--rows N] [--runs K] [--baseline-rows M] [--skip-10x] [--skip-network] [--link-delay-ms D] [--reuse-fixture] [--json-out FILE] [--only 4,9,10,11]';
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -37,6 +39,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'link-delay-ms': { type: 'string', default: '10' },
       'reuse-fixture': { type: 'boolean', default: false },
       'json-out': { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -59,6 +62,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     linkDelayMs: positive('link-delay-ms', values['link-delay-ms']!),
     reuseFixture: values['reuse-fixture']!,
     jsonOut: values['json-out'],
+    only: values.only === undefined ? undefined : values.only.split(',').map((n) => positive('only', n)),
     firebirdDir: process.env.FBSYNC_BENCH_FIREBIRD ?? 'firebird://SYSDBA:masterkey@127.0.0.1:3050//var/lib/firebird/3.0/data',
     mysqlServer: process.env.FBSYNC_BENCH_MYSQL ?? 'mysql://fbsync:fbsync@127.0.0.1:3306',
   };

@@ -86,6 +86,11 @@ function ratio(c: CaseRecord, all: readonly CaseRecord[]): string {
     case 'resync-compare-all':
     case 'resync-since':
       return full ? `${x(full.elapsedMs / m.elapsedMs)} faster than full` : '';
+    case 'verify-unchanged':
+    case 'verify-edited': {
+      const all9 = get('resync-compare-all');
+      return all9 ? `${x(all9.elapsedMs / m.elapsedMs)} faster than row 9` : '';
+    }
     case 'full-load-10x':
       return full ? `${x(m.rowsPerSecond / full.rowsPerSecond)} N's rows/s, RSS ${full.peakRssKb && m.peakRssKb ? x(m.peakRssKb / full.peakRssKb) : '?'}` : '';
     default: {

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     return url.toString();
   };
   const links = options.skipNetwork ? undefined : { firebird: await link(firebird), mysql: await link(mysql), delayMs: options.linkDelayMs };
-  const suite = buildSuite({ root: ROOT, rows: N, baselineRows: options.baselineRows, firebird, firebird10x, mysql, links, log });
+  const suite = buildSuite({ root: ROOT, rows: N, baselineRows: options.baselineRows, firebird, firebird10x, mysql, links, log }).filter((c) => !options.only || options.only.includes(c.number));
   const cases: CaseRecord[] = [];
   try {
     for (const spec of suite) cases.push(await runCase(spec, options.runs));
@@ -110,7 +110,7 @@ async function runCase(spec: CaseSpec, runs: number): Promise<CaseRecord> {
     const cpuBefore = await cpuSnapshot();
     const m = await measure(spec.command.file, spec.command.args, { cwd: ROOT, env: spec.command.env, timeoutMs: 600_000 + spec.rows * 0.5 });
     const cpu = cpuDelta(cpuBefore, await cpuSnapshot());
-    if (m.timedOut || m.exitCode !== 0) {
+    if (m.timedOut || !(spec.exitCodes ?? [0]).includes(m.exitCode ?? -1)) {
       record.failure = failureText(m);
       log(`row ${spec.number} run ${run} FAILED: ${record.failure}`);
       break;

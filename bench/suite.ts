@@ -8,9 +8,10 @@ import { applyRandomChanges, changeSizes, latestStamp } from './changes.js';
 import { formatVerify, isIdentical, verifyTable } from './verify.js';
 import { BASELINE_TABLE, RAW_WRITE_TABLE, TARGET_TABLE, emptyMysqlTable, seedWatermark } from './fixtures.js';
 import { ESTOQUE_TABLE } from './estoque.js';
+import { editTargetRows, undoTargetEdits } from './target-edits.js';
 
 export type CaseId =
-  | 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-compare-all' | 'resync-since' | 'full-load-10x'
+  | 'raw-read' | 'raw-write' | 'baseline' | 'full-load' | 'resync-unchanged' | 'resync-changed' | 'resync-compare-all' | 'verify-unchanged' | 'verify-edited' | 'resync-since' | 'full-load-10x'
   | `${LinkName}-${'full-load' | 'resync-unchanged' | 'resync-compare-all'}`;
 
 /** Which server sits behind the delaying link in a network row. */
@@ -40,6 +41,8 @@ export interface CaseSpec {
   /** Rows the case handles per run: rows/s is this over the elapsed time. */
   rows: number;
   command: { file: string; args: string[]; env: NodeJS.ProcessEnv };
+  /** Exit statuses that mean the run worked (default: 0 only). */
+  exitCodes?: readonly number[];
   /** Untimed preparation before each run; its value is handed to `check`. */
   before?: () => Promise<unknown>;
   check: (stdout: string, prepared: unknown) => RunOutput;
@@ -78,6 +81,11 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     // With the node flags of the bin's first line, as `npx fbsync` runs it.
     args: [...shebangFlags(bin), bin, 'sync', '--tables', ESTOQUE_TABLE, '--json', ...(withDelete ? ['--delete'] : []), ...extra],
     env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: to },
+  });
+  const verify = (from: string): CaseSpec['command'] => ({
+    file: process.execPath,
+    args: [...shebangFlags(bin), bin, 'verify', '--tables', ESTOQUE_TABLE, '--json'],
+    env: { ...env, FBSYNC_FROM: from, FBSYNC_TO: ctx.mysql },
   });
   const verifyAfter = (from: string) => async () => {
     ctx.log(`verifying ${TARGET_TABLE} value by value against Firebird …`);
@@ -161,6 +169,29 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
       after: verifyAfter(ctx.firebird),
     },
     {
+      id: 'verify-unchanged',
+      number: 10,
+      label: 'fbsync verify after row 9: nothing differs',
+      rows: N,
+      command: verify(ctx.firebird),
+      check: (stdout) => verifyOutput(stdout, []),
+    },
+    {
+      id: 'verify-edited',
+      number: 11,
+      label: 'fbsync verify after 1% of target rows were edited in MySQL',
+      rows: N,
+      command: verify(ctx.firebird),
+      // verify exits 6 when it finds rows that differ, as it must here.
+      exitCodes: [6],
+      before: () => editTargetRows(ctx.mysql, 0.01),
+      check: (stdout, edited) => verifyOutput(stdout, edited as number[]),
+      after: async () => {
+        await undoTargetEdits(ctx.mysql);
+        return { lines: 'target edits undone', ok: true, detail: null };
+      },
+    },
+    {
       id: 'resync-since',
       number: 8,
       label: 'fbsync re-sync --since-column, same changes (no deletes seen)',
@@ -191,8 +222,8 @@ export function buildSuite(ctx: SuiteContext): CaseSpec[] {
     // a no-change --row-versions re-sync, a re-sync comparing every row after a change set.
     const ms = ctx.links.delayMs * 2;
     const links: Array<{ name: LinkName; label: string; from: string; to: string; first: number }> = [
-      { name: 'firebird-link', label: `Firebird over ${ms} ms RTT`, from: ctx.links.firebird, to: ctx.mysql, first: 10 },
-      { name: 'mysql-link', label: `MySQL over ${ms} ms RTT`, from: ctx.firebird, to: ctx.links.mysql, first: 13 },
+      { name: 'firebird-link', label: `Firebird over ${ms} ms RTT`, from: ctx.links.firebird, to: ctx.mysql, first: 12 },
+      { name: 'mysql-link', label: `MySQL over ${ms} ms RTT`, from: ctx.firebird, to: ctx.links.mysql, first: 15 },
     ];
     for (const link of links) {
       suite.push(
@@ -279,6 +310,17 @@ function fbsyncOutput(stdout: string, expected: Omit<FbsyncTotals, 'elapsedMs'>,
   const used = summary.tables[0]?.versions;
   if (versions && used?.mode !== versions) problems.push(`--row-versions: mode ${used?.mode ?? 'none'}${used?.reason ? ` (${used.reason})` : ''}, expected ${versions}`);
   return { rows: t.read, elapsedMs: t.elapsedMs, detail: summary, problems };
+}
+
+/** Checks `fbsync verify --json`: exactly the `edited` keys differ, nothing missing or extra. */
+function verifyOutput(stdout: string, edited: readonly number[]): RunOutput {
+  const report = JSON.parse(stdout) as { elapsedMs: number; tables: { counts: { same: number; missing: number; extra: number; differ: number }; keys: { missing: unknown[]; extra: unknown[]; differ: unknown[][] } }[] };
+  const t = report.tables[0]!;
+  const problems: string[] = [];
+  if (t.counts.missing || t.counts.extra) problems.push(`verify reported ${t.counts.missing} missing, ${t.counts.extra} extra, expected none`);
+  const found = t.keys.differ.map((k) => Number(k[0]));
+  if (found.length !== edited.length || found.some((k, i) => k !== edited[i])) problems.push(`verify found ${found.length} rows that differ, expected exactly the ${edited.length} edited`);
+  return { rows: t.counts.same + t.counts.differ, elapsedMs: report.elapsedMs, detail: { counts: t.counts, ranges: (t as { ranges?: unknown }).ranges }, problems };
 }
 
 /** `--max-semi-space-size=4` from `#!/usr/bin/env -S node --max-semi-space-size=4`. */

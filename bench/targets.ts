@@ -45,6 +45,13 @@ export function evaluateTargets(cases: readonly CaseRecord[]): TargetResult[] {
     add('no-change re-sync faster than 1%-change re-sync', r > 1, `${times(r)} faster (elapsed)`);
   } else na('no-change re-sync faster than 1%-change re-sync', 'a row did not run');
 
+  const compareAll = get('resync-compare-all');
+  const verifyUnchanged = get('verify-unchanged');
+  if (compareAll && verifyUnchanged) {
+    const r = compareAll.median!.elapsedMs / verifyUnchanged.median!.elapsedMs;
+    add('verify, nothing changed, ≥ 3× faster than row 9 (every row compared)', r >= 3, `${times(r)} faster (elapsed)`);
+  } else na('verify, nothing changed, ≥ 3× faster than row 9 (every row compared)', 'a row did not run');
+
   networkTargets(get, add, na);
 
   // Peak is peak: the largest single run of any fbsync row, not a median.

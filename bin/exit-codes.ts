@@ -18,6 +18,8 @@ export const EXIT = {
   rejected: 4,
   /** Some table was left alone because another run was syncing it (`--wait` waits for it); the others ran. */
   busy: 5,
+  /** `fbsync verify` found rows that differ (missing, extra or with other values); nothing failed. */
+  different: 6,
   /** Stopped by SIGINT / SIGTERM (128 + the signal's number, as shells report it). */
   sigint: 130,
   sigterm: 143,
@@ -46,9 +48,11 @@ export function exitStatus(outcome: TableOutcome, signal?: NodeJS.Signals): numb
   }
 }
 
-/** The status of a run that threw: 2 for a command line (or yargs' usage error), 5 for a busy table, 1 for anything else. */
+/** The status of a run that threw: 2 for a command line (or yargs' usage error), 3 for a refused repair, 5 for a busy table, 1 for anything else. */
 export function errorExitStatus(err: unknown): number {
   if (err instanceof FbsyncError && err.code === 'TABLE_BUSY') return EXIT.busy;
+  // verify --repair: a guard (too many deletes, too many keys) refused a table's repair.
+  if (err instanceof FbsyncError && (err.code === 'DELETE_GUARD' || err.code === 'REPAIR_TOO_MANY')) return EXIT.refused;
   const usage = (err instanceof FbsyncError && USAGE_CODES.includes(err.code)) || (err instanceof Error && err.name === 'YError');
   return usage ? EXIT.usage : EXIT.failed;
 }

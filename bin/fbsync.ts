@@ -20,6 +20,7 @@ import { list, maxDelete, positiveInt, wholeNumber } from './arguments.js';
 import { jobOf, runOptions, servers } from './job.js';
 import { stopOnSignals } from './signals.js';
 import { schemaScript } from './schema.js';
+import { verifyCommand, verifyOptions } from './verify.js';
 import { ALL_TABLES, EXCLUDE_COLUMNS, FROM, JOB, NAMES, NONE_CHARSET, ROUND_TO_TARGET, TO } from './shared-options.js';
 
 const secrets: (string | undefined)[] = [];
@@ -197,7 +198,15 @@ async function main(): Promise<void> {
         process.stdout.write(`${await schemaScript(argv, defaulted(), secrets)}\n`);
       },
     )
-    .demandCommand(1, 'name a command: fbsync sync --help, fbsync check --help, fbsync schema --help')
+    .command(
+      'verify',
+      'compare the MySQL tables with Firebird without writing: rows missing, extra or different, with their keys (exit 6 when any)',
+      verifyOptions,
+      async (argv) => {
+        process.exitCode = await verifyCommand(argv, defaulted(), secrets);
+      },
+    )
+    .demandCommand(1, 'name a command: fbsync sync --help, fbsync check --help, fbsync schema --help, fbsync verify --help')
     .strict()
     .help()
     .version(fbsyncVersion())

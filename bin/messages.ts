@@ -7,7 +7,7 @@
 import { FbsyncError, type SchemaOptions, type SyncTablesOptions } from '../lib/index.js';
 
 /** `alter`: the schema command's flag for mysqlAlterations, which hints name. */
-type LibraryOption = keyof SyncTablesOptions | keyof SchemaOptions | 'retry.attempts' | 'alter';
+type LibraryOption = keyof SyncTablesOptions | keyof SchemaOptions | 'retry.attempts' | 'alter' | 'rangeRows' | 'exactRows';
 
 /** Every library option that has a flag, and the flag (see the options in fbsync.ts). */
 const FLAGS: { readonly [option in LibraryOption]?: string } = {
@@ -38,6 +38,7 @@ const FLAGS: { readonly [option in LibraryOption]?: string } = {
   stopOnError: '--stop-on-error',
   wait: '--wait',
   alter: '--alter',
+  rangeRows: '--range-rows',
   roundToTarget: '--round-to-target',
   // The library counts attempts, the command retries (one fewer): "allow more attempts with --retries" still reads right.
   'retry.attempts': '--retries',

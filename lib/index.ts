@@ -6,6 +6,8 @@ export { syncTable } from './sync/sync-table.js';
 export { syncStreams, type SyncStreams } from './sync/streams.js';
 export { planSync } from './sync/plan-sync.js';
 export { type SyncOptions, type SyncReport, type PageStage, type RetryEvent, type MaxDelete, type TableProgress, type TableOutcome } from './sync/options.js';
+export { type ListedKeysReport } from './sync/sync-report.js';
+export { ListedPages, type KeyList, type ListedPage } from './firebird/listed-pages.js';
 export { openFirebird, closeFirebird, abandonFirebird, firebirdOptions, type FirebirdDatabase, type FirebirdConnectOptions } from './firebird/connect.js';
 export { driverPatchStatus, PATCHED_DRIVER_VERSION, type DriverPatchStatus } from './firebird/driver-patch.js';
 export { isLostFirebirdConnection, firebirdErrorInfo, type FirebirdErrorInfo } from './firebird/errors.js';
@@ -61,3 +63,9 @@ export { loadJob, parseJob, JobFileError, type LoadedJob } from './sync/job-file
 export { checkTables, type TableCheck, type TablesCheck } from './sync/check-tables.js';
 export { ProgressTicker, PROGRESS_INTERVAL_MS, type ProgressTickerOptions } from './sync/progress.js';
 export { metricsText, lastSuccessTimes, type RunMetrics, type LastSuccess } from './sync/metrics.js';
+export { verifyTable, DEFAULT_RANGE_ROWS, DEFAULT_EXACT_ROWS } from './sync/verify-table.js';
+export { verifyTables } from './sync/verify-tables.js';
+export { DIFFERENCE_KINDS, type Difference, type DifferenceKind, type VerifyOptions, type VerifyReport, type VerifyCounts, type VerifyTablesOptions, type VerifyTablesReport } from './sync/verify-options.js';
+export { repairTables, MAX_REPAIR_KEYS, type RepairChoices, type RepairTablesOptions, type RepairTablesReport, type TableRepair } from './sync/repair-tables.js';
+export { encodeKeyParts, decodeKey } from './core/key-json.js';
+export { pjw64, type Checksum } from './core/row-hash.js';

@@ -226,19 +226,19 @@ function decodeResponse(data, callback, cnx, lowercase_keys, cb) {
     }`,
       `    readSegment() {
         // fbsync speed patch: the reply's segments gathered and copied once, not each into a new
-        // buffer holding all before it (a 64 KiB reply of 16-byte segments copied 120 MB)
+        // buffer holding all before it (a 64 KiB reply of 16-byte segments copied 120 MB); and an
+        // empty segment passed over, not taken for the end: a text BLOB the server transliterates
+        // has them, and everything after the first was lost
         var parts = [];
         var total = 0;
-        var len = this.buffer.readUInt16LE(this.pos);
-        this.pos += 2;
-        while (len > 0) {
-            parts.push(this.buffer.subarray(this.pos, this.pos + len));
-            total += len;
-            this.pos += len;
-            if (this.pos === this.buffer.length)
-                break;
-            len = this.buffer.readUInt16LE(this.pos);
+        while (this.pos + 2 <= this.buffer.length) {
+            var len = this.buffer.readUInt16LE(this.pos);
             this.pos += 2;
+            if (len > 0) {
+                parts.push(this.buffer.subarray(this.pos, this.pos + len));
+                total += len;
+                this.pos += len;
+            }
         }
         return Buffer.concat(parts, total);
     }`,

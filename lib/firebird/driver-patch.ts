@@ -95,7 +95,8 @@ function carriesPatch(fromDriver: NodeJS.Require): boolean {
   return (
     typeof connection.fbsyncFetchReplyIncomplete === 'function' &&
     String(serialize.XdrReader).includes(mark) &&
-    String(serialize.BlrReader.prototype.readSegment).includes(mark) &&
+    // An older patch gathered the segments but still stopped at an empty one (long transliterated text BLOBs cut short).
+    String(serialize.BlrReader.prototype.readSegment).includes('empty segment passed over') &&
     String(socket.Arc4.prototype.transform).includes(mark) &&
     readFileSync(fromDriver.resolve('./lib/wire/connection.js'), 'utf8').includes('fbsync patch: no padding before the key')
   );

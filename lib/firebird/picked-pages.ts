@@ -51,7 +51,7 @@ const PROBE_FIRST_FETCH_ROWS = 1000;
  * short chunk repeats its last key), and Firebird's limit of 1,500 values in an IN list and of
  * 64 KB of parameters stay far away.
  */
-const KEYS_PER_READ = 200;
+export const KEYS_PER_READ = 200;
 
 /**
  * Pages of a table read by record version, for FirebirdSource: a page first reads only the keys
@@ -261,7 +261,7 @@ export class PickedPages {
 }
 
 /** Keys in chunks of KEYS_PER_READ, a short last chunk filled up by repeating its last key. */
-function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
+export function* keyChunks(keys: readonly Key[]): Generator<Key[]> {
   for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
     const chunk = keys.slice(i, i + KEYS_PER_READ);
     while (chunk.length < KEYS_PER_READ) chunk.push(chunk[chunk.length - 1]!);

@@ -14,6 +14,7 @@
  */
 
 import type { SingleByteCharset } from '../core/column-read.js';
+import { WIN1252_80_9F as WIN1252_CODES } from '../core/win1252.js';
 
 export type { SingleByteCharset };
 
@@ -22,10 +23,7 @@ export function isSingleByteCharset(charset: string | undefined): charset is Sin
 }
 
 /** WIN1252 bytes 0x80-0x9F as Firebird 3 transliterates them. */
-const WIN1252_80_9F = [
-  0x20ac, 0x0000, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x0000, 0x017d, 0x0000,
-  0x0000, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x0000, 0x017e, 0x0178,
-].map((code) => String.fromCharCode(code));
+const WIN1252_80_9F = WIN1252_CODES.map((code) => String.fromCharCode(code));
 
 const HAS_C1 = /[\x80-\x9f]/;
 const C1 = /[\x80-\x9f]/g;

@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import Firebird from 'node-firebird';
 import createDebug from 'debug';
 import { FbsyncError, describeCause } from '../core/errors.js';
-import type { Predicate } from '../core/keyset.js';
 import { retryOptions, type RetryOptions } from '../util/retry.js';
 import { keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
 import { abandonFirebird, untilClosed, within, type FirebirdDatabase } from './connect.js';
@@ -11,68 +10,15 @@ import { isDead, newSession, type Session } from './session.js';
 import { isLostFirebirdConnection, lostConnectionError } from './errors.js';
 import { againIfLost, type FirebirdRetryEvent } from './retry.js';
 import type { VersionList } from '../core/version-list.js';
-import type { Page, VersionPick } from '../core/page.js';
+import type { Page } from '../core/page.js';
 import { PickedPages } from './picked-pages.js';
 import { KeysetPages } from './keyset-pages.js';
+import { ListedPages } from './listed-pages.js';
+import type { FirebirdSourceOptions } from './source-options.js';
 
 const debug = createDebug('fbsync:source');
 
-export interface FirebirdSourceOptions {
-  db: FirebirdDatabase;
-  table: TableSpec;
-  /** Rows per keyset page. */
-  pageSize: number;
-  /**
-   * Bytes of rows a page holds at most (see KeysetPages and PickedPages, PAGE_BYTES): pages of
-   * rows with large BLOBs hold fewer rows.
-   */
-  pageBytes?: number;
-  /** Pages read ahead while later stages work (object-mode highWaterMark). Default 2. */
-  readAhead?: number;
-  /** Start after this key instead of at the beginning (resuming from a checkpoint). */
-  after?: Key | null;
-  /**
-   * A condition every row read must also meet (e.g. `sinceColumn`). Pages then hold the
-   * matching rows in key order, scattered over the key space.
-   */
-  where?: Predicate;
-  /**
-   * Stop early: the page being read is still delivered, then the stream ends without a final
-   * page, so nothing downstream mistakes the unread rest of the table for deleted rows.
-   */
-  signal?: AbortSignal;
-  /**
-   * A new attachment, for when the connection of `db` is lost (killed, server restarted,
-   * network down). The page under way is then read again, from its first key, on the new
-   * attachment and in a new snapshot: rows already delivered come from the old snapshot, the
-   * rest from the new one — as if the run had been resumed. The caller owns (and closes) what
-   * this returns; the lost attachment is let go here. Without it, a lost connection fails the
-   * stream at once.
-   */
-  reconnect?: () => Promise<FirebirdDatabase>;
-  /** Attempts and backoff for reading a page again after a lost connection; see DEFAULT_RETRY. */
-  retry?: RetryOptions;
-  /** Told about every such retry, e.g. to log it. */
-  onRetry?: (event: FirebirdRetryEvent) => void;
-  /**
-   * Record versions (RDB$RECORD_VERSION) with every page (`Page.versions`). With `pick`, a
-   * page first reads only keys and versions, and then only the rows `pick` asks for: rows the
-   * last run copied at the same version are never read (see PickedPages).
-   */
-  versions?: { pick?: VersionPick };
-  /**
-   * Opens another attachment to the same database, which the source detaches when done. With
-   * a version pick, the rows picked are read on it while the snapshot's attachment probes the
-   * next page (see SideReader); without it, both queue on the one attachment.
-   */
-  attachSide?: () => Promise<FirebirdDatabase>;
-  /**
-   * What to do when Firebird returns keys out of code point order, the order fbsync compares
-   * them in: `'required'` (the default) fails with KEY_ORDER, as deletes and record versions
-   * depend on it; `'tolerated'` marks the page `unordered` and reads on.
-   */
-  keyOrder?: 'required' | 'tolerated';
-}
+export type { FirebirdSourceOptions } from './source-options.js';
 
 export const DEFAULT_PAGE_SIZE = 10_000;
 
@@ -95,6 +41,7 @@ export class FirebirdSource extends Readable {
   /** How pages are read: by version pick, or in full by keyset. */
   readonly #picked?: PickedPages;
   readonly #keyset?: KeysetPages;
+  readonly #listed?: ListedPages;
   /** The current attachment; undefined between losing one and attaching again. */
   #session: Session | undefined;
   #reading = false;
@@ -129,7 +76,10 @@ export class FirebirdSource extends Readable {
     this.#names = options.table.columns.map((c) => c.source);
     const { table, pageSize } = options;
     const pick = options.versions?.pick;
-    if (pick) this.#picked = new PickedPages({ table, pageSize, pageBytes: options.pageBytes, pick, attachSide: options.attachSide });
+    if (options.keys) {
+      if (pick || options.where || options.after) throw new FbsyncError('OPTION', 'a source read by `keys` reads neither by version, nor filtered, nor from a key', { options: ['keys'] });
+      this.#listed = new ListedPages({ table, pageSize, pageBytes: options.pageBytes, keys: options.keys });
+    } else if (pick) this.#picked = new PickedPages({ table, pageSize, pageBytes: options.pageBytes, pick, attachSide: options.attachSide });
     // Without a pick, versions are noted with every row; with one, a probe reads them.
     else this.#keyset = new KeysetPages({ table, pageSize, pageBytes: options.pageBytes, where: options.where, versions: !!options.versions, keyOrder: options.keyOrder ?? 'required' });
   }
@@ -195,6 +145,12 @@ export class FirebirdSource extends Readable {
     if (!session.tx) {
       session.tx = await session.db.transactionAsync({ isolation: Firebird.ISOLATION_REPEATABLE_READ, readOnly: true });
       debug('%s: snapshot transaction started', this.#table.source);
+    }
+    if (this.#listed) {
+      const listed = await this.#listed.read(session);
+      const page = await this.#deliver(session, listed.rows, listed.final, undefined, listed.gone);
+      this.#listed.delivered();
+      return page;
     }
     if (this.#picked) {
       const picked = await this.#picked.read(session, this.#after);

@@ -5,6 +5,7 @@ import { retryOptions } from '../util/retry.js';
 import { checkMaxDelete } from '../stages/delete-guard.js';
 import type { SyncOptions } from './options.js';
 import { checkRoundToTarget } from './round-to-target.js';
+import { checkKeys } from './listed-keys.js';
 
 /** Refuses bad numbers before connecting to anything. */
 export function checkOptions(options: SyncOptions): void {
@@ -28,6 +29,7 @@ export function checkOptions(options: SyncOptions): void {
       options: ['sinceColumn', 'delete'],
     });
   }
+  checkKeys(options);
   checkMaxDelete(options.maxDelete);
   checkRoundToTarget(options.roundToTarget);
   if (options.wait !== undefined && !(typeof options.wait === 'number' && Number.isFinite(options.wait) && options.wait >= 0)) {

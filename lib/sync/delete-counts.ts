@@ -25,8 +25,12 @@ export function startGuard(db: FirebirdDatabase, target: MysqlTarget, table: Tab
     // An empty target has nothing to delete; a limit as large as the target cannot be passed.
     if (targetRows === 0 || limit.rows >= targetRows) return undefined;
     // Only whether the source holds target − limit rows matters: the count stops there, and is
-    // exact whenever it refuses (the default limit, half the target, halves the scan).
-    const refused = refuseByCounts(guarded, await countSourceRows(db, attachSide, table.source, targetRows - limit.rows), limit);
+    // exact whenever it refuses (the default limit, half the target, halves the scan). A run of
+    // listed `keys` deletes only those, whatever the counts say; an empty source (the wrong
+    // database, an emptied table) is still refused before anything is written.
+    const atLeast = options.keys ? 1 : targetRows - limit.rows;
+    const sourceRows = await countSourceRows(db, attachSide, table.source, atLeast);
+    const refused = options.keys && sourceRows > 0 ? undefined : refuseByCounts(guarded, sourceRows, limit);
     if (refused) throw refused;
     debug('%s: at most %s deleted', table.source, limit.text);
     return { table: guarded, limit };

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { FirebirdDatabase } from '../firebird/connect.js';
 import type { Page } from '../core/page.js';
 import type { Key } from '../core/table.js';
+import type { KeyList } from '../firebird/listed-pages.js';
 import type { MysqlTarget } from '../mysql/connect.js';
 import type { NameMapping } from './names.js';
 import type { RejectFile } from '../state/rejects.js';
@@ -169,6 +170,17 @@ export interface SyncOptions {
    * MySQL stores them (see round-to-target.ts). Default: such columns are refused.
    */
   roundToTarget?: RoundToTarget;
+  /**
+   * Sync only the rows of these keys (each an array of the key columns' values, in key order, in
+   * fbsync's canonical forms: what `verify` reports), e.g. to repair the rows a verify found
+   * different. Any order, any number: they are taken `pageSize` at a time, each page sorted and
+   * read by key in the run's snapshot, so memory follows the page size. A listed key the source
+   * has is inserted or updated as it differs; one it no longer has is deleted only with `delete`
+   * (under `maxDelete`), else counted in the report's `keys.extra`. Unlisted rows are left
+   * alone. Does not go with `resume`, `sinceColumn` or `rowVersions`; keeps no checkpoint and
+   * leaves the notes of versions as they are. See docs/library.md.
+   */
+  keys?: KeyList;
 }
 
 export type { MaxDelete } from '../stages/delete-guard.js';
@@ -204,9 +216,12 @@ export interface TableJob extends TableOptions {
   excludeColumns?: readonly string[];
   /** MySQL names for some of its columns, over `names` (as SyncOptions.columns). */
   columns?: Readonly<Record<string, string>>;
+  /** Only the rows of these keys of the table (as SyncOptions.keys): a repair of several tables, each with its own keys. */
+  keys?: KeyList;
 }
 
-export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns' | 'columns'> {
+// `keys` belong to one table: a TableJob's.
+export interface SyncTablesOptions extends Omit<SyncOptions, 'from' | 'to' | 'table' | 'targetTable' | 'excludeColumns' | 'columns' | 'keys'> {
   from: string;
   to: string;
   /**

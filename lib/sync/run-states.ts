@@ -39,7 +39,10 @@ export async function openStates(db: FirebirdDatabase, target: MysqlTarget, tabl
   const retry = { retry: options.retry, onRetry: options.onRetry };
   const resume = Boolean(options.resume) && !memory.changed;
   const dryRun = Boolean(options.dryRun);
-  const store = options.checkpoints === false || dryRun ? undefined : await CheckpointStore.open(target, { required: resume, retry });
+  // A run of listed `keys` reads part of the table: it saves no checkpoint (nor clears one an
+  // unfinished run left) and remembers no columns (the next full run still compares every row).
+  const partial = options.keys !== undefined;
+  const store = options.checkpoints === false || dryRun || partial ? undefined : await CheckpointStore.open(target, { required: resume, retry });
   // A dry run has no store but may still start where a checkpoint says; load() never creates the table.
   const checkpoints = await Checkpoints.open({ store, read: store ?? new CheckpointStore(target, undefined, retry), table: table.target, resume });
   // The column is checked before the watermarks' table is created for it.
@@ -65,7 +68,7 @@ export async function openStates(db: FirebirdDatabase, target: MysqlTarget, tabl
         })
       : undefined;
   // Where fbsync may not create its tables (or in a dry run), nothing is remembered: every run is then a first run.
-  const columnsStore = dryRun ? undefined : await CheckpointStore.open(target, { required: false, table: SOURCE_COLUMNS_TABLE, retry });
+  const columnsStore = dryRun || partial ? undefined : await CheckpointStore.open(target, { required: false, table: SOURCE_COLUMNS_TABLE, retry });
   const columns = new SourceColumns(columnsStore, table.target, memory.remembered, memory.now);
   return { checkpoints, watermark, versions, columns, all: [checkpoints, ...(watermark ? [watermark] : []), ...(versions ? [versions] : []), columns] };
 }

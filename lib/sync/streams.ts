@@ -1,7 +1,8 @@
-import { Writable, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { bothHandlers, closed, discard } from './stream-ends.js';
+import { ListedKeys } from './listed-keys.js';
 import createDebug from 'debug';
 import { addCounts, zeroCounts, type ChangeSet, type Counts } from '../core/change-set.js';
-import type { RejectHandler, RejectedRow } from '../core/rejected-row.js';
 import type { TableSpec } from '../core/table.js';
 import { abandonFirebird, closeFirebird, openFirebird, type FirebirdDatabase } from '../firebird/connect.js';
 import { againIfLost } from '../firebird/retry.js';
@@ -117,6 +118,7 @@ export async function syncStreams(options: SyncOptions): Promise<SyncStreams> {
             interrupted: run.interrupted,
             ...(run.since ? { since: run.since } : {}),
             ...(run.versions ? { versions: run.versions } : {}),
+            ...(run.keys ? { keys: run.keys } : {}),
             ...(planned.moved ? { sourceChanged: planned.moved } : {}),
             elapsedMs,
             rowsPerSecond: elapsedMs > 0 ? Math.round((run.counts.read * 1000) / elapsedMs) : run.counts.read,
@@ -171,8 +173,11 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
     // Deletes tile the key space by ranges, and notes of versions are merged in key order: only
     // without both may Firebird order keys otherwise than fbsync compares them.
     keyOrder: options.delete || versions ? 'required' : 'tolerated',
+    ...(options.keys ? { keys: options.keys } : {}),
     ...retry,
   });
+  // With `keys`, the diff also looks up keys the source lacks; `listed` keeps their deletes for `delete`.
+  const listed = options.keys ? new ListedKeys(options) : undefined;
   const counts: Counts = zeroCounts();
   let finished = false;
   const tally = (changes: ChangeSet) => {
@@ -184,7 +189,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
   // which reads only past its checkpoint, has none).
   const ticker = options.onProgress && new ProgressTicker({ table: table.source, target: table.target, counts, onProgress: options.onProgress, started: faults.started });
   const estimate =
-    ticker && faults.attachSide && !resumedAfter ? countOnTheSide(faults.attachSide, table.source, where, (e) => (ticker.estimate = e)) : undefined;
+    ticker && faults.attachSide && !resumedAfter && !listed ? countOnTheSide(faults.attachSide, table.source, where, (e) => (ticker.estimate = e)) : undefined;
   const progress = new CheckpointTracker(resumedAfter);
   let wrote = false;
   const sink: TypedWritable<Batch> & { rejected: number } = options.dryRun
@@ -211,13 +216,15 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
       ...states.flatMap((state) => state.stages),
       ...keepingRows(table, transforms),
       ...roundingStages(table),
+      ...(listed ? [listed.pages] : []),
       diffStage({
         table,
         readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal, absent: planned.absent }),
-        delete: options.delete,
+        delete: options.delete || Boolean(listed),
         sparse: Boolean(watermark?.from),
         ...(hasBlobs(table) ? { targetReadRows: BLOB_TARGET_READ_ROWS } : {}),
       }),
+      ...(listed ? [listed.changes] : []),
       tally,
       ...(faults.guard ? [deleteGuardWhenCounted(faults.guard)] : []),
       batchStage({
@@ -251,40 +258,10 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
       resumedAfter,
       interrupted: !finished,
       since: watermark?.report(),
+      keys: listed?.report(),
       // Read when the run ends: notes that looked usable may have turned out not to be.
       versions: options.rowVersions ? (versions?.report ?? { mode: 'off' as const, reason: 'a resumed run reads part of the table' }) : undefined,
     };
   };
   return { table, source: source as Readable as TypedReadable<Page>, stages, sink, end };
-}
-
-/**
- * Waits for streams to be torn down. pipeline() settles at the first error, while the others are
- * still closing: the source rolling back its snapshot, the sink finishing the batches in
- * flight. Closing their connections before that would fail the detach ("open transactions")
- * and cut the source's last read short, which it then reported as a lost connection.
- */
-function closed(...streams: Array<Readable | Writable>): Promise<unknown> {
-  const all = Promise.all(streams.map((s) => (s.closed ? undefined : new Promise((resolve) => s.once('close', resolve)))));
-  // Not forever: a read stuck on a connection that went silent never ends, and the connections
-  // are let go after this anyway.
-  let timer: NodeJS.Timeout | undefined;
-  const enough = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
-  return Promise.race([all, enough]).finally(() => clearTimeout(timer));
-}
-
-/** How long a failed run waits for its streams to close (the source's rollback has 10 s of its own). */
-const CLOSE_WAIT_MS = 15_000;
-
-/** The reject file and the caller's own handler, each told about every reject. */
-function bothHandlers(a: RejectHandler | undefined, b: RejectHandler | undefined): RejectHandler | undefined {
-  if (!a || !b) return a ?? b;
-  return async (reject: RejectedRow) => {
-    await a(reject);
-    await b(reject);
-  };
-}
-
-function discard(): TypedWritable<Batch> {
-  return new Writable({ objectMode: true, write: (_chunk, _enc, cb) => cb() }) as TypedWritable<Batch>;
 }

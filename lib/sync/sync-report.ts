@@ -49,6 +49,8 @@ export interface SyncReport extends Counts {
   versions?: { mode: VersionsReport['mode'] | 'off'; reason?: string };
   /** How the source's columns changed since the last run, the ALTERs run (dry run: that would run); every row was compared. */
   sourceChanged?: { changes: string[]; altered: string[] };
+  /** With `keys`: how many were read, and the target rows of listed keys the source lacks, left without `delete`. */
+  keys?: ListedKeysReport;
   elapsedMs: number;
   /** Source rows read per second. */
   rowsPerSecond: number;
@@ -59,4 +61,15 @@ export interface SyncReport extends Counts {
    * options the message names (as FbsyncError.options), for a front end to put its words in.
    */
   error?: { code?: string; message: string; options?: string[] };
+}
+
+/** What a run of listed keys reports (SyncReport.keys). */
+export interface ListedKeysReport {
+  /** Keys read (repeats within a page of keys counted once). */
+  listed: number;
+  /**
+   * Listed keys the source no longer has while the target still does, left in place because
+   * the run does not `delete` (with `delete` they are counted in `deleted`).
+   */
+  extra: number;
 }
