@@ -75,11 +75,7 @@ export function evaluateTargets(cases: readonly CaseRecord[]): TargetResult[] {
   return targets;
 }
 
-/**
- * Over a link with 20 ms of round trip, each row's speed as a share of the same row on loopback
- * (issue #24): through Firebird's link the full load ≥ 0.75× and the no-change re-sync ≥ 0.5×;
- * through MySQL's, all three ≥ 0.9×.
- */
+/** The network rows' targets: [row, share of its loopback row's speed, what it is]. */
 const NETWORK_TARGETS: ReadonlyArray<[CaseId, number, string]> = [
   ['firebird-link-full-load', 0.75, 'full load over a Firebird link'],
   ['firebird-link-resync-unchanged', 0.5, 'no-change --row-versions re-sync over a Firebird link'],
@@ -88,6 +84,11 @@ const NETWORK_TARGETS: ReadonlyArray<[CaseId, number, string]> = [
   ['mysql-link-resync-compare-all', 0.9, 'every-row re-sync over a MySQL link'],
 ];
 
+/**
+ * Over a link with 20 ms of round trip, each row's speed as a share of the same row on loopback
+ * (issue #24): through Firebird's link the full load ≥ 0.75× and the no-change re-sync ≥ 0.5×;
+ * through MySQL's, all three ≥ 0.9×.
+ */
 function networkTargets(get: (id: CaseId) => CaseRecord | undefined, add: (label: string, ok: boolean, value: string) => void, na: (label: string, why: string) => void): void {
   for (const [id, share, what] of NETWORK_TARGETS) {
     const label = `${what} ≥ ${share} × loopback`;
