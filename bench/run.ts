@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { maskUri } from '../lib/util/redact.js';
 import { driverState, ensureBuilt, sourceState } from './build.js';
 import { changeSizes, ensureInsertRoom } from './changes.js';
+import { writeChart } from './chart.js';
 import { cpuDelta, cpuSnapshot } from './cpu.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { benchFirebirdUri, benchMysqlUri, ensureEstoqueFirebird, prepareBenchMysql, serverVersions, sweepFirebird } from './fixtures.js';
@@ -91,7 +92,9 @@ async function main(): Promise<void> {
   };
   const path = options.jsonOut ?? defaultResultsPath(ROOT, startedAt);
   writeResults(path, results);
-  process.stdout.write(`\n${formatReport(results)}\n\nresults written to ${relative(process.cwd(), path) || path}\n`);
+  const chart = writeChart(path, results);
+  const shown = (p: string) => relative(process.cwd(), p) || p;
+  process.stdout.write(`\n${formatReport(results)}\n\nresults written to ${shown(path)}, their chart to ${shown(chart)}\n`);
 }
 
 /** Runs one row K times; a crashed or nonsensical run ends the row (its reason is reported). */

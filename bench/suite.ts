@@ -323,7 +323,7 @@ function verifyOutput(stdout: string, edited: readonly number[]): RunOutput {
   return { rows: t.counts.same + t.counts.differ, elapsedMs: report.elapsedMs, detail: { counts: t.counts, ranges: (t as { ranges?: unknown }).ranges }, problems };
 }
 
-/** `--max-semi-space-size=4` from `#!/usr/bin/env -S node --max-semi-space-size=4`. */
+/** The node flags of a script's first line: `--max-semi-space-size=4` from `#!/usr/bin/env -S node --max-semi-space-size=4`. */
 export function shebangFlags(file: string): string[] {
   const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
   const words = first.replace(/^#!/, '').trim().split(/\s+/);

@@ -75,20 +75,22 @@ export function evaluateTargets(cases: readonly CaseRecord[]): TargetResult[] {
   return targets;
 }
 
+/** The network rows' targets: [row, share of its loopback row's speed, what it is]. */
+const NETWORK_TARGETS: ReadonlyArray<[CaseId, number, string]> = [
+  ['firebird-link-full-load', 0.75, 'full load over a Firebird link'],
+  ['firebird-link-resync-unchanged', 0.5, 'no-change --row-versions re-sync over a Firebird link'],
+  ['mysql-link-full-load', 0.9, 'full load over a MySQL link'],
+  ['mysql-link-resync-unchanged', 0.9, 'no-change --row-versions re-sync over a MySQL link'],
+  ['mysql-link-resync-compare-all', 0.9, 'every-row re-sync over a MySQL link'],
+];
+
 /**
  * Over a link with 20 ms of round trip, each row's speed as a share of the same row on loopback
  * (issue #24): through Firebird's link the full load ≥ 0.75× and the no-change re-sync ≥ 0.5×;
  * through MySQL's, all three ≥ 0.9×.
  */
 function networkTargets(get: (id: CaseId) => CaseRecord | undefined, add: (label: string, ok: boolean, value: string) => void, na: (label: string, why: string) => void): void {
-  const wanted: Array<[CaseId, number, string]> = [
-    ['firebird-link-full-load', 0.75, 'full load over a Firebird link'],
-    ['firebird-link-resync-unchanged', 0.5, 'no-change --row-versions re-sync over a Firebird link'],
-    ['mysql-link-full-load', 0.9, 'full load over a MySQL link'],
-    ['mysql-link-resync-unchanged', 0.9, 'no-change --row-versions re-sync over a MySQL link'],
-    ['mysql-link-resync-compare-all', 0.9, 'every-row re-sync over a MySQL link'],
-  ];
-  for (const [id, share, what] of wanted) {
+  for (const [id, share, what] of NETWORK_TARGETS) {
     const label = `${what} ≥ ${share} × loopback`;
     const row = get(id);
     const loopback = get(loopbackCase(id));
@@ -97,6 +99,63 @@ function networkTargets(get: (id: CaseId) => CaseRecord | undefined, add: (label
       add(label, r >= share, `${times(r)} loopback (row ${row.number})`);
     } else na(label, row || loopback ? 'a row did not run' : 'network rows skipped');
   }
+}
+
+/** A speed a row is drawn against (bench/chart.ts), in rows/s, and what it is. */
+export interface RateMark {
+  rowsPerSecond: number;
+  label: string;
+}
+
+/**
+ * The targets above, and the ceilings they are measured against, as speeds of each row: the
+ * raw read for the loads, the loopback row for a network row; a target stated as "k × faster
+ * than row X (elapsed)" is k × X's rows/s scaled to this row's rows. Rows without a median get
+ * no marks, and none are drawn against one.
+ */
+export function rateMarks(cases: readonly CaseRecord[]): Map<CaseId, { ceiling?: RateMark; target?: RateMark }> {
+  const get = (id: CaseId) => cases.find((c) => c.id === id && c.median && !c.failure);
+  const marks = new Map<CaseId, { ceiling?: RateMark; target?: RateMark }>();
+  const set = (id: CaseId, mark: { ceiling?: RateMark; target?: RateMark }) => {
+    if (get(id)) marks.set(id, { ...marks.get(id), ...mark });
+  };
+  // k × `other`'s speed, for a row of `rows` rows: its elapsed time at most other's ÷ k.
+  const times = (id: CaseId, other: CaseId, k: number, label: string): RateMark | undefined => {
+    const row = get(id);
+    const o = get(other);
+    return row && o ? { rowsPerSecond: (row.rows * 1000 * k) / o.median!.elapsedMs, label } : undefined;
+  };
+  const read = get('raw-read');
+  const baseline = get('baseline');
+  if (read) {
+    const ceiling = { rowsPerSecond: read.median!.rowsPerSecond, label: 'raw read' };
+    set('full-load', { ceiling });
+    set('full-load-10x', { ceiling });
+  }
+  // The full load's three targets: the highest of them is the one that binds.
+  const full: RateMark[] = [{ rowsPerSecond: 100_000, label: '100,000 rows/s' }];
+  if (read) full.push({ rowsPerSecond: 0.7 * read.median!.rowsPerSecond, label: '0.7 × raw read' });
+  if (baseline) full.push({ rowsPerSecond: 20 * baseline.median!.rowsPerSecond, label: '20 × baseline' });
+  set('full-load', { target: full.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a)) });
+  const relative: Array<[CaseId, CaseId, number, string]> = [
+    ['resync-changed', 'full-load', 4, '4 × full load'],
+    ['resync-since', 'full-load', 4, '4 × full load'],
+    ['resync-unchanged', 'resync-changed', 1, 'row 6'],
+    ['verify-unchanged', 'resync-compare-all', 3, '3 × row 9'],
+  ];
+  for (const [id, other, k, label] of relative) {
+    const target = times(id, other, k, label);
+    if (target) set(id, { target });
+  }
+  for (const { id } of cases.filter((c) => loopbackCase(c.id) !== c.id)) {
+    const ceiling = times(id, loopbackCase(id), 1, 'loopback');
+    if (ceiling) set(id, { ceiling });
+  }
+  for (const [id, share] of NETWORK_TARGETS) {
+    const target = times(id, loopbackCase(id), share, `${share} × loopback`);
+    if (target) set(id, { target });
+  }
+  return marks;
 }
 
 /** Peak RSS in decimal megabytes (1 MB = 10^6 bytes), the unit the targets are stated in. */

@@ -1,5 +1,7 @@
-import { keyAfter, type Predicate } from '../core/keyset.js';
-import { keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
+import { keyAfter, sameKey, type Predicate } from '../core/keyset.js';
+import { keyKinds, keyOf, type Key, type Row, type TableSpec } from '../core/table.js';
+import { within } from './connect.js';
+import { Cursor } from './cursor.js';
 import type { VersionList } from '../core/version-list.js';
 import { rowConverter } from './convert.js';
 import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
@@ -45,9 +47,12 @@ export const PAGE_BYTES = 8 * 1024 * 1024;
 const FIRST_BLOB_FETCH_ROWS = 16;
 
 /**
- * Pages of a table read in full, for FirebirdSource: `SELECT FIRST n … WHERE key > last ORDER
- * BY key`, so page n costs what page 1 does (there is no OFFSET to skip over). Two prepared
- * statements serve every page, the first page's (no lower bound) and the rest's.
+ * Pages of a table read in full, for FirebirdSource, in key order from the last key delivered
+ * (`WHERE key > last ORDER BY key`), so page n costs what page 1 does (there is no OFFSET to
+ * skip over). A table without BLOB columns whose key order is required is read through one
+ * open cursor, a page at a time (see Cursor): a page then costs no round trip of its own. The
+ * others read each page with `SELECT FIRST n`. Two prepared statements serve every page, the
+ * first page's (no lower bound) and the rest's.
  */
 export class KeysetPages {
   readonly #table: TableSpec;
@@ -61,6 +66,10 @@ export class KeysetPages {
   readonly #orderBy: string;
   /** Rows per fetch, learnt from the rows' width on the wire. */
   readonly #fetch: FetchSize;
+  /** Whether pages are read through one open cursor. */
+  readonly #streams: boolean;
+  /** The open cursor, the session it is open on and the key it has read through. */
+  #open: { session: Session; next: Key | null; cursor: Cursor } | undefined;
 
   constructor(options: KeysetPagesOptions) {
     this.#table = options.table;
@@ -74,24 +83,72 @@ export class KeysetPages {
     this.#selectList = selectList(options.table.columns);
     if (this.#versions) this.#selectList += `, ${RECORD_VERSION}`;
     this.#orderBy = this.#columns.map((c) => c.sql).join(', ');
+    this.#streams = !hasBlobs(options.table) && options.keyOrder === 'required';
   }
 
   /** The page after key `after` (from the start when null), in the session's snapshot. */
   async read(session: Session, after: Key | null): Promise<KeysetPage> {
+    return this.#streams ? this.#readOpen(session, after) : this.#readFirst(session, after);
+  }
+
+  /**
+   * Waits (at most `ms`) for the fetches an open cursor still has on the wire and closes it:
+   * committing or rolling back under a running fetch hangs the driver.
+   */
+  async settle(ms: number): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    if (open?.session.live) await within(open.cursor.close(), ms).catch(() => undefined);
+  }
+
+  /** Forgets the cursor of an attachment that was lost: no answer will come. */
+  forget(): void {
+    this.#open = undefined;
+  }
+
+  async #readOpen(session: Session, after: Key | null): Promise<KeysetPage> {
+    let open = this.#open;
+    if (!open || open.session !== session || !sameKey(keyKinds(this.#table), open.next, after)) {
+      if (open?.session === session) await open.cursor.close();
+      this.#open = undefined;
+      const bound = after ? keyAfter(this.#columns, after) : undefined;
+      const parts = [this.#where, bound].filter((p): p is Predicate => p !== undefined);
+      const sql = this.#sql(parts.map((p) => p.sql).join(' AND ') || undefined, false);
+      const statement = await prepareOnce(session, bound ? 'open-next' : 'open-first', sql);
+      // One converter for the cursor: keys are checked in order across its pages.
+      const convert = rowConverter(this.#table, { after, keyOrder: 'required' });
+      const cursor = await Cursor.open(session.tx!, statement, parts.flatMap((p) => p.params), this.#fetch, convert);
+      open = this.#open = { session, next: after, cursor };
+    }
+    const taken = await open.cursor.take(this.#pageSize, this.#pageBytes);
+    const page = this.#page(taken.rows as Row[], !taken.cut && taken.rows.length < this.#pageSize, false);
+    const last = page.rows[page.rows.length - 1];
+    if (last) open.next = keyOf(this.#table, last);
+    if (page.final) {
+      this.#open = undefined;
+      await open.cursor.close();
+    }
+    return page;
+  }
+
+  async #readFirst(session: Session, after: Key | null): Promise<KeysetPage> {
     const bound = after ? keyAfter(this.#columns, after) : undefined;
     const parts = [this.#where, bound].filter((p): p is Predicate => p !== undefined);
     const statement = await prepareOnce(session, bound ? 'next' : 'first', this.#sql(parts.map((p) => p.sql).join(' AND ') || undefined));
     // The key order is checked from the last key delivered on (see rowConverter).
     const convert = rowConverter(this.#table, { after, keyOrder: this.#keyOrder });
     const fetched = await fetchRows(session.tx!, statement, parts.flatMap((p) => p.params), { size: this.#fetch, each: convert, maxBytes: this.#pageBytes });
-    const rows = fetched.rows as Row[];
-    const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
-    const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
-    return { rows, final: !fetched.cut && rows.length < this.#pageSize, versions, unordered: convert.unordered === true };
+    return this.#page(fetched.rows as Row[], !fetched.cut && fetched.rows.length < this.#pageSize, convert.unordered === true);
   }
 
-  /** A page's SELECT: the first `pageSize` rows meeting `where`, in key order. */
-  #sql(where: string | undefined): string {
-    return `SELECT FIRST ${this.#pageSize} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
+  #page(rows: Row[], final: boolean, unordered: boolean): KeysetPage {
+    const noted = this.#versions ? rows.map((row) => String(row.pop())) : undefined;
+    const versions = noted && { keys: rows.map((row) => keyOf(this.#table, row)), versions: noted };
+    return { rows, final, versions, unordered };
+  }
+
+  /** A page's SELECT (or a cursor's, without FIRST): the first `pageSize` rows meeting `where`, in key order. */
+  #sql(where: string | undefined, first = true): string {
+    return `SELECT${first ? ` FIRST ${this.#pageSize}` : ''} ${this.#selectList} FROM ${quoteFirebird(this.#table.source)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.#orderBy}`;
   }
 }

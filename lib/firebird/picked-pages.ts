@@ -10,7 +10,7 @@ import { firebirdKeyColumns, quoteFirebird } from './metadata.js';
 import type { VersionPick } from '../core/page.js';
 import { RECORD_VERSION, RUNS_PAY, packsProbe, probeSql, probeVersions, runsIn } from './probe.js';
 import { FetchSize, FIRST_FETCH_ROWS, fetchAll } from './rows.js';
-import { keysWithin, RowBudget, sliceVersions } from './row-budget.js';
+import { joinVersions, keysWithin, RowBudget, sliceVersions } from './row-budget.js';
 import { selectList } from './select-list.js';
 import { prepareOnce, type Session } from './session.js';
 import { SideReader, asInSnapshot } from './side-reader.js';
@@ -39,6 +39,9 @@ export interface PickedPage {
   /** Keys noted before that the page's range no longer has; undefined when the page is diffed by range. */
   gone?: Key[];
 }
+
+/** Pages of keys a probe reads: each probe is a round trip the pages wait for. */
+export const PAGES_A_PROBE = 4;
 
 /** Rows of a probe's first fetch: keys and versions are a few bytes a row, unless packed. */
 const PROBE_FIRST_FETCH_ROWS = 1000;
@@ -113,7 +116,9 @@ export class PickedPages {
     // through its last key, as when a page is read again.
     const cut = keysWithin(this.#kinds, versions, verdict, this.#budget.rows);
     if (cut !== undefined) {
-      this.#leftover = { session, after: versions.keys[cut - 1]!, versions: sliceVersions(versions, cut), final };
+      const later = this.#leftover;
+      const rest = sliceVersions(versions, cut);
+      this.#leftover = { session, after: versions.keys[cut - 1]!, versions: later ? joinVersions(rest, later.versions) : rest, final: later ? later.final : final };
       versions = sliceVersions(versions, 0, cut);
       final = false;
       verdict = await this.#pick(versions, after, false);
@@ -128,11 +133,22 @@ export class PickedPages {
   }
 
   /**
-   * Keys and versions from `after` on: what is left of the last probe, or a probe's. The probe
-   * of the page after a fresh probe's keys goes out at once: Firebird works on it while these
-   * are picked and read here (their by-key reads queue behind it on the connection).
+   * A page's keys and versions from `after` on: what is left of the last probe (which reads
+   * PAGES_A_PROBE pages of keys), or a probe's. The probe after a fresh probe's keys goes out at once: Firebird works on it
+   * while these are picked and read here (their by-key reads queue behind it on the connection).
    */
   async #probed(session: Session, after: Key | null): Promise<{ versions: VersionList; final: boolean }> {
+    const probed = await this.#probedKeys(session, after);
+    const size = this.#pageSize;
+    if (probed.versions.keys.length < size) return probed;
+    const page = sliceVersions(probed.versions, 0, size);
+    const rest = sliceVersions(probed.versions, size);
+    // A final probe ending in a full page is still followed by an empty final page.
+    if (rest.keys.length > 0 || probed.final) this.#leftover = { session, after: page.keys[size - 1]!, versions: rest, final: probed.final };
+    return { versions: page, final: false };
+  }
+
+  async #probedKeys(session: Session, after: Key | null): Promise<{ versions: VersionList; final: boolean }> {
     const left = this.#leftover;
     this.#leftover = undefined;
     if (left && left.session === session && sameKey(this.#kinds, left.after, after)) return left;
@@ -142,7 +158,7 @@ export class PickedPages {
     // A probe still running on this connection must finish before its statement runs again.
     if (ahead && !usable && ahead.session === session) await ahead.versions.catch(() => undefined);
     const versions = await (usable ? ahead.versions : this.#probe(session, after));
-    const final = versions.keys.length < this.#pageSize;
+    const final = versions.keys.length < this.#pageSize * PAGES_A_PROBE;
     if (!final) {
       const last = versions.keys[versions.keys.length - 1]!;
       const next = this.#probe(session, last);
@@ -231,7 +247,7 @@ export class PickedPages {
     const runs = this.#runs;
     const work = async () => {
       const which = `${predicate ? 'probe-next' : 'probe-first'}${runs ? '-runs' : ''}`;
-      const statement = await prepareOnce(session, which, probeSql(this.#table, this.#pageSize, predicate?.sql, runs));
+      const statement = await prepareOnce(session, which, probeSql(this.#table, this.#pageSize * PAGES_A_PROBE, predicate?.sql, runs));
       const raw = await fetchAll(session.tx!, statement, predicate?.params ?? [], this.#fetch.probe);
       // Record versions are compared in key order: a key out of order fails the read.
       const list = probeVersions(this.#table, raw, keyChecker(this.#table, after, 'required'));

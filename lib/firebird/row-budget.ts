@@ -50,6 +50,11 @@ export function sliceVersions(list: VersionList, start: number, end?: number): V
   return { keys: list.keys.slice(start, end), versions: list.versions.slice(start, end) };
 }
 
+/** `a`'s keys, then `b`'s. */
+export function joinVersions(a: VersionList, b: VersionList): VersionList {
+  return { keys: [...a.keys, ...b.keys], versions: [...a.versions, ...b.versions] };
+}
+
 /** Where `key` is in `list` (which holds it). */
 function indexOf(kinds: readonly ValueKind[], list: VersionList, key: Key): number {
   let lo = 0;

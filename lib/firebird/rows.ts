@@ -53,11 +53,11 @@ export class FetchSize {
 export const FIRST_FETCH_ROWS = 200;
 
 /** Bytes read so far on the statement's connection, if the driver lets them be counted. */
-function bytesRead(statement: Firebird.Statement): number | undefined {
+export function bytesRead(statement: Firebird.Statement): number | undefined {
   return (statement as unknown as { connection?: { _socket?: { bytesRead?: unknown } } }).connection?._socket?.bytesRead as number | undefined;
 }
 
-interface FetchResult {
+export interface FetchResult {
   data?: unknown[][];
   fetched?: boolean;
   /** Readers of the page's text BLOBs, which the driver leaves to the caller on this path. */
@@ -86,9 +86,37 @@ export interface FetchRowsOptions {
    * round trips included; the rows fetched so far are returned with `cut` set.
    */
   maxBytes?: number;
+  /** Fetches asked for before the first answer comes back; default FETCHES_IN_FLIGHT. */
+  inFlight?: number;
 }
 
-/** fetchAll, that can stop short of the statement's end at `maxBytes`. */
+/**
+ * Fetches on the wire at once, for a statement without BLOB columns. Firebird answers the
+ * requests of a connection in order, so the next fetches can leave before the answer to the
+ * first is in: over a link of 20 ms a round trip, one fetch at a time waits that long for each
+ * of a page's dozen replies. Four keep about 900 KiB on the way, what a 20 ms link carries at
+ * the rate a full load reads on one machine (docs/performance.md#over-a-slow-link).
+ */
+export const FETCHES_IN_FLIGHT = 4;
+
+/** SQL_BLOB: a statement that reads BLOBs fetches one reply at a time (see fetchRows). */
+const SQL_BLOB = 520;
+
+function readsBlobs(statement: Firebird.Statement): boolean {
+  const output = (statement as unknown as { output?: { type: number }[] }).output ?? [];
+  return output.some((column) => column.type === SQL_BLOB);
+}
+
+/**
+ * fetchAll, that can stop short of the statement's end at `maxBytes`.
+ *
+ * The execute and the first fetches are sent together, and every answer is followed at once
+ * by the next fetch, so `inFlight` fetches are always on the way: a page costs about one round
+ * trip instead of one per reply. A fetch sent past the cursor's end gets an empty answer that
+ * no one reads (the driver still pairs it with its request). Statements that read BLOBs fetch
+ * one reply at a time: their BLOBs are read between fetches, and the rows of the next fetch are
+ * sized by the BLOBs just read.
+ */
 export async function fetchRows(
   tx: Firebird.Transaction,
   statement: Firebird.Statement,
@@ -96,7 +124,21 @@ export async function fetchRows(
   options: FetchRowsOptions = {},
 ): Promise<{ rows: unknown[][]; cut: boolean }> {
   const { size = new FetchSize(FIRST_FETCH_ROWS), each, maxBytes } = options;
-  await statement.executeAsync(tx, params);
+  const depth = readsBlobs(statement) ? 1 : Math.max(1, options.inFlight ?? FETCHES_IN_FLIGHT);
+  const start = bytesRead(statement);
+  // Neither the execute nor a fetch is awaited before the next is sent: the driver writes each
+  // at once and pairs the answers with them in order. Every promise is marked handled here, as
+  // the answers after an error (a lost connection fails them all) are never read.
+  const executed = statement.executeAsync(tx, params);
+  executed.catch(() => undefined);
+  const ahead: Promise<FetchResult>[] = [];
+  const send = () => {
+    const fetch = statement.fetchAsync(tx, size.rows) as Promise<FetchResult>;
+    fetch.catch(() => undefined);
+    ahead.push(fetch);
+  };
+  for (let i = 0; i < depth; i++) send();
+  await executed;
   const raw: unknown[][] = [];
   let bytes = 0;
   let cut = false;
@@ -104,11 +146,12 @@ export async function fetchRows(
   // chain (its fetchAll does), which is most of the cost of a page.
   for (;;) {
     const before = bytesRead(statement);
-    const chunk = (await statement.fetchAsync(tx, size.rows)) as FetchResult;
+    const chunk = await ahead.shift()!;
     // Only the server's end-of-cursor ends a page. The driver answers a fetch whose reply got
     // out of step (a killed attachment) with no rows at all; taken for the end, that would
     // make a short page look like the end of the table, and `delete` would act on it.
     if (!chunk.fetched && !chunk.data?.length) throw outOfStepError();
+    if (depth > 1 && !chunk.fetched) send();
     const offset = raw.length;
     for (const row of chunk.data ?? []) raw.push(row);
     for (const readText of chunk.arrBlob ?? []) {
@@ -116,9 +159,13 @@ export async function fetchRows(
       raw[offset + blob.row]![blob.column as number] = blob.value;
     }
     if (each && chunk.data) await each(chunk.data);
-    // Measured after the BLOBs were read (here or by `each`), so that rows holding large ones
-    // are fetched a few at a time.
-    if (before !== undefined) {
+    if (depth > 1) {
+      // The bytes read so far can hold replies not decoded yet: they bound the page's bytes
+      // from above, and the row width is learnt once the statement is done.
+      if (start !== undefined) bytes = (bytesRead(statement) ?? start) - start;
+    } else if (before !== undefined) {
+      // Measured after the BLOBs were read (here or by `each`), so that rows holding large ones
+      // are fetched a few at a time.
       const took = (bytesRead(statement) ?? before) - before;
       size.measured(chunk.data?.length ?? 0, took);
       bytes += took;
@@ -128,7 +175,9 @@ export async function fetchRows(
       cut = true;
       break;
     }
+    if (depth === 1) send();
   }
+  if (depth > 1 && start !== undefined) size.measured(raw.length, bytes);
   await statement.closeAsync();
   return { rows: raw, cut };
 }

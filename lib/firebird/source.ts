@@ -186,6 +186,7 @@ export class FirebirdSource extends Readable {
     const session = this.#session;
     this.#session = undefined;
     this.#picked?.forget();
+    this.#keyset?.forget();
     if (!session) return;
     session.live = false;
     abandonFirebird(session.db);
@@ -219,6 +220,7 @@ export class FirebirdSource extends Readable {
     if (!session?.live) return;
     // Rolling back under a running fetch hangs the driver: a probe sent ahead finishes first.
     await this.#picked?.settle(END_TIMEOUT_MS);
+    await this.#keyset?.settle(END_TIMEOUT_MS);
     const tx = session.tx;
     session.tx = undefined;
     const statements = [...session.statements.values()];
