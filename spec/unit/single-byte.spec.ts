@@ -29,6 +29,15 @@ describe('single-byte text decoding', () => {
     expect(decodeSingleByte('WIN1252', Buffer.alloc(0))).to.equal('');
   });
 
+  it('decodes every byte in every place: first, last, between others and next to another 0x80-0x9F', () => {
+    const one = (b: number) => decodeSingleByte('WIN1252', bytes(b));
+    for (let b = 0; b < 256; b++) {
+      for (const around of [[b], [b, 0x41], [0x41, b], [0x41, b, 0xe7], [b, 0x80, b], [0x99, b, 0x9f]]) {
+        expect(decodeSingleByte('WIN1252', Buffer.from(around)), around.join(',')).to.equal(around.map(one).join(''));
+      }
+    }
+  });
+
   it('names the character sets it decodes', () => {
     expect(['WIN1252', 'ISO8859_1', 'UTF8', 'NONE', undefined].map((c) => isSingleByteCharset(c))).to.deep.equal([true, true, false, false, false]);
   });
