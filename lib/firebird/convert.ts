@@ -27,20 +27,15 @@ export function rowConverter(table: TableSpec, options: { after: Key | null; key
   const cols = table.columns;
   const check = options.keyOrder === 'unchecked' ? undefined : keyChecker(table, options.after, options.keyOrder);
   const inline = inlineReads(cols);
-  const reads = cols.map((c) => c.firebird);
-  // Columns whose values stay as the driver hands them (numbers, exact numbers and timestamps as
-  // text): most of a row, passed over without a look at how they are read.
-  const asIs = reads.map((read) => !read.blob && !read.decode && !read.padded);
-  const n = cols.length;
   const convert: RowConverter = async (raw) => {
     for (const row of raw) {
       takeInline(inline, row);
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < cols.length; i++) {
+        const read = cols[i]!.firebird;
         const v = row[i];
         if (v === undefined) row[i] = null;
-        else if (asIs[i]) continue;
-        else if (reads[i]!.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
-        else row[i] = columnValue(reads[i]!, v);
+        else if (read.blob && typeof v === 'function') row[i] = await readBlob(v as BlobFetch);
+        else row[i] = columnValue(read, v);
       }
       check?.(keyOf(table, row as Row));
     }
