@@ -82,8 +82,9 @@ export function evaluateTargets(cases: readonly CaseRecord[]): TargetResult[] {
  * (user + system) at most 1.2 × the raw read's, so that with the servers on other hosts the full
  * load runs near what Firebird can send. Like with like: both are child processes timed whole by
  * GNU time (bench/measure.ts), both read the same N rows, and each pays its own start-up (row 1
- * loads tsx and compiles its TypeScript, row 4 loads the built dist/ and yargs: each about 0.4
- * CPU-s here), so the medians of childMs are compared as they are.
+ * loads tsx and compiles its TypeScript, row 4 loads the built dist/ and yargs: 0.41-0.42 and
+ * 0.46-0.49 CPU-s up to the first attach, measured on the 2-core VM), so the medians of childMs
+ * are compared as they are.
  */
 function cpuTarget(full: CaseRecord | undefined, read: CaseRecord | undefined, add: (label: string, ok: boolean, value: string) => void, na: (label: string, why: string) => void): void {
   const label = "full load process CPU ≤ 1.2 × raw read's";
