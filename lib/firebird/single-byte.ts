@@ -32,15 +32,18 @@ export function decodeSingleByte(charset: SingleByteCharset, bytes: Buffer): str
   // Most text holds no byte in 0x80-0x9F (accented letters are above it): one native scan.
   if (charset !== 'WIN1252' || !HAS_C1.test(latin1)) return latin1;
   // Those bytes (€, dashes, curly quotes) are few in a value: the text between them is taken
-  // as decoded, for less than a regular expression replace calling back for each.
-  let text = '';
+  // as decoded, for less than a regular expression replace calling back for each. Joined, not
+  // concatenated: the value is one flat string, not a tree of pieces, for as long as its row
+  // is in flight.
+  const parts: string[] = [];
   let from = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b >= 0x80 && b < 0xa0) {
-      text += latin1.slice(from, i) + WIN1252_80_9F[b - 0x80]!;
+      parts.push(latin1.slice(from, i), WIN1252_80_9F[b - 0x80]!);
       from = i + 1;
     }
   }
-  return text + latin1.slice(from);
+  parts.push(latin1.slice(from));
+  return parts.join('');
 }
