@@ -27,7 +27,14 @@ const WIN1252_80_9F = WIN1252_CODES.map((code) => String.fromCharCode(code));
 
 const HAS_C1 = /[\x80-\x9f]/;
 
+/** Every byte as a one-character value in each set: a CHAR(1) flag costs a look-up, not a call into node. */
+const ONE_BYTE: Record<SingleByteCharset, readonly string[]> = {
+  ISO8859_1: Array.from({ length: 256 }, (_, b) => String.fromCharCode(b)),
+  WIN1252: Array.from({ length: 256 }, (_, b) => (b >= 0x80 && b < 0xa0 ? WIN1252_80_9F[b - 0x80]! : String.fromCharCode(b))),
+};
+
 export function decodeSingleByte(charset: SingleByteCharset, bytes: Buffer): string {
+  if (bytes.length === 1) return ONE_BYTE[charset][bytes[0]!]!;
   const latin1 = bytes.toString('latin1');
   // Most text holds no byte in 0x80-0x9F (accented letters are above it): one native scan.
   if (charset !== 'WIN1252' || !HAS_C1.test(latin1)) return latin1;
