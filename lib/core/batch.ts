@@ -16,6 +16,7 @@ export type Batch = (
   | { kind: 'delete'; keys: Key[] }
 ) & {
   table: string;
+  /** Estimated bytes of the statement's values (rowBytes), or a bound of them (BatchOptions.maxRowBytes). */
   bytes: number;
   /** The page's position in the run. */
   seq: number;

@@ -1,4 +1,5 @@
 import type { Value } from './values.js';
+import type { ColumnSpec } from './table.js';
 
 /** Estimated bytes of a value in SQL text: quotes, commas and hex included, escapes not. */
 export function valueBytes(v: Value): number {
@@ -20,3 +21,41 @@ export function rowBytes(row: readonly Value[]): number {
   return n;
 }
 
+
+/**
+ * The most valueBytes any value of the column can come to, from its declared shape: text and
+ * bytes by their declared length (4 UTF-8 bytes a character covers every character set), the
+ * rest by the longest spelling fbsync reads them in. Undefined where nothing bounds it: a BLOB,
+ * or a hand-built column without a shape.
+ */
+export function columnMaxBytes(column: ColumnSpec): number | undefined {
+  const shape = column.shape;
+  if (!shape) return undefined;
+  switch (shape.kind) {
+    case 'text':
+      return shape.length === undefined ? undefined : shape.length * 4 + 3;
+    case 'binary':
+      return shape.length === undefined ? undefined : shape.length * 2 + 4;
+    case 'decimal':
+      // Digits, sign and point as text, or a number.
+      return Math.max(24, shape.digits + 5);
+    case 'integer':
+    case 'bigint':
+    case 'boolean':
+      return 24;
+    default:
+      // Floats as numbers, dates and times as text of at most 29 characters.
+      return 32;
+  }
+}
+
+/** The most rowBytes a row of these columns can come to, or undefined when some column is unbounded. */
+export function rowMaxBytes(columns: readonly ColumnSpec[]): number | undefined {
+  let n = 4;
+  for (const column of columns) {
+    const most = columnMaxBytes(column);
+    if (most === undefined) return undefined;
+    n += most;
+  }
+  return n;
+}

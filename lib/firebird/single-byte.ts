@@ -26,11 +26,31 @@ export function isSingleByteCharset(charset: string | undefined): charset is Sin
 const WIN1252_80_9F = WIN1252_CODES.map((code) => String.fromCharCode(code));
 
 const HAS_C1 = /[\x80-\x9f]/;
-const C1 = /[\x80-\x9f]/g;
-const win1252C1 = (c: string) => WIN1252_80_9F[c.charCodeAt(0) - 0x80]!;
+
+/** Every byte as a one-character value in each set: a CHAR(1) flag costs a look-up, not a call into node. */
+const ONE_BYTE: Record<SingleByteCharset, readonly string[]> = {
+  ISO8859_1: Array.from({ length: 256 }, (_, b) => String.fromCharCode(b)),
+  WIN1252: Array.from({ length: 256 }, (_, b) => (b >= 0x80 && b < 0xa0 ? WIN1252_80_9F[b - 0x80]! : String.fromCharCode(b))),
+};
 
 export function decodeSingleByte(charset: SingleByteCharset, bytes: Buffer): string {
+  if (bytes.length === 1) return ONE_BYTE[charset][bytes[0]!]!;
   const latin1 = bytes.toString('latin1');
   // Most text holds no byte in 0x80-0x9F (accented letters are above it): one native scan.
-  return charset === 'WIN1252' && HAS_C1.test(latin1) ? latin1.replace(C1, win1252C1) : latin1;
+  if (charset !== 'WIN1252' || !HAS_C1.test(latin1)) return latin1;
+  // Those bytes (€, dashes, curly quotes) are few in a value: the text between them is taken
+  // as decoded, for less than a regular expression replace calling back for each. Joined, not
+  // concatenated: the value is one flat string, not a tree of pieces, for as long as its row
+  // is in flight.
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80 && b < 0xa0) {
+      parts.push(latin1.slice(from, i), WIN1252_80_9F[b - 0x80]!);
+      from = i + 1;
+    }
+  }
+  parts.push(latin1.slice(from));
+  return parts.join('');
 }

@@ -12,6 +12,13 @@ export interface BatchOptions {
   maxRows: number;
   /** Upper bound of a statement's estimated size in bytes; see `batchBytesFor`. */
   maxBytes: number;
+  /**
+   * The most `rowBytes` any row can come to (rowMaxBytes of the table's declared columns, when
+   * nothing changes the values on the way). When `maxRows` such rows fit in `maxBytes` the byte
+   * bound can never end a batch, so rows are not sized one by one (a part of a full load's CPU
+   * on a table of short text), and a batch's `bytes` is this bound times its rows.
+   */
+  maxRowBytes?: number;
 }
 
 export const DEFAULT_BATCH_ROWS = 4000;
@@ -67,6 +74,14 @@ export class Batcher {
   }
 
   *#split(kind: 'upsert' | 'delete', items: readonly Row[]): Generator<{ kind: 'upsert' | 'delete'; items: Row[]; bytes: number }> {
+    const { maxRows, maxBytes, maxRowBytes } = this.#options;
+    if (maxRowBytes !== undefined && maxRowBytes * maxRows <= maxBytes) {
+      for (let i = 0; i < items.length; i += maxRows) {
+        const chunk = items.slice(i, i + maxRows);
+        yield { kind, items: chunk, bytes: chunk.length * maxRowBytes };
+      }
+      return;
+    }
     let current: Row[] = [];
     let bytes = 0;
     for (const item of items) {

@@ -17,6 +17,7 @@ import { DEFAULT_PARALLEL, localDateTime, mysqlSink, type MysqlSink } from '../m
 import { deleteGuardWhenCounted, type DeleteGuard } from '../stages/delete-guard.js';
 import { startGuard } from './delete-counts.js';
 import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.js';
+import { rowMaxBytes } from '../core/row-bytes.js';
 import { composeStages } from '../stages/compose.js';
 import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
 import { BLOB_TARGET_READ_ROWS, diffStage } from '../stages/diff.js';
@@ -230,6 +231,8 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
       batchStage({
         maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
         maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
+        // Your transforms may make any value longer than its column declares: then every row is sized.
+        ...(transforms.length === 0 ? { maxRowBytes: rowMaxBytes(table.columns) } : {}),
       }),
     ]) as StageChain<Page, Batch>;
   const end = async () => {

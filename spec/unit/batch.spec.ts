@@ -4,9 +4,11 @@ import { expect } from 'chai';
 import chain from 'stream-chain';
 import { Batcher, batchBytesFor, batchStage, DEFAULT_BATCH_ROWS } from '../../lib/stages/batch.js';
 import { type Batch } from '../../lib/core/batch.js';
-import { rowBytes, valueBytes } from '../../lib/core/row-bytes.js';
+import { columnMaxBytes, rowBytes, rowMaxBytes, valueBytes } from '../../lib/core/row-bytes.js';
+import type { ValueShape } from '../../lib/core/shape.js';
+import type { ValueKind } from '../../lib/core/values.js';
 import { zeroCounts, type ChangeSet } from '../../lib/core/change-set.js';
-import type { Key, Row } from '../../lib/core/table.js';
+import type { ColumnSpec, Key, Row } from '../../lib/core/table.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -59,6 +61,22 @@ describe('batch stage', () => {
       expect(valueBytes('\u{1F600}')).to.equal(4 + 3);
       expect(valueBytes('a'.repeat(100))).to.equal(103);
       expect(valueBytes('é'.repeat(100))).to.equal(203);
+    });
+
+    it('bounds a column by its declared shape, above the estimate of the longest value it can hold', () => {
+      const col = (shape: ValueShape): ColumnSpec => ({ source: 'C', target: 'C', kind: shape.kind === 'bigint' ? 'bigint' : (shape.kind as ValueKind), sourceType: '', nullable: true, shape, firebird: { select: 'C', padded: false, blob: false } });
+      const text = col({ kind: 'text', length: 3, fixed: false, charset: 'UTF8' });
+      expect(columnMaxBytes(text)).to.be.at.least(valueBytes('😀😀😀'));
+      expect(columnMaxBytes(col({ kind: 'text', length: 3, fixed: false, charset: 'WIN1252' }))).to.be.at.least(valueBytes('€€€'));
+      expect(columnMaxBytes(col({ kind: 'binary', length: 4, fixed: true }))).to.equal(valueBytes(Buffer.alloc(4)));
+      expect(columnMaxBytes(col({ kind: 'decimal', precision: 18, scale: 4, digits: 19 }))).to.be.at.least(valueBytes('-922337203685477.5807'));
+      expect(columnMaxBytes(col({ kind: 'decimal', precision: 38, scale: 2, digits: 38 }))).to.be.at.least(valueBytes(`-${'9'.repeat(36)}.99`));
+      expect(columnMaxBytes(col({ kind: 'bigint' }))).to.be.at.least(valueBytes('-9223372036854775808'));
+      expect(columnMaxBytes(col({ kind: 'timestamp' }))).to.be.at.least(valueBytes('2023-01-01 00:00:00.0000'));
+      expect(columnMaxBytes(col({ kind: 'double' }))).to.be.at.least(valueBytes(-1.7976931348623157e308));
+      expect(columnMaxBytes(col({ kind: 'text', fixed: false, charset: 'UTF8' }))).to.equal(undefined);
+      expect(rowMaxBytes([text, col({ kind: 'integer', bits: 32 })])).to.equal(4 + 15 + 24);
+      expect(rowMaxBytes([text, col({ kind: 'binary', fixed: false })])).to.equal(undefined);
     });
 
     it('counts a Buffer as hex plus X\'\' and a comma', () => {
@@ -159,6 +177,21 @@ describe('batch stage', () => {
       const out = batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100), sized(4, 100)]));
       expect(out.map(ids)).to.deep.equal([[1, 2, 3], [4]]);
       expect(out[0]!.bytes).to.equal(300);
+    });
+
+    it('does not size rows one by one when maxRows rows of the most a row can take fit in maxBytes', () => {
+      const batcher = new Batcher({ maxRows: 2, maxBytes: 300, maxRowBytes: 150 });
+      // Rows far past their bound would split by bytes if they were sized: they are not.
+      const out = batcher.add(changes([sized(1, 290), sized(2, 290), sized(3, 290)], [[7], [8], [9]]));
+      expect(out.map(ids)).to.deep.equal([[1, 2], [3], [7, 8], [9]]);
+      expect(out.map((b) => b.bytes)).to.deep.equal([300, 150, 300, 150]);
+    });
+
+    it('sizes every row when maxRows rows of the most a row can take would not fit', () => {
+      const batcher = new Batcher({ maxRows: 1000, maxBytes: 250, maxRowBytes: 150 });
+      const out = batcher.add(changes([sized(1, 100), sized(2, 100), sized(3, 100)]));
+      expect(out.map(ids)).to.deep.equal([[1, 2], [3]]);
+      expect(out.map((b) => b.bytes)).to.deep.equal([200, 100]);
     });
 
     it('sends a single row larger than maxBytes alone', () => {

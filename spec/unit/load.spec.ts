@@ -96,6 +96,13 @@ describe('LOAD DATA lines', () => {
       expect(lines?.equals(expected)).to.equal(true);
     });
 
+    it('writes text fields exactly as node writes the escaped text as UTF-8, surrogates and all', () => {
+      const texts = ['', 'plain', 'a\tb\nc\\d\re\0f', '\\N', 'Açúcar nº 5 — €', '\u07ff\u0800\uffff', '😀x😀', '\ud800', 'x\udc00y', 'z\ud83d', '\ud83d\ud83d\ude00'];
+      const rows = texts.map((t, i) => [i, t, null, true]);
+      const expected = texts.map((t, i) => `${i}\t${loadField(t, false)!}\t\\N\t1\n`).join('');
+      expect(loadStatementFor(TABLE).lines(rows)?.equals(Buffer.from(expected, 'utf8'))).to.equal(true);
+    });
+
     it('has no lines for rows with a value it cannot carry', () => {
       expect(loadStatementFor(TABLE).lines([[1, 'ok', null, true], [2, 'x', null, Number.NaN]])).to.equal(undefined);
     });

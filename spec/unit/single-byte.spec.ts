@@ -29,6 +29,17 @@ describe('single-byte text decoding', () => {
     expect(decodeSingleByte('WIN1252', Buffer.alloc(0))).to.equal('');
   });
 
+  it('decodes every byte in every place: first, last, between others and next to another 0x80-0x9F', () => {
+    const C1 = '€\0‚ƒ„…†‡ˆ‰Š‹Œ\0Ž\0\0‘’“”•–—˜™š›œ\0žŸ';
+    const one = (b: number) => (b >= 0x80 && b < 0xa0 ? C1[b - 0x80]! : String.fromCharCode(b));
+    for (let b = 0; b < 256; b++) expect(decodeSingleByte('ISO8859_1', bytes(b))).to.equal(String.fromCharCode(b));
+    for (let b = 0; b < 256; b++) {
+      for (const around of [[b], [b, 0x41], [0x41, b], [0x41, b, 0xe7], [b, 0x80, b], [0x99, b, 0x9f]]) {
+        expect(decodeSingleByte('WIN1252', Buffer.from(around)), around.join(',')).to.equal(around.map(one).join(''));
+      }
+    }
+  });
+
   it('names the character sets it decodes', () => {
     expect(['WIN1252', 'ISO8859_1', 'UTF8', 'NONE', undefined].map((c) => isSingleByteCharset(c))).to.deep.equal([true, true, false, false, false]);
   });
