@@ -231,7 +231,7 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
       batchStage({
         maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
         maxBytes: options.batchBytes ?? batchBytesFor(target.server.maxAllowedPacket),
-        // Your transforms may make any value longer than its column declares: then every row is sized.
+        // A caller's transforms may make a value longer than its column declares: then every row is sized.
         ...(transforms.length === 0 ? { maxRowBytes: rowMaxBytes(table.columns) } : {}),
       }),
     ]) as StageChain<Page, Batch>;
