@@ -15,6 +15,9 @@ export const ROW_VERSIONS_TABLE = 'fbsync_row_versions';
 /** Which set of notes in ROW_VERSIONS_TABLE is complete and valid, per target table. */
 export const VERSION_SETS_TABLE = 'fbsync_version_sets';
 
+/** Stored pages of notes one SELECT reads back (a few hundred KB: a page's notes are a few bytes a row). */
+export const NOTES_PAGES_PER_READ = 8;
+
 /** The most bytes of notes one INSERT carries (less with a small `max_allowed_packet`). */
 export const NOTES_STATEMENT_BYTES = 4 * 1024 * 1024;
 
@@ -90,20 +93,32 @@ export class VersionStore {
     return Number(rows[0]!.n);
   }
 
-  /** Reads the notes of `generation` back in key order, one page of the run that wrote them at a time. */
+  /**
+   * Reads the notes of `generation` back in key order, one page of the run that wrote them at a
+   * time, NOTES_PAGES_PER_READ of them a statement: the source's pages come faster than one
+   * round trip each over a slow link, and a read per stored page would set their pace.
+   */
   pages(generation: string): NotesLoader {
+    // The stored pages after `after`, as the last statement found them (still encoded).
+    let read: { after: number; rows: Array<{ seq: number; entries: Buffer }>; complete: boolean } | undefined;
     return async (afterSeq) => {
+      if (read && afterSeq >= read.after) {
+        const next = read.rows.find((row) => row.seq > afterSeq);
+        if (next) return { seq: next.seq, list: decodeList(next.entries) };
+        if (read.complete) return undefined;
+      }
       const [rows] = await this.#query(
         () =>
           this.#target.pool.query<mysql.RowDataPacket[]>(
-            `SELECT seq, entries FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation = ? AND seq > ? ORDER BY seq LIMIT 1`,
+            `SELECT seq, entries FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation = ? AND seq > ? ORDER BY seq LIMIT ${NOTES_PAGES_PER_READ}`,
             [this.#table, generation, afterSeq],
           ),
         'read',
         'reading',
       );
-      const row = rows[0];
-      return row ? { seq: Number(row.seq), list: decodeList(row.entries as Buffer) } : undefined;
+      read = { after: afterSeq, rows: rows.map((row) => ({ seq: Number(row.seq), entries: row.entries as Buffer })), complete: rows.length < NOTES_PAGES_PER_READ };
+      const first = read.rows[0];
+      return first ? { seq: first.seq, list: decodeList(first.entries) } : undefined;
     };
   }
 
