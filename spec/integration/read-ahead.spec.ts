@@ -7,8 +7,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
-import { composeStages, diffStage, mysqlTargetReader, openMysql, type ChangeSet, type Page, type TargetReader } from '../../lib/index.js';
-import { readAheadStages } from '../../lib/stages/read-ahead.js';
+import { composeStages, diffStage, mysqlTargetReader, openMysql, readAheadStages, type ChangeSet, type Page, type TargetReader } from '../../lib/index.js';
 import type { Key, Row, TableSpec } from '../../lib/core/table.js';
 import type { MysqlTarget } from '../../lib/mysql/connect.js';
 import { createMysqlDatabase, type MysqlFixture } from '../support/databases.js';
