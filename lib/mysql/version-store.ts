@@ -19,7 +19,7 @@ export const VERSION_SETS_TABLE = 'fbsync_version_sets';
 export const NOTES_PAGES_PER_READ = 8;
 
 /** The most bytes of notes one INSERT carries (less with a small `max_allowed_packet`). */
-export const NOTES_STATEMENT_BYTES = 4 * 1024 * 1024;
+export const NOTES_STATEMENT_BYTES = 1024 * 1024;
 
 /**
  * Record versions kept in the target: each run writes a new generation of notes, page by page

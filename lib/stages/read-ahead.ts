@@ -7,10 +7,11 @@ import { diffStage, firstRead, type DiffOptions } from './diff.js';
 /**
  * Pages whose first target read is started ahead of the diff. Each read costs a round trip to
  * MySQL; read in turn, the diff waits for it on every page, and over a slow link that wait is
- * most of a page's time. Two keep the next read there when the diff wants it, even when a
- * page's diff is quicker than a round trip.
+ * most of a page's time. One page ahead hides it whenever a page's diff takes longer than a
+ * round trip (10,000 rows take 100 ms and more); each one more holds another page's target
+ * rows (10-20 MB for 10,000 rows) for a gain only on links slower than that.
  */
-export const TARGET_READ_AHEAD = 2;
+export const TARGET_READ_AHEAD = 1;
 
 /**
  * The diff stage with each page's first target read started up to `depth` pages ahead of it:
