@@ -45,9 +45,10 @@ export function readAheadStages(options: DiffOptions, depth = TARGET_READ_AHEAD)
   };
   const ahead = new Transform({
     objectMode: true,
-    writableHighWaterMark: 1,
-    // Room for the pages read ahead: with less, the stream's own backpressure would hold it back
-    // before `depth` reads were started.
+    // A page waits upstream until it may be read ahead (no buffer in front), and the pages read
+    // ahead wait in this stream's output and the diff's input: with `depth` 1 the pipeline holds
+    // as many pages as without the read-ahead, and the target rows of one more.
+    writableHighWaterMark: 0,
     readableHighWaterMark: depth,
     transform(page: Page, _encoding, callback) {
       const read = firstRead(options, page);
