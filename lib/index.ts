@@ -28,7 +28,8 @@ export { retryMysql, type MysqlRetryEvent, type MysqlRetryOptions } from './mysq
 export { withRetry, retryDelay, retryOptions, DEFAULT_RETRY, type RetryOptions, type WithRetryOptions } from './util/retry.js';
 export { RejectFile, rejectLine } from './state/rejects.js';
 export { type RejectedRow, type RejectHandler } from './core/rejected-row.js';
-export { diffStage, diffPage, targetRange, type DiffOptions } from './stages/diff.js';
+export { diffStage, diffPage, targetRange, firstRead, type DiffOptions, type TargetRead } from './stages/diff.js';
+export { readAheadStages, TARGET_READ_AHEAD } from './stages/read-ahead.js';
 export { zeroCounts, addCounts, type ChangeSet, type Counts, type TargetRange, type TargetReader } from './core/change-set.js';
 export { batchStage, Batcher, batchBytesFor, DEFAULT_BATCH_ROWS, type BatchOptions } from './stages/batch.js';
 export { type Batch } from './core/batch.js';

@@ -53,7 +53,7 @@ export { DEFAULT_MAX_ERRORS } from './reject-limit.js';
  * are ever held here.
  *
  * Each statement is retried on transient errors (deadlock, lock wait timeout, lost or killed
- * connection), every attempt in a new transaction on a connection from the pool. An upsert
+ * connection), every attempt its own transaction on a connection from the pool. An upsert
  * that MySQL refuses because of some row's value is split in halves, each written in its own
  * transaction, down to single rows: every good row is written, each bad one goes to
  * `onReject`, and once more than `maxErrors` rows were rejected the sink fails — after the
@@ -264,34 +264,32 @@ export class MysqlSink extends Writable {
     }
   }
 
-  /** One statement in its own transaction, on a pooled connection, retried on transient errors. */
+  /** One statement, autocommitted: InnoDB writes it whole or not at all, as a transaction of its own. */
   async #statement(kind: 'upsert' | 'delete', values: Row[] | Key[]): Promise<void> {
     const sql = kind === 'upsert' ? this.#statements.upsert : this.#statements.delete;
     const params = kind === 'delete' && this.#softDeleteAt !== undefined ? [this.#softDeleteAt, values] : [values];
-    await this.#inTransaction(kind, async (conn) => {
-      await conn.query(sql, params);
-      return true;
-    });
+    await this.#retried(kind, (conn) => conn.query(sql, params));
   }
 
-  /**
-   * `work` in a transaction of its own on a pooled connection, committed when it returns true
-   * and rolled back when it returns false or throws; the whole retried on transient errors.
-   */
+  /** `attempt` on a pooled connection, retried on transient errors. */
+  #retried<T>(kind: 'upsert' | 'delete', attempt: (conn: PoolConnection) => Promise<T>): Promise<T> {
+    const what = { table: this.#table.target, operation: kind, flavor: this.#target.server.flavor };
+    return retryMysql(() => this.#target.withConnection(attempt), what, { ...this.#retry, signal: this.#abort.signal });
+  }
+
+  /** `work` in a transaction, committed when it returns true, else rolled back; retried as a whole. */
   #inTransaction(kind: 'upsert' | 'delete', work: (conn: PoolConnection) => Promise<boolean>): Promise<boolean> {
-    const attempt = () =>
-      this.#target.withConnection(async (conn) => {
-        await conn.beginTransaction();
-        try {
-          const keep = await work(conn);
-          await (keep ? conn.commit() : conn.rollback());
-          return keep;
-        } catch (err) {
-          await conn.rollback().catch(() => undefined);
-          throw err;
-        }
-      });
-    return retryMysql(attempt, { table: this.#table.target, operation: kind, flavor: this.#target.server.flavor }, { ...this.#retry, signal: this.#abort.signal });
+    return this.#retried(kind, async (conn) => {
+      await conn.beginTransaction();
+      try {
+        const keep = await work(conn);
+        await (keep ? conn.commit() : conn.rollback());
+        return keep;
+      } catch (err) {
+        await conn.rollback().catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   #batchError(kind: 'upsert' | 'delete', keys: Key[], err: unknown): FbsyncError {

@@ -15,6 +15,12 @@ export const ROW_VERSIONS_TABLE = 'fbsync_row_versions';
 /** Which set of notes in ROW_VERSIONS_TABLE is complete and valid, per target table. */
 export const VERSION_SETS_TABLE = 'fbsync_version_sets';
 
+/** Stored pages of notes one SELECT reads back (a few hundred KB: a page's notes are a few bytes a row). */
+export const NOTES_PAGES_PER_READ = 8;
+
+/** The most bytes of notes one INSERT carries (less with a small `max_allowed_packet`). */
+export const NOTES_STATEMENT_BYTES = 1024 * 1024;
+
 /**
  * Record versions kept in the target: each run writes a new generation of notes, page by page
  * as its pages commit, and only a completed run makes its generation the valid one. Notes are
@@ -30,6 +36,8 @@ export class VersionStore {
   #softDelete: string | undefined;
   #writing: Promise<void> = Promise.resolve();
   #writeError: unknown;
+  /** Notes queued and not yet sent: one INSERT takes all of them (see write). */
+  readonly #queued: Array<[table: string, generation: string, seq: number, entries: Buffer]> = [];
 
   private constructor(target: MysqlTarget, table: string, sets: CheckpointStore, retry: MysqlRetryOptions) {
     this.#target = target;
@@ -85,40 +93,74 @@ export class VersionStore {
     return Number(rows[0]!.n);
   }
 
-  /** Reads the notes of `generation` back in key order, one page of the run that wrote them at a time. */
+  /**
+   * Reads the notes of `generation` back in key order, one page of the run that wrote them at a
+   * time, NOTES_PAGES_PER_READ of them a statement: the source's pages come faster than one
+   * round trip each over a slow link, and a read per stored page would set their pace.
+   */
   pages(generation: string): NotesLoader {
+    // The stored pages after `after`, as the last statement found them (still encoded).
+    let read: { after: number; rows: Array<{ seq: number; entries: Buffer }>; complete: boolean } | undefined;
     return async (afterSeq) => {
+      if (read && afterSeq >= read.after) {
+        const next = read.rows.find((row) => row.seq > afterSeq);
+        if (next) return { seq: next.seq, list: decodeList(next.entries) };
+        if (read.complete) return undefined;
+      }
       const [rows] = await this.#query(
         () =>
           this.#target.pool.query<mysql.RowDataPacket[]>(
-            `SELECT seq, entries FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation = ? AND seq > ? ORDER BY seq LIMIT 1`,
+            `SELECT seq, entries FROM ${quoteMysql(ROW_VERSIONS_TABLE)} WHERE table_name = ? AND generation = ? AND seq > ? ORDER BY seq LIMIT ${NOTES_PAGES_PER_READ}`,
             [this.#table, generation, afterSeq],
           ),
         'read',
         'reading',
       );
-      const row = rows[0];
-      return row ? { seq: Number(row.seq), list: decodeList(row.entries as Buffer) } : undefined;
+      read = { after: afterSeq, rows: rows.map((row) => ({ seq: Number(row.seq), entries: row.entries as Buffer })), complete: rows.length < NOTES_PAGES_PER_READ };
+      const first = read.rows[0];
+      return first ? { seq: first.seq, list: decodeList(first.entries) } : undefined;
     };
   }
 
-  /** Queues the notes of one page (encodeList's form); writes go one at a time, in order. */
+  /**
+   * Queues the notes of one page (encodeList's form). One INSERT is in flight at a time, and it
+   * takes every page queued meanwhile (up to NOTES_STATEMENT_BYTES): pages commit faster than a
+   * round trip over a slow link, and a statement a page would make the notes lag ever further
+   * behind the run and its end wait for them.
+   */
   write(generation: string, seq: number, entries: Buffer): void {
-    this.#writing = this.#writing.then(async () => {
-      if (this.#writeError) return;
+    this.#queued.push([this.#table, generation, seq, entries]);
+    // A statement already queued takes this page too.
+    if (this.#queued.length > 1) return;
+    this.#writing = this.#writing.then(() => this.#writeQueued());
+  }
+
+  /** Sends the queued notes, as many pages a statement as fit. */
+  async #writeQueued(): Promise<void> {
+    while (this.#queued.length > 0) {
+      let bytes = 0;
+      let n = 0;
+      while (n < this.#queued.length && (n === 0 || bytes + this.#queued[n]![3].length <= this.#statementBytes())) bytes += this.#queued[n++]![3].length;
+      const rows = this.#queued.splice(0, n);
+      if (this.#writeError) continue;
       try {
         await this.#query(
           () =>
             this.#target.pool.query(
-              `INSERT INTO ${quoteMysql(ROW_VERSIONS_TABLE)} (table_name, generation, seq, entries) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE entries = VALUES(entries)`,
-              [this.#table, generation, seq, entries],
+              `INSERT INTO ${quoteMysql(ROW_VERSIONS_TABLE)} (table_name, generation, seq, entries) VALUES ? ON DUPLICATE KEY UPDATE entries = VALUES(entries)`,
+              [rows],
             ),
           'upsert',
         );
       } catch (err) {
         this.#writeError = err;
       }
-    });
+    }
+  }
+
+  /** The most bytes of notes one statement carries: well inside the server's packet limit. */
+  #statementBytes(): number {
+    return Math.min(NOTES_STATEMENT_BYTES, Math.floor(this.#target.server.maxAllowedPacket / 4));
   }
 
   /** Waits for the queued writes; throws the first that failed. */

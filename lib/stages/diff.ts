@@ -35,6 +35,32 @@ export interface DiffOptions {
    * wants far fewer, since a range whose rows the source lost is read whole, BLOBs and all.
    */
   targetReadRows?: number;
+  /**
+   * The page's first target read (firstRead), when it was started ahead of the diff (see
+   * lib/stages/read-ahead.ts); undefined: the diff reads it now.
+   */
+  startedRead?: (page: Page) => Promise<Row[]> | undefined;
+}
+
+/** A target read: a key range (with `limit`, its first rows) or listed keys (TargetRange.keys). */
+export interface TargetRead {
+  range: TargetRange;
+  limit?: number;
+}
+
+/**
+ * The first target read the diff of `page` makes, or undefined when it reads nothing. A key
+ * range is read `limit` rows at a time; the keys of a page read by key (picked by version,
+ * sparse, unordered) are read at once: as many as the page (and the notes of one page).
+ */
+export function firstRead(options: Pick<DiffOptions, 'table' | 'delete' | 'sparse' | 'targetReadRows'>, page: Page): TargetRead | undefined {
+  const { table } = options;
+  const withDeletes = Boolean(options.delete);
+  // A page picked by version holds scattered rows, and the keys it lost are known by name.
+  // An unordered page (see Page) comes only without deletes: its keys are all there is to read.
+  const range = page.gone ? keysOf(table, page, withDeletes ? page.gone : []) : options.sparse || page.unordered ? keysOf(table, page) : targetRange(table, page, withDeletes);
+  if (!range || range.keys) return range && { range };
+  return { range, limit: Math.max(options.targetReadRows ?? TARGET_READ_ROWS, 2 * page.rows.length) };
 }
 
 /**
@@ -170,17 +196,16 @@ export function diffStage(options: DiffOptions): (page: Page) => AsyncGenerator<
   const withDeletes = Boolean(options.delete);
   if (withDeletes && options.sparse) throw new FbsyncError('OPTION', '`sparse` cannot go with `delete`: a diff of scattered keys cannot find deleted rows', { options: ['sparse', 'delete'] });
   return async function* (page: Page) {
-    // A page picked by version holds scattered rows, and the keys it lost are known by name:
-    // as many as the page (and the notes of one page), so they are read at once.
-    // An unordered page (see Page) comes only without deletes: its keys are all there is to read.
-    const range = page.gone ? keysOf(table, page, withDeletes ? page.gone : []) : options.sparse || page.unordered ? keysOf(table, page) : targetRange(table, page, withDeletes);
-    if (!range || range.keys) {
-      const changes = diffPage(table, page, range ? await readTarget(range) : [], { delete: withDeletes, range });
+    const read = firstRead(options, page);
+    const started = read && options.startedRead?.(page);
+    const readFirst = () => started ?? readTarget(read!.range, read!.limit);
+    if (!read || read.limit === undefined) {
+      const changes = diffPage(table, page, read ? await readFirst() : [], { delete: withDeletes, range: read?.range });
       debug('%s: %o', table.source, changes.counts);
       yield changes;
       return;
     }
-    const limit = Math.max(options.targetReadRows ?? TARGET_READ_ROWS, 2 * page.rows.length);
+    const { range, limit } = read;
     // Keys are small: deletes go on in as large sets as ever, however few rows a read holds.
     const flushDeletes = Math.max(TARGET_READ_ROWS, limit);
     const kinds = keyKinds(table);
@@ -189,8 +214,8 @@ export function diffStage(options: DiffOptions): (page: Page) => AsyncGenerator<
     // last key: a slice holds every target row of its key span, since slices follow the key.
     let slice: TargetRange = range;
     let next = 0;
-    for (;;) {
-      const target = await readTarget(slice, limit);
+    for (let reads = 0; ; reads++) {
+      const target = reads === 0 ? await readFirst() : await readTarget(slice, limit);
       const end = target.length < limit ? null : keyOf(table, target[target.length - 1]!);
       const first = next;
       while (next < page.rows.length && (!end || compareKeys(kinds, keyOf(table, page.rows[next]!), end) <= 0)) next++;

@@ -13,8 +13,10 @@ export interface NotesMark {
 
 /**
  * A cursor over the notes of one generation. Pages of the current run rarely line up with the
- * pages that wrote the notes, so it hands out notes by key (everything up to a key), loading
- * the next stored page only when needed: memory stays at one stored page.
+ * pages that wrote the notes, so it hands out notes by key (everything up to a key), one stored
+ * page in hand. The stored page after it is asked for as soon as that one is taken: over a slow
+ * link to MySQL each load is a round trip the source's page would otherwise wait for. Memory
+ * stays at two stored pages.
  */
 export class NotedVersions {
   readonly #load: NotesLoader;
@@ -23,6 +25,8 @@ export class NotedVersions {
   #list: VersionList = { keys: [], versions: [] };
   #pos = 0;
   #exhausted = false;
+  /** The load of the stored page after `after`, started ahead. */
+  #ahead: { after: number; page: ReturnType<NotesLoader> } | undefined;
 
   constructor(load: NotesLoader, kinds: readonly ValueKind[]) {
     this.#load = load;
@@ -40,6 +44,20 @@ export class NotedVersions {
     this.#list = mark.list;
     this.#pos = mark.pos;
     this.#exhausted = mark.exhausted;
+  }
+
+  /** The stored page after `after`: the one read ahead if it is that one (not after a rewind), else read now. */
+  #loadAfter(after: number): ReturnType<NotesLoader> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    return ahead?.after === after ? ahead.page : this.#load(after);
+  }
+
+  /** Starts loading the stored page after `after`; a failure is thrown to whoever takes it. */
+  #readAhead(after: number): void {
+    const page = this.#load(after);
+    page.catch(() => undefined);
+    this.#ahead = { after, page };
   }
 
   /** The notes for keys up to `through` (inclusive) not handed out yet; with null, all the rest. */
@@ -64,7 +82,7 @@ export class NotedVersions {
         this.#pos++;
       }
       if (this.#exhausted) return out;
-      const next = await this.#load(this.#seq);
+      const next = await this.#loadAfter(this.#seq);
       if (!next) {
         this.#exhausted = true;
         return out;
@@ -72,6 +90,7 @@ export class NotedVersions {
       this.#seq = next.seq;
       this.#list = next.list;
       this.#pos = 0;
+      this.#readAhead(next.seq);
     }
   }
 }

@@ -20,7 +20,8 @@ import { DEFAULT_BATCH_ROWS, batchBytesFor, batchStage } from '../stages/batch.j
 import { rowMaxBytes } from '../core/row-bytes.js';
 import { composeStages } from '../stages/compose.js';
 import { type StageChain, type TypedReadable, type TypedWritable } from '../core/typed-streams.js';
-import { BLOB_TARGET_READ_ROWS, diffStage } from '../stages/diff.js';
+import { BLOB_TARGET_READ_ROWS } from '../stages/diff.js';
+import { readAheadStages } from '../stages/read-ahead.js';
 import { keepingRows } from '../stages/keep-rows.js';
 import { roundingStages } from '../stages/round-values.js';
 import { CheckpointTracker } from '../state/checkpoints.js';
@@ -218,7 +219,8 @@ async function tableStreams(db: FirebirdDatabase, target: MysqlTarget, planned: 
       ...keepingRows(table, transforms),
       ...roundingStages(table),
       ...(listed ? [listed.pages] : []),
-      diffStage({
+      // The diff, with the target reads of the next pages started while it works on this one.
+      ...readAheadStages({
         table,
         readTarget: mysqlTargetReader(target, table, { ...retry, signal: faults.signal, absent: planned.absent }),
         delete: options.delete || Boolean(listed),

@@ -186,21 +186,36 @@ describe('record versions', () => {
       expect(await noted.through([7])).to.deep.equal(list([6, 'f'], [7, 'g']));
     });
 
-    it('loads a stored page only when a bound reaches into it', async () => {
+    it('loads the first stored page when a bound first reaches into the notes, and each next one ahead', async () => {
       const { noted, asked } = cursor(pages);
       expect(asked, 'nothing before the first call').to.deep.equal([]);
       await noted.through([1]);
-      expect(asked).to.deep.equal([-1]);
+      // Page 0 taken, page 1 asked for at once: over a slow link it is there when needed.
+      expect(asked).to.deep.equal([-1, 0]);
       await noted.through([3]);
       // Key 3 ends page 0, but only page 1's first key says nothing more comes up to 3.
-      expect(asked).to.deep.equal([-1, 0]);
+      expect(asked, 'page 1 taken, page 2 read ahead').to.deep.equal([-1, 0, 1]);
       await noted.through([4]);
-      expect(asked, 'key 4 is in the page already loaded').to.deep.equal([-1, 0]);
+      expect(asked, 'key 4 is in the page already loaded').to.deep.equal([-1, 0, 1]);
       await noted.through(null);
-      expect(asked, 'then page 2, then the end').to.deep.equal([-1, 0, 1, 2]);
+      expect(asked, 'page 2 taken as read ahead, then the end').to.deep.equal([-1, 0, 1, 2]);
       await noted.through(null);
       await noted.through([100]);
       expect(asked, 'past the end the loader is not asked again').to.deep.equal([-1, 0, 1, 2]);
+    });
+
+    it('throws a read-ahead that failed only to the bound that needs its page', async () => {
+      let calls = 0;
+      const noted = new NotedVersions(async (afterSeq) => {
+        calls++;
+        if (afterSeq === 0) throw new Error('lost');
+        return { seq: afterSeq + 1, list: pages[afterSeq + 1]! };
+      }, ['integer']);
+      expect(await noted.through([2])).to.deep.equal(list([1, 'a'], [2, 'b']));
+      expect(calls, 'page 1 read ahead, and failed').to.equal(2);
+      let failed: unknown;
+      await noted.through([4]).catch((err: unknown) => (failed = err));
+      expect((failed as Error | undefined)?.message).to.equal('lost');
     });
 
     it('with no stored pages hands out nothing, asking the loader once', async () => {
@@ -234,7 +249,8 @@ describe('record versions', () => {
         expect(taken).to.deep.equal(list([2, 'b'], [3, 'c'], [4, 'd'], [5, 'e'], [6, 'f'], [7, 'g']));
         noted.rewind(mark);
         expect(await noted.through([7])).to.deep.equal(taken);
-        expect(asked).to.deep.equal([-1, 0, 1, 0, 1]);
+        // Page 2 read ahead after page 1; the rewind drops it, and it is read ahead again.
+        expect(asked).to.deep.equal([-1, 0, 1, 2, 0, 1, 2]);
         expect(await noted.through(null)).to.deep.equal(list([8, 'h']));
       });
 
