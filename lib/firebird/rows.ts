@@ -95,7 +95,7 @@ export interface FetchRowsOptions {
  * requests of a connection in order, so the next fetches can leave before the answer to the
  * first is in: over a link of 20 ms a round trip, one fetch at a time waits that long for each
  * of a page's dozen replies. Four keep about 900 KiB on the way, what a 20 ms link carries at
- * the rate a full load reads on one machine (docs/performance.md#over-a-slow-link).
+ * the rate a full load reads on one machine (docs/performance.md#over-a-slow-firebird-link).
  */
 export const FETCHES_IN_FLIGHT = 4;
 
