@@ -93,14 +93,6 @@ export class VersionStore {
     return Number(rows[0]!.n);
   }
 
-  /** Whether the target table has no rows now (none not marked, with a soft-delete column). */
-  async targetEmpty(): Promise<boolean> {
-    const live = this.#softDelete === undefined ? '' : ` WHERE ${quoteMysql(this.#softDelete)} IS NULL`;
-    const any = () => this.#target.pool.query<mysql.RowDataPacket[]>(`SELECT 1 FROM ${quoteMysql(this.#table)}${live} LIMIT 1`);
-    const [rows] = await this.#query(any, 'read', 'reading the rows of', this.#table);
-    return rows.length === 0;
-  }
-
   /**
    * Reads the notes of `generation` back in key order, one page of the run that wrote them at a
    * time, NOTES_PAGES_PER_READ of them a statement: the source's pages come faster than one

@@ -53,8 +53,6 @@ export interface VersionNotes {
   current(): Promise<VersionSet | null>;
   /** Rows in the target table now. */
   targetRows(): Promise<number>;
-  /** Whether the target table has no rows now: known at once, where a count scans the table. */
-  targetEmpty(): Promise<boolean>;
   /** Reads the notes of `generation` back, a stored page at a time. */
   pages(generation: string): NotesLoader;
   /** Queues the notes of one page (version-codec's form); written in order. */
@@ -128,10 +126,7 @@ export class RowVersions implements RunState {
     rows.catch(() => undefined);
     const fingerprint = versionFingerprint(await database, table);
     const set = await store.current();
-    // A target emptied since (a reload from scratch) is known now, before any page is probed
-    // by version only to be read whole: the count comes too late for the first pages.
-    const emptied = set && set.targetRows > 0 && (await store.targetEmpty()) ? countDiffers(0, set) : undefined;
-    const reason = unusable(set, fingerprint, options.delete) ?? options.distrust ?? emptied;
+    const reason = unusable(set, fingerprint, options.delete) ?? options.distrust;
     if (!options.dryRun) await store.dropOthers(set?.generation ?? null);
     if (reason) {
       debug('%s: comparing every row: %s', table.source, reason);

@@ -4,7 +4,7 @@ import { compareVersions, emptyVersionList, type VersionList } from '../../lib/c
 import { NotedVersions } from '../../lib/state/noted-versions.js';
 import { decodeList, encodeList } from '../../lib/core/version-codec.js';
 import type { ColumnSpec, Key, TableSpec } from '../../lib/core/table.js';
-import { RowVersions, versionFingerprint, type VersionNotes } from '../../lib/state/row-versions.js';
+import { versionFingerprint } from '../../lib/state/row-versions.js';
 
 /** A VersionList from [key, version] pairs (single-column keys given as the bare value). */
 function list(...entries: Array<[key: Key[number] | Key, version: string]>): VersionList {
@@ -306,34 +306,5 @@ describe('the notes\' fingerprint', () => {
     expect(versionFingerprint(db, table(2))).to.not.equal(versionFingerprint(db, table()));
     expect(versionFingerprint(db, table(2))).to.not.equal(versionFingerprint(db, table(0)));
     expect(versionFingerprint(db, table(2))).to.equal(versionFingerprint(db, table(2)));
-  });
-});
-
-describe('RowVersions.open', () => {
-  const column = (source: string): ColumnSpec => ({ source, target: source, kind: 'integer', sourceType: 'INTEGER', nullable: false, firebird: { select: source, padded: false, blob: false, param: '?' } });
-  const table: TableSpec = { source: 'T', target: 'T', key: [0], columns: [column('ID'), column('QTD')] };
-  const db = ['db-guid', 1];
-  /** Notes of a completed run over 1,000 target rows, and a target that now holds `rows`. */
-  const store = (rows: number): VersionNotes => ({
-    current: async () => ({ generation: 'g1', fingerprint: versionFingerprint(db, table), targetRows: 1000, notedRows: 1000 }),
-    targetRows: async () => rows,
-    targetEmpty: async () => rows === 0,
-    pages: () => async () => undefined,
-    write: () => undefined,
-    flush: async () => undefined,
-    commit: async () => undefined,
-    dropOthers: async () => undefined,
-  });
-
-  it('picks rows by version when the target still holds rows', async () => {
-    const versions = await RowVersions.open(store(1000), Promise.resolve(db), table, { dryRun: true, delete: true });
-    expect(versions.source.pick).to.be.a('function');
-    expect(versions.report).to.deep.equal({ mode: 'compared' });
-  });
-
-  it('reads every row straight away, probing no page, when the target was emptied since the last run', async () => {
-    const versions = await RowVersions.open(store(0), Promise.resolve(db), table, { dryRun: true, delete: true });
-    expect(versions.source.pick).to.equal(undefined);
-    expect(versions.report).to.deep.equal({ mode: 'noted', reason: 'the target table has 0 rows, 1,000 when the last run ended' });
   });
 });
