@@ -35,6 +35,8 @@ export interface ColumnRead {
   param?: string;
   /** Text that `select` reads as bytes, to be decoded in this character set. */
   decode?: SingleByteCharset;
+  /** With `decode`: the expression `select` casts to OCTETS, whose bytes are the same (what HASH() is given). */
+  uncast?: string;
   /** A BLOB whose value can also be read inside the row when it is short. */
   inline?: InlineBlob;
 }

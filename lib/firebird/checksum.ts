@@ -54,15 +54,12 @@ export function checksumSql(table: TableSpec, hashed: readonly boolean[]): Check
 }
 
 /**
- * What HASH() is given for a column: its select expression, less the cast to OCTETS that
- * single-byte text is read through (HASH() and REVERSE() see the same bytes without it, and a
- * cast per use costs Firebird more than the hash).
+ * What HASH() is given for a column: its select expression, or for single-byte text read
+ * through a cast to OCTETS the expression before the cast (HASH() and REVERSE() see the same
+ * bytes without it, and a cast per use costs Firebird more than the hash).
  */
 function hashOperand(column: TableSpec['columns'][number]): string {
-  const select = column.firebird.select;
-  if (!column.firebird.decode) return select;
-  const bare = /^CAST\((.*) AS VARCHAR\(\d+\) CHARACTER SET OCTETS\)$/.exec(select);
-  return bare ? bare[1]! : select;
+  return column.firebird.uncast ?? column.firebird.select;
 }
 
 /** Reads checksums and range bounds of one table in one read-only transaction of its own. */

@@ -181,7 +181,7 @@ function stringColumn(base: ColumnBase, s: { fixed: boolean; chars: number; char
   const shape: ValueShape = { kind: 'text', length: s.chars, fixed: s.fixed, charset: s.charset };
   if (isSingleByteCharset(s.charset)) {
     // Sent as the stored bytes, not transliterated to UTF-8 by the server (cheaper decoded here).
-    return { ...common, kind: 'text', shape, select: `CAST(${unpadded} AS VARCHAR(${s.chars}) CHARACTER SET OCTETS)`, padded: s.fixed, decode: s.charset };
+    return { ...common, kind: 'text', shape, select: `CAST(${unpadded} AS VARCHAR(${s.chars}) CHARACTER SET OCTETS)`, uncast: unpadded, padded: s.fixed, decode: s.charset };
   }
   return { ...common, kind: 'text', shape, select: unpadded, padded: s.fixed };
 }
